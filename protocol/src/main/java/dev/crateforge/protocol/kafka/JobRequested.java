@@ -1,0 +1,36 @@
+package dev.crateforge.protocol.kafka;
+
+import static dev.crateforge.protocol.json.Fields.list;
+import static dev.crateforge.protocol.json.Fields.nonBlank;
+import static dev.crateforge.protocol.json.Fields.range;
+import static dev.crateforge.protocol.json.Fields.required;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A builder connection asks for work ({@link Topics#JOB_REQUESTS}, key builder id). The request
+ * stands until it is answered, replaced by a newer request of the same connection, or the
+ * connection goes away.
+ *
+ * @param gatewayInstance the gateway replica that holds the connection
+ * @param freeSlots how many jobs the builder can take now
+ */
+public record JobRequested(
+        UUID builderId,
+        String connectionId,
+        String gatewayInstance,
+        List<String> targets,
+        Integer freeSlots,
+        Instant requestedAt) {
+
+    public JobRequested {
+        required(builderId, "builderId");
+        nonBlank(connectionId, "connectionId", 64);
+        nonBlank(gatewayInstance, "gatewayInstance", 128);
+        targets = list(targets, "targets", 32);
+        range(freeSlots, "freeSlots", 0, 64);
+        required(requestedAt, "requestedAt");
+    }
+}

@@ -1,0 +1,43 @@
+package dev.crateforge.protocol.message;
+
+import static dev.crateforge.protocol.json.Fields.list;
+import static dev.crateforge.protocol.json.Fields.nonBlank;
+import static dev.crateforge.protocol.json.Fields.optionalText;
+import static dev.crateforge.protocol.json.Fields.range;
+import static dev.crateforge.protocol.json.Fields.required;
+
+import dev.crateforge.protocol.job.ArtifactDigest;
+import dev.crateforge.protocol.job.BuildStatement;
+import dev.crateforge.protocol.job.JobResult;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The end of a job attempt: its result, the artifacts uploaded, and the signed build statement.
+ *
+ * @param failureReason why the attempt failed; absent when it succeeded
+ * @param statement the exact text of the {@link BuildStatement}, which must agree with the other
+ *     fields
+ * @param signature armored SSHSIG over the UTF-8 bytes of {@code statement} in the namespace {@link
+ *     BuilderProtocol#BUILD_NAMESPACE}
+ */
+public record JobResponse(
+        UUID jobId,
+        Integer attempt,
+        JobResult result,
+        String failureReason,
+        List<ArtifactDigest> artifacts,
+        String statement,
+        String signature)
+        implements ClientMessage {
+
+    public JobResponse {
+        required(jobId, "jobId");
+        range(attempt, "attempt", 1, 1000);
+        required(result, "result");
+        optionalText(failureReason, "failureReason", 4096);
+        artifacts = list(artifacts, "artifacts", 16);
+        nonBlank(statement, "statement", BuildStatement.MAX_LENGTH);
+        nonBlank(signature, "signature", 8192);
+    }
+}

@@ -1,0 +1,165 @@
+package dev.crateforge.protocol.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.crateforge.protocol.json.ProtocolDecodeException;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class MessageCodecTests {
+
+    static Stream<ClientMessage> clientMessages() {
+        return Samples.clientMessages().stream();
+    }
+
+    static Stream<ServerMessage> serverMessages() {
+        return Samples.serverMessages().stream();
+    }
+
+    @ParameterizedTest
+    @MethodSource("clientMessages")
+    void clientMessagesRoundTrip(ClientMessage message) throws Exception {
+        String frame = MessageCodec.encode(message);
+
+        assertThat(frame).contains("\"type\":\"");
+        assertThat(MessageCodec.decodeClientMessage(frame)).isEqualTo(message);
+    }
+
+    @ParameterizedTest
+    @MethodSource("serverMessages")
+    void serverMessagesRoundTrip(ServerMessage message) throws Exception {
+        String frame = MessageCodec.encode(message);
+
+        assertThat(frame).contains("\"type\":\"");
+        assertThat(MessageCodec.decodeServerMessage(frame)).isEqualTo(message);
+    }
+
+    @Test
+    void helloHasTheDocumentedWireForm() throws Exception {
+        String frame =
+                "{\"type\":\"hello\",\"protocolVersion\":1,"
+                        + "\"fingerprint\":\""
+                        + Samples.FINGERPRINT
+                        + "\"}";
+
+        assertThat(MessageCodec.decodeClientMessage(frame))
+                .isEqualTo(new Hello(1, Samples.FINGERPRINT, null));
+    }
+
+    @Test
+    void jobEventHasTheDocumentedWireForm() throws Exception {
+        String frame =
+                "{\"type\":\"job_event\",\"jobId\":\""
+                        + Samples.JOB
+                        + "\",\"attempt\":1,\"seq\":7,"
+                        + "\"event\":{\"type\":\"log\",\"stream\":\"stderr\",\"line\":\"warning\"}}";
+
+        assertThat(MessageCodec.decodeClientMessage(frame))
+                .isEqualTo(
+                        new JobEvent(
+                                Samples.JOB,
+                                1,
+                                7L,
+                                new JobEventBody.Log(LogStream.STDERR, "warning")));
+    }
+
+    @Test
+    void jobAssignmentNeverPrintsItsToken() {
+        assertThat(Samples.assignment().toString()).doesNotContain("eyJ");
+    }
+
+    @ParameterizedTest
+    @ValueSource(
+            strings = {
+                "",
+                "not json",
+                "[]",
+                "null",
+                "{}",
+                "{\"type\":\"launch_missiles\"}",
+                "{\"type\":\"hello\"}",
+                "{\"type\":\"hello\",\"protocolVersion\":\"1\",\"fingerprint\":\"SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s\"}",
+                "{\"type\":\"hello\",\"protocolVersion\":1.5,\"fingerprint\":\"SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s\"}",
+                "{\"type\":\"hello\",\"protocolVersion\":1,\"fingerprint\":\"MD5:aa:bb\"}",
+                "{\"type\":\"hello\",\"protocolVersion\":1,\"fingerprint\":\"SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s\",\"extra\":1}",
+                "{\"type\":\"hello\",\"protocolVersion\":1,\"fingerprint\":\"SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s\"} trailing",
+                "{\"type\":\"hello\",\"type\":\"hello\",\"protocolVersion\":1}",
+                "{\"type\":\"job_request\",\"targets\":[],\"slots\":1}",
+                "{\"type\":\"job_request\",\"targets\":[\"x86_64-unknown-linux-gnu\"],\"slots\":0}",
+                "{\"type\":\"job_request\",\"targets\":[\"../../etc\"],\"slots\":1}",
+                "{\"type\":\"job_request\",\"targets\":[null],\"slots\":1}",
+                "{\"type\":\"job_request\",\"targets\":\"x86_64-unknown-linux-gnu\",\"slots\":1}",
+                "{\"type\":\"job_event\",\"jobId\":\"not-a-uuid\",\"attempt\":1,\"seq\":1,\"event\":{\"type\":\"heartbeat\"}}",
+                "{\"type\":\"job_event\",\"jobId\":\"7d3c6a3e-6b8f-4f52-9d55-0c1b2a3d4e5f\",\"attempt\":1,\"seq\":0,\"event\":{\"type\":\"heartbeat\"}}",
+                "{\"type\":\"job_event\",\"jobId\":\"7d3c6a3e-6b8f-4f52-9d55-0c1b2a3d4e5f\",\"attempt\":1,\"seq\":1,\"event\":{\"type\":\"explode\"}}",
+                "{\"type\":\"job_event\",\"jobId\":\"7d3c6a3e-6b8f-4f52-9d55-0c1b2a3d4e5f\",\"attempt\":1,\"seq\":1}",
+                "{\"type\":\"job_event\",\"jobId\":\"7d3c6a3e-6b8f-4f52-9d55-0c1b2a3d4e5f\",\"attempt\":1,\"seq\":99999999999999999999999,\"event\":{\"type\":\"heartbeat\"}}",
+                "{\"type\":\"job_response\",\"jobId\":\"7d3c6a3e-6b8f-4f52-9d55-0c1b2a3d4e5f\",\"attempt\":1,\"result\":\"maybe\",\"artifacts\":[],\"statement\":\"s\",\"signature\":\"s\"}",
+                "{\"type\":\"challenge_response\",\"challenge\":\"c2VjcmV0\",\"signature\":{}}",
+                "{\"type\":\"challenge_response\",\"challenge\":[[[[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]}"
+            })
+    void rejectsMalformedClientFramesWithATypedError(String frame) {
+        assertThatThrownBy(() -> MessageCodec.decodeClientMessage(frame))
+                .isInstanceOf(ProtocolDecodeException.class)
+                .hasMessageNotContaining("Exception");
+    }
+
+    @Test
+    void namesTheMissingField() {
+        assertThatThrownBy(
+                        () ->
+                                MessageCodec.decodeClientMessage(
+                                        "{\"type\":\"hello\",\"protocolVersion\":1}"))
+                .isInstanceOf(ProtocolDecodeException.class)
+                .hasMessage("missing field 'fingerprint'");
+    }
+
+    @Test
+    void namesTheUnknownField() {
+        assertThatThrownBy(
+                        () ->
+                                MessageCodec.decodeClientMessage(
+                                        "{\"type\":\"job_request\",\"targets\":[\"x86_64-unknown-linux-gnu\"],\"slots\":1,\"priority\":9}"))
+                .isInstanceOf(ProtocolDecodeException.class)
+                .hasMessage("unknown field 'priority'");
+    }
+
+    @Test
+    void namesTheMistypedField() {
+        assertThatThrownBy(
+                        () ->
+                                MessageCodec.decodeClientMessage(
+                                        "{\"type\":\"job_request\",\"targets\":[\"x86_64-unknown-linux-gnu\"],\"slots\":\"2\"}"))
+                .isInstanceOf(ProtocolDecodeException.class)
+                .hasMessage("field 'slots' has the wrong type");
+    }
+
+    @Test
+    void refusesAnOversizedLogLine() {
+        String line = "x".repeat(JobEventBody.MAX_LINE_LENGTH + 1);
+        String frame =
+                "{\"type\":\"job_event\",\"jobId\":\""
+                        + Samples.JOB
+                        + "\",\"attempt\":1,\"seq\":1,"
+                        + "\"event\":{\"type\":\"log\",\"stream\":\"stdout\",\"line\":\""
+                        + line
+                        + "\"}}";
+
+        assertThatThrownBy(() -> MessageCodec.decodeClientMessage(frame))
+                .isInstanceOf(ProtocolDecodeException.class)
+                .hasMessage("field 'line' is longer than 16384 characters");
+    }
+
+    @Test
+    void refusesAServerMessageAsAClientMessage() {
+        String frame = MessageCodec.encode(new JobResponseAccepted(Samples.JOB, 1));
+
+        assertThatThrownBy(() -> MessageCodec.decodeClientMessage(frame))
+                .isInstanceOf(ProtocolDecodeException.class)
+                .hasMessage("unknown type");
+    }
+}
