@@ -1,0 +1,1 @@
+256 SHA256:LPOe5ftA3x8t3wmGw9KNTto/DLGPE1orGsjkTA7+c7g ed25519@crateforge.test (ED25519)

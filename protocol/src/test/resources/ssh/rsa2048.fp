@@ -1,0 +1,1 @@
+2048 SHA256:3Pi7ji8yHCrMOoA0/Sq618JNA8c72tm4DYYI1OIgbFs rsa2048@crateforge.test (RSA)
