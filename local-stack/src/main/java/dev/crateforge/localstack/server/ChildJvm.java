@@ -1,0 +1,129 @@
+package dev.crateforge.localstack.server;
+
+import dev.crateforge.localstack.child.ChildMain;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Starts a server in a child JVM under {@link ChildMain} and waits until its port answers.
+ *
+ * <p>Each child logs (stdout and stderr) to its own file, so a failure can point at one file. The
+ * JVM options keep children small: the machine runs three servers next to the tests.
+ */
+public final class ChildJvm {
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
+    private static final long POLL_MILLIS = 50;
+    private static final String LOGBACK_CONFIG =
+            "dev/crateforge/localstack/child/logback-child.xml";
+
+    private final String name;
+    private final int port;
+    private final Path logFile;
+    private final List<String> jvmOptions = new ArrayList<>();
+    private String classpath;
+    private String mainClass;
+    private final List<String> args = new ArrayList<>();
+
+    private ChildJvm(String name, int port, Path logFile) {
+        this.name = name;
+        this.port = port;
+        this.logFile = logFile;
+    }
+
+    /** A child named {@code name} that will be ready when 127.0.0.1:{@code port} accepts. */
+    public static ChildJvm named(String name, int port, Path logFile) {
+        return new ChildJvm(name, port, logFile);
+    }
+
+    public ChildJvm jvmOptions(String... options) {
+        jvmOptions.addAll(List.of(options));
+        return this;
+    }
+
+    public ChildJvm classpath(String classpath) {
+        this.classpath = classpath;
+        return this;
+    }
+
+    public ChildJvm main(String mainClass, String... args) {
+        this.mainClass = mainClass;
+        this.args.addAll(List.of(args));
+        return this;
+    }
+
+    /** Starts the child and returns once its port answers; throws naming server, port and log. */
+    public ServerProcess start() {
+        Process process;
+        try {
+            Files.createDirectories(logFile.getParent());
+            process =
+                    new ProcessBuilder(command())
+                            .redirectErrorStream(true)
+                            .redirectOutput(logFile.toFile())
+                            .start();
+        } catch (IOException | RuntimeException e) {
+            throw new ServerStartException(name, port, logFile, "could not launch java", e);
+        }
+        ServerProcess server = new ServerProcess(name, port, logFile, process);
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!answers(port)) {
+            if (!process.isAlive()) {
+                throw new ServerStartException(
+                        name, port, logFile, "it exited with code " + process.exitValue(), null);
+            }
+            if (System.nanoTime() > deadline) {
+                server.stop(Duration.ofSeconds(5));
+                throw new ServerStartException(
+                        name,
+                        port,
+                        logFile,
+                        "the port did not answer within " + START_TIMEOUT,
+                        null);
+            }
+            pause();
+        }
+        return server;
+    }
+
+    private List<String> command() {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:+ExitOnOutOfMemoryError");
+        command.add("-Xss512k");
+        command.add("-Dlogback.configurationFile=" + LOGBACK_CONFIG);
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(classpath);
+        command.add(ChildMain.class.getName());
+        command.add(Long.toString(ProcessHandle.current().pid()));
+        command.add(mainClass);
+        command.addAll(args);
+        return command;
+    }
+
+    private static boolean answers(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(POLL_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a server", e);
+        }
+    }
+}
