@@ -1,0 +1,362 @@
+package dev.crateforge.k8s;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crateforge.k8s.Chart.Rendered;
+import dev.crateforge.k8s.Chart.ValuesFile;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
+import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * How the chart wires the services to each other and to their secrets: the settings each one reads,
+ * the Secrets they mount, the Ingress each gets, and the topics the hook Job creates.
+ */
+class ChartWiringTests {
+
+    private static final Path TOPICS_SOURCE =
+            Path.of(
+                    System.getProperty(
+                            "crateforge.topics.source",
+                            "../protocol/src/main/java/dev/crateforge/protocol/kafka/Topics.java"));
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(ValuesFile.class)
+    void everySecretAPodReadsIsRenderedOrNamedAsExisting(ValuesFile values) {
+        Rendered rendered = Chart.render(values);
+        Set<String> rendersSecrets = new HashSet<>();
+        rendered.all(Secret.class).forEach(s -> rendersSecrets.add(s.getMetadata().getName()));
+        Set<String> existing = existingSecretNames(values);
+
+        for (Deployment deployment : rendered.all(Deployment.class)) {
+            var pod = deployment.getSpec().getTemplate().getSpec();
+            List<String> referenced = new ArrayList<>();
+            pod.getVolumes().stream()
+                    .filter(v -> v.getSecret() != null)
+                    .forEach(v -> referenced.add(v.getSecret().getSecretName()));
+            for (Container container : pod.getContainers()) {
+                Optional.ofNullable(container.getEnv()).orElse(List.of()).stream()
+                        .filter(e -> e.getValueFrom() != null)
+                        .filter(e -> e.getValueFrom().getSecretKeyRef() != null)
+                        .forEach(e -> referenced.add(e.getValueFrom().getSecretKeyRef().getName()));
+            }
+            assertThat(referenced)
+                    .as("Secrets of %s", deployment.getMetadata().getName())
+                    .allSatisfy(
+                            name ->
+                                    assertThat(
+                                                    rendersSecrets.contains(name)
+                                                            || existing.contains(name))
+                                            .as("Secret %s is rendered or named in values", name)
+                                            .isTrue());
+        }
+    }
+
+    @Test
+    void namingExistingSecretsRendersNone() {
+        assertThat(Chart.render(ValuesFile.EXAMPLE).all(Secret.class)).isEmpty();
+        assertThat(Chart.render(ValuesFile.DEFAULT).all(Secret.class))
+                .extracting(s -> s.getMetadata().getName())
+                .containsExactlyInAnyOrder(
+                        "cf-crateforge-postgresql",
+                        "cf-crateforge-s3",
+                        "cf-crateforge-operator-jwt",
+                        "cf-crateforge-job-token");
+    }
+
+    @Test
+    void generatedJobTokenKeyIsAnEcP256Pem() {
+        Secret secret =
+                Chart.render(ValuesFile.DEFAULT).one(Secret.class, "cf-crateforge-job-token");
+
+        String pem =
+                new String(
+                        java.util.Base64.getDecoder()
+                                .decode(secret.getData().get("signing-key.pem")),
+                        java.nio.charset.StandardCharsets.US_ASCII);
+        assertThat(pem)
+                .startsWith("-----BEGIN EC PRIVATE KEY-----")
+                .contains("-----END EC PRIVATE KEY-----");
+        assertThat(secret.getMetadata().getAnnotations())
+                .containsEntry("helm.sh/resource-policy", "keep");
+    }
+
+    @Test
+    void everyServiceReadsTheSharedDatabaseAndKafkaSettings() {
+        Rendered rendered = Chart.render(ValuesFile.DEFAULT);
+        for (String service : Chart.SERVICES) {
+            Map<String, String> config =
+                    rendered.one(ConfigMap.class, Chart.name(service)).getData();
+            assertThat(config)
+                    .containsKeys(
+                            "QUARKUS_DATASOURCE_JDBC_URL",
+                            "QUARKUS_DATASOURCE_USERNAME",
+                            "KAFKA_BOOTSTRAP_SERVERS",
+                            "CRATEFORGE_KAFKA_TOPIC_PREFIX");
+            assertThat(
+                            env(rendered, service, "QUARKUS_DATASOURCE_PASSWORD")
+                                    .getValueFrom()
+                                    .getSecretKeyRef())
+                    .satisfies(
+                            ref -> assertThat(ref.getName()).isEqualTo("cf-crateforge-postgresql"));
+        }
+    }
+
+    @Test
+    void gatewayNamesItsInstanceAfterThePod() {
+        EnvVar instance =
+                env(Chart.render(ValuesFile.DEFAULT), "gateway", "CRATEFORGE_GATEWAY_INSTANCE_ID");
+
+        assertThat(instance.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+    }
+
+    @Test
+    void adminApisVerifyOperatorTokensFromTheMountedKey() {
+        Rendered rendered = Chart.render(ValuesFile.DEFAULT);
+        for (String service : List.of("gateway", "scheduler")) {
+            Map<String, String> config =
+                    rendered.one(ConfigMap.class, Chart.name(service)).getData();
+            assertThat(config).containsEntry("MP_JWT_VERIFY_ISSUER", "crateforge-operators");
+            String keyFile = config.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION");
+            assertThat(keyFile).startsWith("/");
+            assertThat(mountPaths(rendered, service))
+                    .anySatisfy(mount -> assertThat(keyFile).startsWith(mount + "/"));
+        }
+    }
+
+    @Test
+    void schedulerSignsWithTheMountedKeyAndHandsOutTheArtifactUrl() {
+        Rendered rendered = Chart.render(ValuesFile.DEFAULT);
+        Map<String, String> config =
+                rendered.one(ConfigMap.class, Chart.name("scheduler")).getData();
+
+        String keyFile = config.get("CRATEFORGE_SCHEDULER_TOKEN_SIGNING_KEY_LOCATION");
+        assertThat(mountPaths(rendered, "scheduler"))
+                .anySatisfy(mount -> assertThat(keyFile).startsWith(mount + "/"));
+        assertThat(config)
+                .containsEntry(
+                        "CRATEFORGE_SCHEDULER_ARTIFACT_BASE_URL",
+                        "http://cf-crateforge-artifact.crateforge.svc:8080");
+        assertThat(
+                        Chart.render(ValuesFile.EXAMPLE)
+                                .one(ConfigMap.class, Chart.name("scheduler"))
+                                .getData())
+                .containsEntry(
+                        "CRATEFORGE_SCHEDULER_ARTIFACT_BASE_URL",
+                        "https://artifacts.crateforge.example.com");
+    }
+
+    @Test
+    void artifactServiceVerifiesJobTokensAgainstTheSchedulersJwks() {
+        Rendered rendered = Chart.render(ValuesFile.EXAMPLE);
+        Map<String, String> config =
+                rendered.one(ConfigMap.class, Chart.name("artifact")).getData();
+
+        assertThat(config)
+                .containsEntry(
+                        "MP_JWT_VERIFY_PUBLICKEY_LOCATION",
+                        "http://cf-crateforge-scheduler.crateforge.svc:8080/.well-known/jwks.json")
+                .containsEntry("MP_JWT_VERIFY_ISSUER", "crateforge-scheduler")
+                .containsEntry("MP_JWT_VERIFY_AUDIENCES", "crateforge-artifacts")
+                .containsEntry("QUARKUS_S3_ENDPOINT_OVERRIDE", "https://s3.example.com")
+                .containsEntry("QUARKUS_S3_PATH_STYLE_ACCESS", "true")
+                .containsEntry("QUARKUS_S3_AWS_CREDENTIALS_TYPE", "static")
+                .containsEntry("ARTIFACT_S3_BUCKET", "crateforge-artifacts");
+        assertThat(
+                        env(
+                                        rendered,
+                                        "artifact",
+                                        "QUARKUS_S3_AWS_CREDENTIALS_STATIC_PROVIDER_SECRET_ACCESS_KEY")
+                                .getValueFrom()
+                                .getSecretKeyRef()
+                                .getName())
+                .isEqualTo("crateforge-s3");
+    }
+
+    @Test
+    void defaultCredentialChainMountsNoS3Keys() {
+        Rendered rendered = Chart.render(List.of("--set", "s3.credentialsType=default"));
+
+        assertThat(envNames(rendered, "artifact"))
+                .noneMatch(name -> name.startsWith("QUARKUS_S3_AWS_CREDENTIALS_STATIC"));
+        assertThat(rendered.all(Secret.class))
+                .extracting(s -> s.getMetadata().getName())
+                .doesNotContain("cf-crateforge-s3");
+    }
+
+    @Test
+    void changingAServicesConfigRollsOnlyThatService() {
+        Rendered before = Chart.render(ValuesFile.DEFAULT);
+        Rendered after = Chart.render(List.of("--set", "scheduler.config.QUARKUS_LOG_LEVEL=DEBUG"));
+
+        assertThat(checksum(after, "scheduler")).isNotEqualTo(checksum(before, "scheduler"));
+        assertThat(checksum(after, "gateway")).isEqualTo(checksum(before, "gateway"));
+        assertThat(after.one(ConfigMap.class, Chart.name("scheduler")).getData())
+                .containsEntry("QUARKUS_LOG_LEVEL", "DEBUG");
+    }
+
+    @Test
+    void gatewayIngressKeepsWebSocketsOpenAndArtifactIngressTakesLargeUploads() {
+        Rendered rendered = Chart.render(ValuesFile.EXAMPLE);
+        Ingress gateway = rendered.one(Ingress.class, Chart.name("gateway"));
+        Ingress artifact = rendered.one(Ingress.class, Chart.name("artifact"));
+
+        assertThat(gateway.getMetadata().getAnnotations())
+                .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600")
+                .containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600");
+        assertThat(paths(gateway)).containsExactly("/builders/v1", "/api/v1/builders");
+        assertThat(artifact.getMetadata().getAnnotations())
+                .containsEntry("nginx.ingress.kubernetes.io/proxy-body-size", "8g")
+                .containsEntry("nginx.ingress.kubernetes.io/proxy-request-buffering", "off");
+        assertThat(paths(artifact)).contains("/api/v1/jobs", "/api/v1/crates");
+        assertThat(artifact.getSpec().getRules().get(0).getHost())
+                .isNotEqualTo(gateway.getSpec().getRules().get(0).getHost());
+        for (Ingress ingress : rendered.all(Ingress.class)) {
+            String service = ingress.getMetadata().getName();
+            assertThat(ingress.getSpec().getRules())
+                    .flatExtracting(r -> r.getHttp().getPaths())
+                    .allSatisfy(
+                            p ->
+                                    assertThat(p.getBackend().getService().getName())
+                                            .isEqualTo(service));
+            assertThat(ingress.getSpec().getTls()).isNotEmpty();
+        }
+    }
+
+    @Test
+    void noIngressUnlessAsked() {
+        assertThat(Chart.render(ValuesFile.DEFAULT).all(Ingress.class)).isEmpty();
+    }
+
+    @Test
+    void topicsJobCreatesExactlyTheTopicsOfTheProtocol() throws IOException {
+        List<String> topics = topicsFromProtocol();
+        assertThat(topics).hasSize(7);
+
+        Job job =
+                Chart.render(
+                                List.of(
+                                        "--set",
+                                        "kafka.topics.create=true",
+                                        "--set",
+                                        "kafka.topicPrefix=staging."))
+                        .one(Job.class, Chart.name("topics"));
+
+        assertThat(job.getMetadata().getAnnotations())
+                .containsEntry("helm.sh/hook", "pre-install,pre-upgrade");
+        Container container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+        String script = String.join("\n", container.getCommand());
+        Matcher loop = Pattern.compile("for topic in ([^;]*);").matcher(script);
+        assertThat(loop.find()).as(script).isTrue();
+        assertThat(loop.group(1).trim().split("\\s+"))
+                .containsExactlyInAnyOrderElementsOf(
+                        topics.stream().map(t -> "staging." + t).toList());
+        assertThat(script).contains("--if-not-exists", "--partitions 12", "--replication-factor 3");
+        assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+        assertThat(job.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot())
+                .isTrue();
+        assertThat(Chart.render(ValuesFile.DEFAULT).all(Job.class)).isEmpty();
+    }
+
+    @Test
+    void exampleBuilderDialsTheGatewayWithItsKeySecret() {
+        Rendered rendered = Chart.render(ValuesFile.EXAMPLE);
+        Deployment builder = rendered.one(Deployment.class, Chart.name("builder"));
+        var pod = builder.getSpec().getTemplate().getSpec();
+
+        assertThat(pod.getVolumes())
+                .filteredOn(v -> v.getSecret() != null)
+                .extracting(v -> v.getSecret().getSecretName())
+                .containsExactly("crateforge-builder-key");
+        assertThat(env(rendered, "builder", "CRATEFORGE_BUILDER_GATEWAY").getValue())
+                .isEqualTo("ws://cf-crateforge-gateway.crateforge.svc:8080/builders/v1");
+        assertThat(pod.getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem())
+                .isTrue();
+        assertThat(Chart.render(ValuesFile.DEFAULT).all(Deployment.class))
+                .extracting(d -> d.getMetadata().getName())
+                .doesNotContain(Chart.name("builder"));
+    }
+
+    private static List<String> topicsFromProtocol() throws IOException {
+        String source = Files.readString(TOPICS_SOURCE);
+        Matcher constant =
+                Pattern.compile("public static final String \\w+ = \"([^\"]+)\";").matcher(source);
+        List<String> topics = new ArrayList<>();
+        while (constant.find()) {
+            topics.add(constant.group(1));
+        }
+        return topics;
+    }
+
+    private static Set<String> existingSecretNames(ValuesFile values) {
+        return values == ValuesFile.EXAMPLE
+                ? Set.of(
+                        "crateforge-db-app",
+                        "crateforge-s3",
+                        "crateforge-operator-jwt",
+                        "crateforge-job-token",
+                        "crateforge-builder-key")
+                : Set.of();
+    }
+
+    private static String checksum(Rendered rendered, String service) {
+        return rendered.one(Deployment.class, Chart.name(service))
+                .getSpec()
+                .getTemplate()
+                .getMetadata()
+                .getAnnotations()
+                .get("checksum/config");
+    }
+
+    private static List<String> paths(Ingress ingress) {
+        return ingress.getSpec().getRules().stream()
+                .flatMap(r -> r.getHttp().getPaths().stream())
+                .map(HTTPIngressPath::getPath)
+                .toList();
+    }
+
+    private static Container container(Rendered rendered, String component) {
+        return rendered.one(Deployment.class, Chart.name(component))
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0);
+    }
+
+    private static List<String> envNames(Rendered rendered, String component) {
+        return container(rendered, component).getEnv().stream().map(EnvVar::getName).toList();
+    }
+
+    private static EnvVar env(Rendered rendered, String component, String name) {
+        return container(rendered, component).getEnv().stream()
+                .filter(e -> e.getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(component + " has no env " + name));
+    }
+
+    private static List<String> mountPaths(Rendered rendered, String component) {
+        return container(rendered, component).getVolumeMounts().stream()
+                .map(m -> m.getMountPath())
+                .toList();
+    }
+}
