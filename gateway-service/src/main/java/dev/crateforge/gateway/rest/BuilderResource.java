@@ -1,0 +1,120 @@
+package dev.crateforge.gateway.rest;
+
+import dev.crateforge.gateway.messaging.GatewayPublisher;
+import dev.crateforge.gateway.service.BuilderRegistry;
+import dev.crateforge.gateway.service.InvalidBuilderException;
+import dev.crateforge.gateway.websocket.BuilderSessions;
+import dev.crateforge.protocol.kafka.BuilderControl;
+import dev.crateforge.protocol.message.CloseCodes;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The operators' API of the builder registry. Disabling or deleting a builder also publishes a
+ * {@code Disconnect} control record, which every gateway replica acts on, so that the builder's
+ * open connection is closed wherever it is.
+ */
+@Path("/api/v1/builders")
+@RolesAllowed("admin")
+@Produces(MediaType.APPLICATION_JSON)
+@Consumes(MediaType.APPLICATION_JSON)
+public class BuilderResource {
+
+    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
+
+    private final BuilderRegistry registry;
+    private final GatewayPublisher publisher;
+    private final BuilderSessions sessions;
+
+    public BuilderResource(
+            BuilderRegistry registry, GatewayPublisher publisher, BuilderSessions sessions) {
+        this.registry = registry;
+        this.publisher = publisher;
+        this.sessions = sessions;
+    }
+
+    @POST
+    public Response register(RegisterBuilder body) {
+        if (body == null) {
+            throw new InvalidBuilderException("request body is missing");
+        }
+        BuilderView view =
+                BuilderView.of(
+                        registry.register(
+                                body.name(),
+                                body.publicKey(),
+                                body.allowedTargets(),
+                                body.maxConcurrentJobs(),
+                                body.enabled()));
+        return Response.created(URI.create("/api/v1/builders/" + view.id())).entity(view).build();
+    }
+
+    @GET
+    public List<BuilderView> list() {
+        return registry.list().stream().map(BuilderView::of).toList();
+    }
+
+    @GET
+    @Path("/{id}")
+    public BuilderView get(@PathParam("id") UUID id) {
+        return BuilderView.of(registry.get(id));
+    }
+
+    @PATCH
+    @Path("/{id}")
+    public BuilderView update(@PathParam("id") UUID id, UpdateBuilder body) {
+        if (body == null) {
+            throw new InvalidBuilderException("request body is missing");
+        }
+        return BuilderView.of(
+                registry.update(id, body.name(), body.allowedTargets(), body.maxConcurrentJobs()));
+    }
+
+    @POST
+    @Path("/{id}/enable")
+    public BuilderView enable(@PathParam("id") UUID id) {
+        return BuilderView.of(registry.setEnabled(id, true));
+    }
+
+    @POST
+    @Path("/{id}/disable")
+    public BuilderView disable(@PathParam("id") UUID id) {
+        BuilderView view = BuilderView.of(registry.setEnabled(id, false));
+        revoke(id, "disabled by an operator");
+        return view;
+    }
+
+    @DELETE
+    @Path("/{id}")
+    public Response delete(@PathParam("id") UUID id) {
+        registry.delete(id);
+        revoke(id, "deleted by an operator");
+        return Response.noContent().build();
+    }
+
+    /** Closes the builder here at once and tells every other replica to do the same. */
+    private void revoke(UUID id, String reason) {
+        sessions.find(id)
+                .ifPresent(
+                        live ->
+                                live.close(
+                                        CloseCodes.POLICY_VIOLATION, CloseCodes.BUILDER_REVOKED));
+        publisher
+                .control(new BuilderControl.Disconnect(id, reason))
+                .await()
+                .atMost(PUBLISH_TIMEOUT);
+    }
+}

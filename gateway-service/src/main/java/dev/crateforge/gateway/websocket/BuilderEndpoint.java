@@ -1,0 +1,339 @@
+package dev.crateforge.gateway.websocket;
+
+import dev.crateforge.gateway.config.GatewayConfig;
+import dev.crateforge.gateway.messaging.GatewayPublisher;
+import dev.crateforge.gateway.security.AuthOutcome;
+import dev.crateforge.gateway.security.ChallengeAuthenticator;
+import dev.crateforge.gateway.service.BuilderDirectory;
+import dev.crateforge.gateway.service.GatewayMetrics;
+import dev.crateforge.gateway.service.KnownBuilder;
+import dev.crateforge.protocol.json.ProtocolDecodeException;
+import dev.crateforge.protocol.kafka.BuilderConnectionChange;
+import dev.crateforge.protocol.message.Authenticated;
+import dev.crateforge.protocol.message.BuilderProtocol;
+import dev.crateforge.protocol.message.ChallengeRequest;
+import dev.crateforge.protocol.message.ChallengeResponse;
+import dev.crateforge.protocol.message.ClientMessage;
+import dev.crateforge.protocol.message.CloseCodes;
+import dev.crateforge.protocol.message.Hello;
+import dev.crateforge.protocol.message.JobEvent;
+import dev.crateforge.protocol.message.JobRequest;
+import dev.crateforge.protocol.message.JobResponse;
+import dev.crateforge.protocol.message.MessageCodec;
+import io.quarkus.logging.Log;
+import io.quarkus.websockets.next.CloseReason;
+import io.quarkus.websockets.next.OnBinaryMessage;
+import io.quarkus.websockets.next.OnClose;
+import io.quarkus.websockets.next.OnError;
+import io.quarkus.websockets.next.OnOpen;
+import io.quarkus.websockets.next.OnTextMessage;
+import io.quarkus.websockets.next.WebSocket;
+import io.quarkus.websockets.next.WebSocketConnection;
+import io.smallrye.common.annotation.NonBlocking;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The builders' WebSocket ({@link BuilderProtocol#PATH}): runs the challenge/response handshake and
+ * then hands messages to the {@link JobBridge}.
+ *
+ * <p>State machine per connection: AWAITING_HELLO → (Hello) → AWAITING_RESPONSE → (valid
+ * ChallengeResponse) → AUTHENTICATED. Anything else before authentication closes with 1008.
+ * Opening, closing and binary frames are handled on the event loop; text frames on a worker thread,
+ * because the handshake looks up the registry and verifies signatures, and one connection's frames
+ * are processed one at a time.
+ */
+@WebSocket(path = BuilderProtocol.PATH)
+public class BuilderEndpoint {
+
+    private final ChallengeAuthenticator authenticator;
+    private final JobBridge bridge;
+    private final BuilderSessions sessions;
+    private final BuilderDirectory directory;
+    private final GatewayPublisher publisher;
+    private final GatewayMetrics metrics;
+    private final GatewayConfig config;
+    private final Vertx vertx;
+    private final AtomicInteger pending;
+    private final Map<String, BuilderConnection> bySocket = new ConcurrentHashMap<>();
+
+    public BuilderEndpoint(
+            ChallengeAuthenticator authenticator,
+            JobBridge bridge,
+            BuilderSessions sessions,
+            BuilderDirectory directory,
+            GatewayPublisher publisher,
+            GatewayMetrics metrics,
+            GatewayConfig config,
+            Vertx vertx) {
+        this.authenticator = authenticator;
+        this.bridge = bridge;
+        this.sessions = sessions;
+        this.directory = directory;
+        this.publisher = publisher;
+        this.metrics = metrics;
+        this.config = config;
+        this.vertx = vertx;
+        this.pending = metrics.pendingConnections();
+    }
+
+    @OnOpen
+    @NonBlocking
+    public void onOpen(WebSocketConnection socket) {
+        BuilderConnection connection =
+                new BuilderConnection(socket, authenticator.newConnectionId(), metrics);
+        bySocket.put(socket.id(), connection);
+        sessions.opened(socket.id(), connection);
+        if (sessions.draining()) {
+            connection.leavePending();
+            connection.close(CloseCodes.GOING_AWAY, "gateway is shutting down");
+            return;
+        }
+        if (pending.incrementAndGet() > config.maxPendingConnections()) {
+            leavePending(connection);
+            metrics.handshake("failed", "too_many_pending");
+            connection.close(CloseCodes.POLICY_VIOLATION, CloseCodes.TOO_MANY_PENDING);
+            return;
+        }
+        connection.deadlineTimer(
+                vertx.setTimer(config.authTimeout().toMillis(), id -> deadlinePassed(connection)));
+    }
+
+    @OnTextMessage
+    public void onText(WebSocketConnection socket, String text) {
+        BuilderConnection connection = bySocket.get(socket.id());
+        if (connection == null || connection.phase() == BuilderConnection.Phase.CLOSING) {
+            return;
+        }
+        boolean authenticated = connection.phase() == BuilderConnection.Phase.AUTHENTICATED;
+        int limit = authenticated ? config.maxMessageBytes() : config.preAuthMaxMessageBytes();
+        if (utf8Length(text, limit) > limit) {
+            refuse(
+                    connection,
+                    CloseCodes.MESSAGE_TOO_BIG,
+                    "message too big: the limit is " + limit + " bytes",
+                    "too_big");
+            return;
+        }
+        ClientMessage message;
+        try {
+            message = MessageCodec.decodeClientMessage(text);
+        } catch (ProtocolDecodeException e) {
+            refuse(connection, CloseCodes.POLICY_VIOLATION, e.getMessage(), "malformed");
+            return;
+        }
+        metrics.messageIn(message.getClass().getSimpleName());
+        switch (connection.phase()) {
+            case AWAITING_HELLO -> hello(connection, message);
+            case AWAITING_RESPONSE -> challengeResponse(connection, message);
+            case AUTHENTICATED -> dispatch(connection, message);
+            case CLOSING -> {}
+        }
+    }
+
+    @OnBinaryMessage
+    @NonBlocking
+    public void onBinary(WebSocketConnection socket, Buffer frame) {
+        BuilderConnection connection = bySocket.get(socket.id());
+        if (connection != null) {
+            refuse(
+                    connection,
+                    CloseCodes.UNSUPPORTED_DATA,
+                    "binary frames are not supported; send JSON text frames",
+                    "binary");
+        }
+    }
+
+    @OnClose
+    @NonBlocking
+    public void onClose(WebSocketConnection socket) {
+        sessions.closed(socket.id());
+        BuilderConnection connection = bySocket.remove(socket.id());
+        if (connection == null) {
+            return;
+        }
+        if (connection.deadlineTimer() >= 0) {
+            vertx.cancelTimer(connection.deadlineTimer());
+        }
+        leavePending(connection);
+        KnownBuilder builder = connection.builderOrNull();
+        if (builder == null) {
+            return;
+        }
+        sessions.unbind(connection);
+        directory.markSeen(builder.id());
+        String reason = connection.closeReason();
+        if (reason == null) {
+            CloseReason peer = socket.closeReason();
+            reason = "closed by the builder (" + (peer == null ? "no code" : peer.getCode()) + ")";
+        }
+        Log.infof(
+                "builder %s disconnected from connection %s: %s",
+                builder.id(), connection.connectionId(), reason);
+        publisher
+                .connectionChanged(
+                        new BuilderConnectionChange.Disconnected(
+                                builder.id(),
+                                connection.connectionId(),
+                                config.instanceId(),
+                                reason,
+                                Instant.now()))
+                .subscribe()
+                .with(ignored -> {}, failure -> {});
+    }
+
+    @OnError
+    public void onError(WebSocketConnection socket, Throwable failure) {
+        BuilderConnection connection = bySocket.get(socket.id());
+        Log.errorf(
+                failure,
+                "failure on connection %s",
+                connection == null ? socket.id() : connection.connectionId());
+        if (connection != null) {
+            connection.close(CloseCodes.INTERNAL_ERROR, "internal error");
+        }
+    }
+
+    private void hello(BuilderConnection connection, ClientMessage message) {
+        if (!(message instanceof Hello hello)) {
+            refuse(
+                    connection,
+                    CloseCodes.POLICY_VIOLATION,
+                    "expected hello before anything else",
+                    "out_of_order");
+            return;
+        }
+        if (hello.protocolVersion() != BuilderProtocol.VERSION) {
+            refuse(
+                    connection,
+                    CloseCodes.POLICY_VIOLATION,
+                    "unsupported protocol version; this gateway speaks " + BuilderProtocol.VERSION,
+                    "unsupported_version");
+            return;
+        }
+        String challenge = authenticator.newChallenge();
+        connection.challengeIssued(hello.fingerprint(), challenge);
+        long elapsedMillis =
+                java.time.Duration.between(connection.openedAt(), Instant.now()).toMillis();
+        int secondsLeft =
+                (int) Math.max(1, (config.authTimeout().toMillis() - elapsedMillis + 999) / 1000);
+        connection
+                .send(
+                        new ChallengeRequest(
+                                connection.connectionId(),
+                                challenge,
+                                BuilderProtocol.AUTH_NAMESPACE,
+                                secondsLeft))
+                .subscribe()
+                .with(ignored -> {}, failure -> {});
+    }
+
+    private void challengeResponse(BuilderConnection connection, ClientMessage message) {
+        if (!(message instanceof ChallengeResponse response)) {
+            refuse(
+                    connection,
+                    CloseCodes.POLICY_VIOLATION,
+                    "expected challenge_response",
+                    "out_of_order");
+            return;
+        }
+        String issued = connection.consumeChallenge();
+        AuthOutcome outcome =
+                authenticator.authenticate(
+                        connection.fingerprint(), connection.connectionId(), issued, response);
+        if (!outcome.succeeded()) {
+            Log.infof(
+                    "authentication failed on connection %s: %s",
+                    connection.connectionId(), outcome.failure());
+            metrics.handshake("failed", outcome.failure());
+            connection.close(CloseCodes.POLICY_VIOLATION, CloseCodes.AUTHENTICATION_FAILED);
+            return;
+        }
+        KnownBuilder builder = outcome.builder().orElseThrow();
+        if (!connection.authenticated(builder)) {
+            return;
+        }
+        vertx.cancelTimer(connection.deadlineTimer());
+        leavePending(connection);
+        sessions.bind(connection)
+                .ifPresent(
+                        previous -> {
+                            Log.infof(
+                                    "builder %s connected again; closing its connection %s",
+                                    builder.id(), previous.connectionId());
+                            previous.close(CloseCodes.POLICY_VIOLATION, CloseCodes.REPLACED);
+                        });
+        metrics.handshake("succeeded", "none");
+        directory.markSeen(builder.id());
+        Log.infof(
+                "builder %s (%s) authenticated on connection %s",
+                builder.id(), builder.name(), connection.connectionId());
+        connection
+                .send(new Authenticated(builder.id(), builder.name(), config.maxMessageBytes()))
+                .subscribe()
+                .with(ignored -> {}, failure -> {});
+        publisher
+                .connectionChanged(
+                        new BuilderConnectionChange.Connected(
+                                builder.id(),
+                                builder.name(),
+                                connection.connectionId(),
+                                config.instanceId(),
+                                Instant.now()))
+                .subscribe()
+                .with(ignored -> {}, failure -> {});
+    }
+
+    private void dispatch(BuilderConnection connection, ClientMessage message) {
+        if (message instanceof JobRequest request) {
+            bridge.jobRequest(connection, request);
+        } else if (message instanceof JobEvent event) {
+            bridge.jobEvent(connection, event);
+        } else if (message instanceof JobResponse response) {
+            bridge.jobResponse(connection, response);
+        } else {
+            connection.close(CloseCodes.POLICY_VIOLATION, "already authenticated");
+        }
+    }
+
+    private void deadlinePassed(BuilderConnection connection) {
+        BuilderConnection.Phase phase = connection.phase();
+        if (phase == BuilderConnection.Phase.AWAITING_HELLO
+                || phase == BuilderConnection.Phase.AWAITING_RESPONSE) {
+            Log.infof("connection %s did not authenticate in time", connection.connectionId());
+            metrics.handshake("failed", "timeout");
+            connection.close(CloseCodes.POLICY_VIOLATION, CloseCodes.AUTHENTICATION_TIMEOUT);
+        }
+    }
+
+    /** Closes for a bad frame; before authentication it also counts as a failed handshake. */
+    private void refuse(BuilderConnection connection, int code, String reason, String metric) {
+        if (connection.phase() != BuilderConnection.Phase.AUTHENTICATED) {
+            metrics.handshake("failed", metric);
+        }
+        Log.infof("closing connection %s with %d: %s", connection.connectionId(), code, reason);
+        connection.close(code, reason);
+    }
+
+    private void leavePending(BuilderConnection connection) {
+        if (connection.leavePending()) {
+            pending.decrementAndGet();
+        }
+    }
+
+    /** The UTF-8 length, or anything above {@code limit} once it is certainly exceeded. */
+    private static int utf8Length(String text, int limit) {
+        if (text.length() > limit) {
+            return text.length();
+        }
+        if ((long) text.length() * 3 <= limit) {
+            return text.length();
+        }
+        return text.getBytes(StandardCharsets.UTF_8).length;
+    }
+}

@@ -1,0 +1,1 @@
+SHA256:vYVEe6qzhfm1JhvnW0jabVv7TmkTv4k9/bhzrnEIrjg

@@ -1,0 +1,1 @@
+SHA256:SaVnyFktEuey2NDVZsyg8F1wgpcJ0IcPmcipjumsFBI

@@ -1,0 +1,1 @@
+SHA256:s8pbomIb1V3MlR51TrsUrGnbL8KsJywqkIDbcBEMUMU

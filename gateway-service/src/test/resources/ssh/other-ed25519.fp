@@ -1,0 +1,1 @@
+SHA256:lCyeu+s8Rc0XfwNh+/dOPEDyTNIBATA9soamKmMEKYM
