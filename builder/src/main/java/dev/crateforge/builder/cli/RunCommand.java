@@ -1,0 +1,376 @@
+package dev.crateforge.builder.cli;
+
+import dev.crateforge.builder.agent.BuilderAgent;
+import dev.crateforge.builder.config.BuilderSettings;
+import dev.crateforge.builder.config.JobLimits;
+import dev.crateforge.builder.config.KeyFiles;
+import dev.crateforge.builder.config.SandboxMode;
+import dev.crateforge.builder.console.Console;
+import dev.crateforge.builder.job.JobRunner;
+import dev.crateforge.builder.job.Sandbox;
+import dev.crateforge.protocol.job.Naming;
+import dev.crateforge.protocol.ssh.SshPrivateKey;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code crateforge-builder run}: resolves the options into {@link BuilderSettings}, checks what
+ * can be checked before connecting (key, cargo, targets, sandbox), then hands over to {@link
+ * BuilderAgent} until SIGTERM or a refusal by the gateway.
+ */
+@Command(
+        name = "run",
+        mixinStandardHelpOptions = true,
+        sortOptions = false,
+        description = {
+            "Connects to the gateway, authenticates with the SSH key and builds the jobs it is"
+                    + " given until stopped. SIGTERM or Ctrl-C stops taking jobs and waits up to the"
+                    + " grace period for running ones.",
+            "Every option may also be set as CRATEFORGE_BUILDER_<OPTION> in the environment or as"
+                    + " <option>=<value> in the --config file."
+        })
+public class RunCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    private final ConfigDefaults defaults;
+
+    @Option(
+            names = "--config",
+            paramLabel = "FILE",
+            description =
+                    "Properties file with option values (key = long option name without dashes,"
+                            + " e.g. gateway=wss://…). Env: CRATEFORGE_BUILDER_CONFIG.")
+    Path config;
+
+    @Option(
+            names = "--gateway",
+            paramLabel = "URL",
+            description =
+                    "WebSocket URL of the gateway, wss://host/builders/v1 (ws:// only for local"
+                            + " runs). Required.")
+    String gateway;
+
+    @Option(
+            names = "--key",
+            paramLabel = "FILE",
+            defaultValue = "${sys:user.home}/.ssh/id_ed25519",
+            description =
+                    "Unencrypted OpenSSH private key whose public half is registered with the"
+                            + " gateway. Default: ${DEFAULT-VALUE}")
+    Path key;
+
+    @Option(
+            names = "--targets",
+            paramLabel = "TRIPLE",
+            split = ",",
+            description =
+                    "Target triples this builder offers, comma-separated. Default: the host"
+                            + " target of the toolchain (rustc -vV).")
+    List<String> targets;
+
+    @Option(
+            names = "--slots",
+            paramLabel = "N",
+            defaultValue = "1",
+            description = "Jobs built at the same time (1-64). Default: ${DEFAULT-VALUE}")
+    int slots;
+
+    @Option(
+            names = "--work-dir",
+            paramLabel = "DIR",
+            defaultValue = "${sys:user.home}/.cache/crateforge-builder",
+            description =
+                    "Directory for job directories (sources, CARGO_HOME, target dir), removed after"
+                            + " each job. Default: ${DEFAULT-VALUE}")
+    Path workDir;
+
+    @Option(
+            names = "--cargo",
+            paramLabel = "FILE",
+            description =
+                    "The cargo executable. Default: cargo on the PATH, else ~/.cargo/bin/cargo.")
+    Path cargo;
+
+    @Option(
+            names = "--sandbox",
+            paramLabel = "MODE",
+            defaultValue = "auto",
+            description =
+                    "Run cargo inside bubblewrap: auto (when bwrap is on the PATH), bwrap (required)"
+                            + " or none. Default: ${DEFAULT-VALUE}")
+    SandboxMode sandbox;
+
+    @Option(
+            names = "--allow-network-during-build",
+            description =
+                    "Let cargo and build scripts use the network (needed for crates with"
+                            + " dependencies unless a vendored registry is configured).")
+    boolean allowNetwork;
+
+    @Option(
+            names = "--heartbeat-seconds",
+            paramLabel = "S",
+            defaultValue = "20",
+            description =
+                    "Interval of heartbeat events of a running job (1-30). Default:"
+                            + " ${DEFAULT-VALUE}")
+    int heartbeatSeconds;
+
+    @Option(
+            names = "--grace-period-seconds",
+            paramLabel = "S",
+            defaultValue = "300",
+            description =
+                    "On SIGTERM, how long to let running jobs finish before killing them. Default:"
+                            + " ${DEFAULT-VALUE}")
+    int gracePeriodSeconds;
+
+    @Option(
+            names = "--max-job-seconds",
+            paramLabel = "S",
+            defaultValue = "7200",
+            description =
+                    "Upper bound of a job's time budget, whatever the gateway assigns. Default:"
+                            + " ${DEFAULT-VALUE}")
+    long maxJobSeconds;
+
+    @Option(
+            names = "--max-source-bytes",
+            paramLabel = "BYTES",
+            defaultValue = "67108864",
+            description = "Largest .crate download. Default: ${DEFAULT-VALUE}")
+    long maxSourceBytes;
+
+    @Option(
+            names = "--max-extracted-bytes",
+            paramLabel = "BYTES",
+            defaultValue = "536870912",
+            description = "Largest total size of an extracted crate. Default: ${DEFAULT-VALUE}")
+    long maxExtractedBytes;
+
+    @Option(
+            names = "--max-entries",
+            paramLabel = "N",
+            defaultValue = "20000",
+            description = "Most entries in a .crate archive. Default: ${DEFAULT-VALUE}")
+    int maxEntries;
+
+    @Option(
+            names = "--max-output-bytes",
+            paramLabel = "BYTES",
+            defaultValue = "8388608",
+            description =
+                    "Build output forwarded as log lines per job; the rest is dropped. Default:"
+                            + " ${DEFAULT-VALUE}")
+    long maxOutputBytes;
+
+    @Option(
+            names = "--max-artifact-bytes",
+            paramLabel = "BYTES",
+            defaultValue = "1073741824",
+            description = "Largest artifact. Default: ${DEFAULT-VALUE}")
+    long maxArtifactBytes;
+
+    @Option(
+            names = "--reconnect-min-delay-ms",
+            paramLabel = "MS",
+            defaultValue = "1000",
+            description =
+                    "First reconnect delay; doubles per failure, ±50%% jitter. Default:"
+                            + " ${DEFAULT-VALUE}")
+    long reconnectMinMs;
+
+    @Option(
+            names = "--reconnect-max-delay-ms",
+            paramLabel = "MS",
+            defaultValue = "60000",
+            description = "Largest reconnect delay. Default: ${DEFAULT-VALUE}")
+    long reconnectMaxMs;
+
+    @Option(
+            names = "--keep-work-dirs",
+            description = "Keep job directories after the job, for debugging a build.")
+    boolean keepWorkDirs;
+
+    public RunCommand(ConfigDefaults defaults) {
+        this.defaults = defaults;
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        Console console = Console.system();
+        BuilderSettings settings;
+        SshPrivateKey privateKey;
+        Sandbox sandboxRunner;
+        try {
+            defaults.loadError()
+                    .ifPresent(
+                            error -> {
+                                throw new IllegalArgumentException(error);
+                            });
+            privateKey = KeyFiles.load(key);
+            KeyFiles.permissionWarning(key).ifPresent(console::warn);
+            settings = settings();
+            sandboxRunner = Sandbox.forMode(settings.sandbox());
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            spec.commandLine().getErr().println("crateforge-builder: " + e.getMessage());
+            return ExitCodes.USAGE;
+        }
+        if (!sandboxRunner.enabled() && settings.sandbox() == SandboxMode.AUTO) {
+            console.warn("bwrap not found on the PATH: builds run without a sandbox");
+        }
+        console.info(
+                "builder "
+                        + privateKey.publicKey().fingerprint()
+                        + " for "
+                        + String.join(",", settings.targets())
+                        + ", "
+                        + settings.slots()
+                        + " slot(s), cargo "
+                        + settings.cargo()
+                        + (sandboxRunner.enabled() ? ", sandboxed with bwrap" : "")
+                        + (settings.allowNetwork() ? ", network allowed during builds" : ""));
+
+        HttpClient sourceClient =
+                HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(15))
+                        .followRedirects(HttpClient.Redirect.NORMAL)
+                        .build();
+        // never follow redirects with the job token or on the WebSocket
+        HttpClient gatewayClient =
+                HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(15))
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .build();
+        JobRunner runner = JobRunner.create(settings, sourceClient, gatewayClient, sandboxRunner);
+        BuilderAgent agent =
+                new BuilderAgent(
+                        settings, privateKey, runner, console, gatewayClient, BuilderCommand.AGENT);
+        Thread drain = new Thread(() -> agent.drain(settings.gracePeriod()), "drain");
+        Runtime.getRuntime().addShutdownHook(drain);
+        int exit = agent.run();
+        return exit == BuilderAgent.EXIT_REFUSED ? ExitCodes.REFUSED : ExitCodes.OK;
+    }
+
+    private BuilderSettings settings() {
+        URI gatewayUrl = gatewayUrl();
+        Path cargoPath = cargo != null ? cargo : findCargo();
+        if (!Files.isExecutable(cargoPath)) {
+            throw new IllegalArgumentException("cargo not found or not executable: " + cargoPath);
+        }
+        List<String> offered =
+                targets == null || targets.isEmpty() ? List.of(hostTarget(cargoPath)) : targets;
+        for (String target : offered) {
+            if (!Naming.isTarget(target)) {
+                throw new IllegalArgumentException("--targets: not a target triple: " + target);
+            }
+        }
+        if (offered.size() > 32) {
+            throw new IllegalArgumentException("--targets: at most 32 targets");
+        }
+        require(slots >= 1 && slots <= 64, "--slots must be between 1 and 64");
+        require(
+                heartbeatSeconds >= 1 && heartbeatSeconds <= 30,
+                "--heartbeat-seconds must be between 1 and 30");
+        require(gracePeriodSeconds >= 0, "--grace-period-seconds must not be negative");
+        require(
+                reconnectMinMs >= 1 && reconnectMaxMs >= reconnectMinMs,
+                "--reconnect-min-delay-ms must be ≥ 1 and ≤ --reconnect-max-delay-ms");
+        try {
+            Files.createDirectories(workDir);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot create --work-dir " + workDir + ": " + e);
+        }
+        return new BuilderSettings(
+                gatewayUrl,
+                offered,
+                slots,
+                workDir.toAbsolutePath(),
+                cargoPath.toAbsolutePath(),
+                sandbox,
+                allowNetwork,
+                new JobLimits(
+                        maxSourceBytes,
+                        maxExtractedBytes,
+                        maxEntries,
+                        maxOutputBytes,
+                        maxArtifactBytes,
+                        Duration.ofSeconds(maxJobSeconds)),
+                Duration.ofSeconds(heartbeatSeconds),
+                Duration.ofSeconds(gracePeriodSeconds),
+                Duration.ofMillis(reconnectMinMs),
+                Duration.ofMillis(reconnectMaxMs),
+                keepWorkDirs);
+    }
+
+    private URI gatewayUrl() {
+        if (gateway == null || gateway.isBlank()) {
+            throw new IllegalArgumentException(
+                    "missing --gateway (or CRATEFORGE_BUILDER_GATEWAY, or gateway= in the config"
+                            + " file)");
+        }
+        URI uri;
+        try {
+            uri = URI.create(gateway.trim());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--gateway is not a URL: " + gateway);
+        }
+        if (!"wss".equals(uri.getScheme()) && !"ws".equals(uri.getScheme())
+                || uri.getHost() == null) {
+            throw new IllegalArgumentException(
+                    "--gateway must be a wss:// (or, locally, ws://) URL such as"
+                            + " wss://gateway.example/builders/v1");
+        }
+        return uri;
+    }
+
+    private static void require(boolean condition, String message) {
+        if (!condition) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+
+    /** cargo on the PATH, else where rustup installs it. */
+    static Path findCargo() {
+        Optional<Path> onPath = Sandbox.findOnPath("cargo");
+        return onPath.orElse(Path.of(System.getProperty("user.home"), ".cargo", "bin", "cargo"));
+    }
+
+    /** The host triple of the toolchain, from {@code rustc -vV} next to cargo. */
+    private static String hostTarget(Path cargoPath) {
+        Path rustc = cargoPath.toAbsolutePath().getParent().resolve("rustc");
+        try {
+            Process process =
+                    new ProcessBuilder(rustc.toString(), "-vV").redirectErrorStream(true).start();
+            String output =
+                    new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (process.waitFor(30, TimeUnit.SECONDS) && process.exitValue() == 0) {
+                for (String line : output.split("\n")) {
+                    if (line.startsWith("host: ")) {
+                        return line.substring("host: ".length()).trim();
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // fall through to the error below
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        throw new IllegalArgumentException(
+                "cannot find the host target with " + rustc + " -vV; pass --targets");
+    }
+}

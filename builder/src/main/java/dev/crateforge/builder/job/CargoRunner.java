@@ -1,0 +1,259 @@
+package dev.crateforge.builder.job;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crateforge.protocol.message.LogStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Runs cargo for one job: {@code cargo metadata} for the {@code metadata} kind, {@code cargo build
+ * --release} for {@code binary}.
+ *
+ * <p>Each job gets its own {@code CARGO_HOME}, {@code CARGO_TARGET_DIR} and {@code HOME} under the
+ * job directory, and an environment built from nothing, so that no secret of the builder's own
+ * environment (tokens, cloud credentials) is visible to a build script. Without network, {@code
+ * CARGO_NET_OFFLINE=true} makes a crate with dependencies fail with cargo's own clear message
+ * instead of a network timeout.
+ */
+public final class CargoRunner {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path cargo;
+    private final Sandbox sandbox;
+    private final boolean allowNetwork;
+    private final long maxOutputBytes;
+    private final long maxArtifactBytes;
+
+    public CargoRunner(
+            Path cargo,
+            Sandbox sandbox,
+            boolean allowNetwork,
+            long maxOutputBytes,
+            long maxArtifactBytes) {
+        this.cargo = cargo;
+        this.sandbox = sandbox;
+        this.allowNetwork = allowNetwork;
+        this.maxOutputBytes = maxOutputBytes;
+        this.maxArtifactBytes = maxArtifactBytes;
+    }
+
+    /**
+     * Writes {@code cargo metadata --format-version 1 --no-deps} of the crate to {@code output}.
+     */
+    public void metadata(
+            Path crateDir,
+            Path jobDir,
+            Path output,
+            Instant deadline,
+            JobReporter reporter,
+            JobControl control)
+            throws JobFailure, JobAbandoned, InterruptedException {
+        List<String> args = List.of("metadata", "--format-version", "1", "--no-deps");
+        int exit = run(args, crateDir, jobDir, output, deadline, reporter, control);
+        if (exit != 0) {
+            throw new JobFailure("cargo metadata failed with exit code " + exit);
+        }
+        try {
+            if (Files.size(output) > maxArtifactBytes) {
+                throw new JobFailure("cargo metadata output is larger than the artifact limit");
+            }
+        } catch (IOException e) {
+            throw new JobFailure("cannot read cargo metadata output", e);
+        }
+    }
+
+    /**
+     * Runs {@code cargo build --release --target <target>} ({@code --locked} when the crate has a
+     * {@code Cargo.lock}).
+     *
+     * @return the directory with the release binaries
+     */
+    public Path build(
+            Path crateDir,
+            Path jobDir,
+            String target,
+            Instant deadline,
+            JobReporter reporter,
+            JobControl control)
+            throws JobFailure, JobAbandoned, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("build", "--release", "--target", target));
+        if (Files.isRegularFile(crateDir.resolve("Cargo.lock"))) {
+            args.add("--locked");
+        }
+        int exit = run(args, crateDir, jobDir, null, deadline, reporter, control);
+        if (exit != 0) {
+            throw new JobFailure("cargo build failed with exit code " + exit);
+        }
+        return targetDir(jobDir).resolve(target).resolve("release");
+    }
+
+    /** The names of the crate's binary targets, from {@code cargo metadata} JSON. */
+    public static List<String> binaryNames(Path metadataJson) throws JobFailure {
+        List<String> names = new ArrayList<>();
+        try {
+            JsonNode root = JSON.readTree(metadataJson.toFile());
+            for (JsonNode pkg : root.path("packages")) {
+                for (JsonNode target : pkg.path("targets")) {
+                    for (JsonNode kind : target.path("kind")) {
+                        if (kind.asText().equals("bin")) {
+                            names.add(target.path("name").asText());
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new JobFailure("cannot read cargo metadata output: " + e.getMessage(), e);
+        }
+        return names;
+    }
+
+    private int run(
+            List<String> args,
+            Path crateDir,
+            Path jobDir,
+            Path stdoutFile,
+            Instant deadline,
+            JobReporter reporter,
+            JobControl control)
+            throws JobFailure, JobAbandoned, InterruptedException {
+        List<String> command = new ArrayList<>();
+        command.add(cargo.toString());
+        command.addAll(args);
+        reporter.log(LogStream.BUILDER, "$ cargo " + String.join(" ", args));
+        Map<String, String> env;
+        try {
+            env = environment(jobDir);
+        } catch (IOException e) {
+            throw new JobFailure("cannot prepare the build environment: " + e.getMessage(), e);
+        }
+        ProcessBuilder builder =
+                new ProcessBuilder(
+                        sandbox.wrap(command, jobDir, crateDir, toolchainDirs(), allowNetwork));
+        builder.directory(crateDir.toFile());
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        builder.redirectInput(ProcessBuilder.Redirect.from(devNull()));
+        if (stdoutFile != null) {
+            builder.redirectOutput(stdoutFile.toFile());
+        }
+        control.checkNotCancelled();
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException e) {
+            throw new JobFailure("cannot start cargo: " + e.getMessage(), e);
+        }
+        control.started(process);
+        AtomicLong budget = new AtomicLong(maxOutputBytes);
+        List<Thread> pumps = new ArrayList<>();
+        if (stdoutFile == null) {
+            pumps.add(
+                    pump(
+                            new OutputPump(
+                                    process.getInputStream(),
+                                    LogStream.STDOUT,
+                                    reporter,
+                                    budget,
+                                    maxOutputBytes)));
+        }
+        pumps.add(
+                pump(
+                        new OutputPump(
+                                process.getErrorStream(),
+                                LogStream.STDERR,
+                                reporter,
+                                budget,
+                                maxOutputBytes)));
+        try {
+            long millis = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
+            if (!process.waitFor(millis, TimeUnit.MILLISECONDS)) {
+                ProcessTree.kill(process.toHandle());
+                control.checkNotCancelled();
+                throw new JobFailure("build timed out: the job's time budget ran out");
+            }
+            for (Thread pump : pumps) {
+                // a background grandchild may hold the pipe open; do not wait for it forever
+                pump.join(5_000);
+            }
+            control.checkNotCancelled();
+            return process.exitValue();
+        } catch (InterruptedException e) {
+            ProcessTree.kill(process.toHandle());
+            control.checkNotCancelled();
+            throw e;
+        } finally {
+            control.finished();
+            if (process.isAlive()) {
+                ProcessTree.kill(process.toHandle());
+            }
+        }
+    }
+
+    private static Thread pump(OutputPump pump) {
+        Thread thread = new Thread(pump, "cargo-output");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+
+    /**
+     * The whole environment of a cargo process; nothing is inherited but the toolchain location.
+     */
+    Map<String, String> environment(Path jobDir) throws IOException {
+        Path home = Files.createDirectories(jobDir.resolve("home"));
+        Path cargoHome = Files.createDirectories(jobDir.resolve("cargo-home"));
+        Map<String, String> env = new java.util.LinkedHashMap<>();
+        Path cargoDir = cargo.toAbsolutePath().getParent();
+        env.put("PATH", cargoDir + ":/usr/local/bin:/usr/bin:/bin");
+        env.put("HOME", home.toString());
+        env.put("CARGO_HOME", cargoHome.toString());
+        env.put("CARGO_TARGET_DIR", targetDir(jobDir).toString());
+        env.put("CARGO_TERM_COLOR", "never");
+        env.put("TERM", "dumb");
+        env.put("LANG", "C.UTF-8");
+        rustupHome().ifPresent(dir -> env.put("RUSTUP_HOME", dir.toString()));
+        String toolchain = System.getenv("RUSTUP_TOOLCHAIN");
+        if (toolchain != null) {
+            env.put("RUSTUP_TOOLCHAIN", toolchain);
+        }
+        if (!allowNetwork) {
+            env.put("CARGO_NET_OFFLINE", "true");
+        }
+        return env;
+    }
+
+    private List<Path> toolchainDirs() {
+        List<Path> dirs = new ArrayList<>();
+        dirs.add(cargo.toAbsolutePath().getParent());
+        rustupHome().ifPresent(dirs::add);
+        return dirs;
+    }
+
+    /** rustup finds its toolchains here; the real one, since HOME is replaced per job. */
+    private static java.util.Optional<Path> rustupHome() {
+        String fromEnv = System.getenv("RUSTUP_HOME");
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            return java.util.Optional.of(Path.of(fromEnv));
+        }
+        Path dflt = Path.of(System.getProperty("user.home"), ".rustup");
+        return Files.isDirectory(dflt) ? java.util.Optional.of(dflt) : java.util.Optional.empty();
+    }
+
+    private static Path targetDir(Path jobDir) {
+        return jobDir.resolve("target");
+    }
+
+    private static java.io.File devNull() {
+        return new java.io.File("/dev/null");
+    }
+}

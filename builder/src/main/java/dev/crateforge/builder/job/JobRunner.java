@@ -1,0 +1,241 @@
+package dev.crateforge.builder.job;
+
+import dev.crateforge.builder.config.BuilderSettings;
+import dev.crateforge.builder.config.JobLimits;
+import dev.crateforge.protocol.job.ArtifactDigest;
+import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.job.BuildStage;
+import dev.crateforge.protocol.message.JobAssignment;
+import dev.crateforge.protocol.message.LogStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Runs one job attempt from source URL to uploaded artifact: fetch and verify, extract, build,
+ * pack, upload. Each step is its own class; this one only orders them, reports stages and turns
+ * every failure into a {@link JobOutcome} with a readable reason. The job directory is private to
+ * the attempt and removed afterwards.
+ */
+public final class JobRunner {
+
+    private final Path workDir;
+    private final JobLimits limits;
+    private final SourceFetcher fetcher;
+    private final CrateArchiveExtractor extractor;
+    private final CargoRunner cargo;
+    private final ArtifactPacker packer;
+    private final ArtifactUploader uploader;
+    private final boolean keepWorkDirs;
+
+    public JobRunner(
+            Path workDir,
+            JobLimits limits,
+            SourceFetcher fetcher,
+            CrateArchiveExtractor extractor,
+            CargoRunner cargo,
+            ArtifactPacker packer,
+            ArtifactUploader uploader,
+            boolean keepWorkDirs) {
+        this.workDir = workDir;
+        this.limits = limits;
+        this.fetcher = fetcher;
+        this.extractor = extractor;
+        this.cargo = cargo;
+        this.packer = packer;
+        this.uploader = uploader;
+        this.keepWorkDirs = keepWorkDirs;
+    }
+
+    /**
+     * The runner the settings describe.
+     *
+     * @param sourceClient fetches sources (follows redirects, as registries use them)
+     * @param uploadClient uploads with the job token (never follows a redirect with it)
+     */
+    public static JobRunner create(
+            BuilderSettings settings,
+            HttpClient sourceClient,
+            HttpClient uploadClient,
+            Sandbox sandbox) {
+        JobLimits limits = settings.limits();
+        return new JobRunner(
+                settings.workDir(),
+                limits,
+                new SourceFetcher(sourceClient, limits.maxSourceBytes()),
+                new CrateArchiveExtractor(limits.maxExtractedBytes(), limits.maxEntries()),
+                new CargoRunner(
+                        settings.cargo(),
+                        sandbox,
+                        settings.allowNetwork(),
+                        limits.maxOutputBytes(),
+                        limits.maxArtifactBytes()),
+                new ArtifactPacker(limits.maxArtifactBytes()),
+                new ArtifactUploader(uploadClient),
+                settings.keepWorkDirs());
+    }
+
+    /**
+     * Runs the attempt.
+     *
+     * @throws JobAbandoned when it was cancelled or its upload was refused with 403: nothing more
+     *     is to be sent for it
+     */
+    public JobOutcome run(JobAssignment job, JobReporter reporter, JobControl control)
+            throws JobAbandoned, InterruptedException {
+        control.attach(Thread.currentThread());
+        Path jobDir = workDir.resolve("jobs").resolve(job.jobId() + "-" + job.attempt());
+        try {
+            deleteTree(jobDir);
+            Files.createDirectories(jobDir);
+            return steps(job, jobDir, reporter, control);
+        } catch (JobFailure e) {
+            control.checkNotCancelled();
+            reporter.log(LogStream.BUILDER, "failed: " + e.getMessage());
+            return JobOutcome.failed(e.getMessage());
+        } catch (IOException e) {
+            control.checkNotCancelled();
+            String reason = "builder I/O error: " + e.getMessage();
+            reporter.log(LogStream.BUILDER, reason);
+            return JobOutcome.failed(reason);
+        } catch (InterruptedException e) {
+            control.checkNotCancelled();
+            throw e;
+        } finally {
+            control.detach();
+            Thread.interrupted(); // a cancel may have interrupted us after the last blocking call
+            if (!keepWorkDirs) {
+                try {
+                    deleteTree(jobDir);
+                } catch (IOException e) {
+                    // a later attempt with the same directory deletes it first
+                }
+            }
+        }
+    }
+
+    private JobOutcome steps(
+            JobAssignment job, Path jobDir, JobReporter reporter, JobControl control)
+            throws JobFailure, JobAbandoned, InterruptedException, IOException {
+        Duration budget = Duration.ofSeconds(job.timeoutSeconds());
+        if (budget.compareTo(limits.maxJobTime()) > 0) {
+            budget = limits.maxJobTime();
+        }
+        Instant deadline = Instant.now().plus(budget);
+
+        reporter.stage(BuildStage.FETCHING);
+        Path source = jobDir.resolve("source.crate");
+        URI sourceUrl = uri(job.sourceUrl(), "source");
+        long size = fetcher.fetch(sourceUrl, job.sourceSha256(), source, remaining(deadline));
+        reporter.log(
+                LogStream.BUILDER,
+                "fetched " + size + " bytes, SHA-256 " + job.sourceSha256() + " verified");
+        control.checkNotCancelled();
+
+        reporter.stage(BuildStage.EXTRACTING);
+        Path sourceRoot = jobDir.resolve("src");
+        int entries = extractor.extract(source, sourceRoot);
+        Path crateDir = sourceRoot.resolve(job.crate() + "-" + job.version());
+        if (!Files.isRegularFile(crateDir.resolve("Cargo.toml"))) {
+            throw new JobFailure(
+                    "source archive has no "
+                            + job.crate()
+                            + "-"
+                            + job.version()
+                            + "/Cargo.toml (not a .crate file?)");
+        }
+        reporter.log(LogStream.BUILDER, "extracted " + entries + " entries");
+        control.checkNotCancelled();
+
+        reporter.stage(BuildStage.BUILDING);
+        Path out = Files.createDirectories(jobDir.resolve("out"));
+        Path metadata = out.resolve("metadata.json");
+        cargo.metadata(crateDir, jobDir, metadata, deadline, reporter, control);
+        Path artifact;
+        if (job.kind() == ArtifactKind.METADATA) {
+            artifact = metadata;
+        } else if (job.kind() == ArtifactKind.BINARY) {
+            List<String> binaries = CargoRunner.binaryNames(metadata);
+            if (binaries.isEmpty()) {
+                throw new JobFailure("the crate has no binary target");
+            }
+            Path releaseDir =
+                    cargo.build(crateDir, jobDir, job.target(), deadline, reporter, control);
+            reporter.stage(BuildStage.PACKAGING);
+            artifact = out.resolve("binary.tar.gz");
+            List<String> packed = packer.pack(releaseDir, binaries, artifact);
+            reporter.log(LogStream.BUILDER, "packed " + String.join(", ", packed));
+        } else {
+            throw new JobFailure("this builder cannot build kind " + job.kind());
+        }
+        control.checkNotCancelled();
+
+        ArtifactDigest digest =
+                new ArtifactDigest(job.kind(), Sha256.ofFile(artifact), Files.size(artifact));
+        reporter.stage(BuildStage.UPLOADING);
+        uploader.upload(
+                uri(job.uploadUrl(), "upload"),
+                job.jobToken(),
+                artifact,
+                digest,
+                job.kind().mediaType(),
+                remaining(deadline),
+                sent -> reporter.uploadProgress(sent, digest.size()));
+        reporter.log(
+                LogStream.BUILDER,
+                "uploaded " + job.kind() + " sha256:" + digest.sha256() + " size:" + digest.size());
+        return JobOutcome.succeeded(List.of(digest));
+    }
+
+    private static Duration remaining(Instant deadline) throws JobFailure {
+        Duration left = Duration.between(Instant.now(), deadline);
+        if (left.isNegative() || left.isZero()) {
+            throw new JobFailure("the job's time budget ran out");
+        }
+        return left;
+    }
+
+    private static URI uri(String value, String what) throws JobFailure {
+        try {
+            URI uri = URI.create(value);
+            if (uri.getScheme() == null || uri.getHost() == null) {
+                throw new IllegalArgumentException();
+            }
+            return uri;
+        } catch (IllegalArgumentException e) {
+            throw new JobFailure(what + " URL is not a valid absolute URL");
+        }
+    }
+
+    /** Removes a directory tree without following links out of it. */
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        Files.walkFileTree(
+                dir,
+                new SimpleFileVisitor<>() {
+                    @Override
+                    public FileVisitResult visitFile(Path file, BasicFileAttributes attrs)
+                            throws IOException {
+                        Files.delete(file);
+                        return FileVisitResult.CONTINUE;
+                    }
+
+                    @Override
+                    public FileVisitResult postVisitDirectory(Path d, IOException e)
+                            throws IOException {
+                        Files.delete(d);
+                        return FileVisitResult.CONTINUE;
+                    }
+                });
+    }
+}

@@ -1,0 +1,230 @@
+package dev.crateforge.builder.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crateforge.builder.config.JobLimits;
+import dev.crateforge.builder.support.HttpFixture;
+import dev.crateforge.builder.support.RecordingReporter;
+import dev.crateforge.builder.support.TarBuilder;
+import dev.crateforge.builder.support.TestCrates;
+import dev.crateforge.builder.support.Tools;
+import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.job.BuildStage;
+import dev.crateforge.protocol.job.JobResult;
+import dev.crateforge.protocol.message.JobAssignment;
+import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Whole job attempts with the machine's real cargo: a real HTTP server serves the {@code .crate}
+ * and takes the upload, cargo builds a crate generated in the test, and the packed binary is run.
+ */
+class JobRunnerCargoTests {
+
+    private static final String TARGET = "x86_64-unknown-linux-gnu";
+    private static final String TOKEN = "job-token-for-tests";
+    private static final String GREETING = "Hello from CrateForge";
+
+    @TempDir Path temp;
+
+    private HttpFixture http;
+    private final HttpClient client = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        http = new HttpFixture();
+    }
+
+    @AfterEach
+    void stop() {
+        http.close();
+    }
+
+    @Test
+    void buildsMetadataOfALibraryAndUploadsIt() throws Exception {
+        JobRunner runner = runner(Tools.cargoOrSkip());
+        JobAssignment job =
+                job("demo-lib", TestCrates.library("demo-lib", "0.3.1"), ArtifactKind.METADATA);
+        RecordingReporter reporter = new RecordingReporter();
+
+        JobOutcome outcome = runner.run(job, reporter, new JobControl());
+
+        assertThat(outcome.result()).as(reporter.log()).isEqualTo(JobResult.SUCCEEDED);
+        assertThat(reporter.stages)
+                .containsExactly(
+                        BuildStage.FETCHING,
+                        BuildStage.EXTRACTING,
+                        BuildStage.BUILDING,
+                        BuildStage.UPLOADING);
+        HttpFixture.Upload upload = http.uploads().get(0);
+        JsonNode metadata = new ObjectMapper().readTree(upload.body());
+        assertThat(metadata.path("packages").get(0).path("name").asText()).isEqualTo("demo-lib");
+        assertThat(metadata.path("packages").get(0).path("version").asText()).isEqualTo("0.3.1");
+        assertThat(upload.headers().get("Authorization")).containsExactly("Bearer " + TOKEN);
+        assertThat(upload.headers().get("Content-Length"))
+                .containsExactly(String.valueOf(upload.body().length));
+        assertThat(upload.headers().get("X-Checksum-Sha256"))
+                .containsExactly(SourceFetcherTests.sha256(upload.body()));
+        assertThat(outcome.artifacts())
+                .singleElement()
+                .satisfies(
+                        a -> {
+                            assertThat(a.sha256())
+                                    .isEqualTo(SourceFetcherTests.sha256(upload.body()));
+                            assertThat(a.size()).isEqualTo(upload.body().length);
+                        });
+    }
+
+    @Test
+    void buildsABinaryWhosePackedExecutableRuns() throws Exception {
+        JobRunner runner = runner(Tools.cargoOrSkip());
+        JobAssignment job =
+                job(
+                        "hello-cf",
+                        TestCrates.binary("hello-cf", "1.0.0", GREETING),
+                        ArtifactKind.BINARY);
+        RecordingReporter reporter = new RecordingReporter();
+
+        JobOutcome outcome = runner.run(job, reporter, new JobControl());
+
+        assertThat(outcome.result()).as(reporter.log()).isEqualTo(JobResult.SUCCEEDED);
+        assertThat(reporter.stages)
+                .containsExactly(
+                        BuildStage.FETCHING,
+                        BuildStage.EXTRACTING,
+                        BuildStage.BUILDING,
+                        BuildStage.PACKAGING,
+                        BuildStage.UPLOADING);
+        assertThat(reporter.log()).contains("stderr:    Compiling hello-cf v1.0.0");
+        Path artifact = Files.write(temp.resolve("binary.tar.gz"), http.uploads().get(0).body());
+        assertThat(ArtifactPacker.list(artifact)).containsExactly("hello-cf");
+        Path unpacked = temp.resolve("unpacked");
+        new CrateArchiveExtractor(1L << 30, 10).extract(artifact, unpacked);
+        Process binary = new ProcessBuilder(unpacked.resolve("hello-cf").toString()).start();
+        String printed = new String(binary.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(binary.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(printed).isEqualTo(GREETING + "\n");
+    }
+
+    @Test
+    void failsTheJobWithTheCompilerErrorInTheLog() throws Exception {
+        JobRunner runner = runner(Tools.cargoOrSkip());
+        JobAssignment job =
+                job("broken", TestCrates.brokenBinary("broken", "0.1.0"), ArtifactKind.BINARY);
+        RecordingReporter reporter = new RecordingReporter();
+
+        JobOutcome outcome = runner.run(job, reporter, new JobControl());
+
+        assertThat(outcome.result()).isEqualTo(JobResult.FAILED);
+        assertThat(outcome.failureReason()).startsWith("cargo build failed with exit code");
+        assertThat(reporter.lines)
+                .anySatisfy(line -> assertThat(line).startsWith("stderr: error["));
+        assertThat(http.uploads()).isEmpty();
+    }
+
+    @Test
+    void abandonsTheJobWhenTheUploadIsForbidden() throws Exception {
+        JobRunner runner = runner(Tools.cargoOrSkip());
+        http.uploadStatus(403);
+        JobAssignment job =
+                job("demo-lib", TestCrates.library("demo-lib", "0.3.1"), ArtifactKind.METADATA);
+
+        assertThatThrownBy(() -> runner.run(job, new RecordingReporter(), new JobControl()))
+                .isInstanceOf(JobAbandoned.class)
+                .hasMessageContaining("403");
+    }
+
+    @Test
+    void buildsNothingWhenTheSourceHashDiffers() throws Exception {
+        // no cargo needed: a wrong hash must stop the job before cargo would ever start
+        JobRunner runner = runner(temp.resolve("no-such-cargo"));
+        byte[] crate = TestCrates.binary("hello-cf", "1.0.0", GREETING);
+        JobAssignment honest = job("hello-cf", crate, ArtifactKind.BINARY);
+        JobAssignment job =
+                new JobAssignment(
+                        honest.jobId(),
+                        1,
+                        "hello-cf",
+                        "1.0.0",
+                        honest.sourceUrl(),
+                        "f".repeat(64),
+                        TARGET,
+                        ArtifactKind.BINARY,
+                        honest.uploadUrl(),
+                        TOKEN,
+                        600);
+        RecordingReporter reporter = new RecordingReporter();
+
+        JobOutcome outcome = runner.run(job, reporter, new JobControl());
+
+        assertThat(outcome.result()).isEqualTo(JobResult.FAILED);
+        assertThat(outcome.failureReason())
+                .isEqualTo(
+                        "source SHA-256 mismatch: expected "
+                                + "f".repeat(64)
+                                + ", got "
+                                + SourceFetcherTests.sha256(crate));
+        assertThat(reporter.stages).containsExactly(BuildStage.FETCHING);
+        assertThat(http.uploads()).isEmpty();
+        assertThat(temp.resolve("work/jobs")).isEmptyDirectory();
+    }
+
+    @Test
+    void failsAnArchiveWithoutTheCrateDirectory() throws Exception {
+        JobRunner runner = runner(temp.resolve("no-such-cargo"));
+        byte[] crate = new TarBuilder().file("other/Cargo.toml", "[package]\n").bytes();
+        JobAssignment job = job("hello-cf", crate, ArtifactKind.BINARY);
+
+        JobOutcome outcome = runner.run(job, new RecordingReporter(), new JobControl());
+
+        assertThat(outcome.failureReason()).contains("has no hello-cf-1.0.0/Cargo.toml");
+    }
+
+    private JobRunner runner(Path cargo) throws Exception {
+        JobLimits limits = JobLimits.defaults();
+        Path work = Files.createDirectories(temp.resolve("work"));
+        return new JobRunner(
+                work,
+                limits,
+                new SourceFetcher(client, limits.maxSourceBytes()),
+                new CrateArchiveExtractor(limits.maxExtractedBytes(), limits.maxEntries()),
+                new CargoRunner(
+                        cargo,
+                        Sandbox.none(),
+                        false,
+                        limits.maxOutputBytes(),
+                        limits.maxArtifactBytes()),
+                new ArtifactPacker(limits.maxArtifactBytes()),
+                new ArtifactUploader(client),
+                false);
+    }
+
+    private JobAssignment job(String crate, byte[] source, ArtifactKind kind) {
+        String version =
+                crate.equals("demo-lib") ? "0.3.1" : crate.equals("broken") ? "0.1.0" : "1.0.0";
+        UUID jobId = UUID.randomUUID();
+        return new JobAssignment(
+                jobId,
+                1,
+                crate,
+                version,
+                http.serve(crate + "-" + version + ".crate", source).toString(),
+                SourceFetcherTests.sha256(source),
+                TARGET,
+                kind,
+                http.url("/upload/" + jobId + "/" + kind.wireName()).toString(),
+                TOKEN,
+                600);
+    }
+}
