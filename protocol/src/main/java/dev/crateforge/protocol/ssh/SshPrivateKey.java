@@ -1,5 +1,6 @@
 package dev.crateforge.protocol.ssh;
 
+import java.nio.charset.StandardCharsets;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 
 /**
@@ -72,8 +73,16 @@ public final class SshPrivateKey {
         if (namespace == null || namespace.isEmpty()) {
             throw new SshFormatException("namespace must not be empty");
         }
-        if (namespace.length() > MAX_NAMESPACE / 4 || namespace.indexOf('\0') >= 0) {
-            throw new SshFormatException("namespace is too long or contains NUL");
+        byte[] utf8 = namespace.getBytes(StandardCharsets.UTF_8);
+        // The verifier compares decoded UTF-8, so the namespace must survive the round trip
+        // (no lone surrogates) and obey the same limits SshSignature.parse enforces.
+        if (utf8.length > MAX_NAMESPACE
+                || namespace.indexOf('\0') >= 0
+                || !new String(utf8, StandardCharsets.UTF_8).equals(namespace)) {
+            throw new SshFormatException(
+                    "namespace must be valid text without NUL, at most "
+                            + MAX_NAMESPACE
+                            + " bytes");
         }
         if (message == null || hash == null) {
             throw new SshFormatException("message and hash algorithm are required");

@@ -16,7 +16,7 @@ import java.util.Base64;
  */
 class SshFuzzTests {
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "10m")
     void signatureParseAndVerify(byte[] input) {
         // Binary blobs reach the wire parser directly; the text path covers armor and base64.
         check(() -> SshSignature.fromBlob(input), input);
@@ -24,7 +24,7 @@ class SshFuzzTests {
         check(() -> SshSignature.parse(new String(input, StandardCharsets.ISO_8859_1)), input);
     }
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "10m")
     void publicKeyParse(byte[] input) throws SshFormatException {
         Outcome o = attempt(() -> SshPublicKey.fromBlob(input));
         if (o.value instanceof SshPublicKey key) {
@@ -38,7 +38,7 @@ class SshFuzzTests {
                                 "ssh-ed25519 " + Base64.getEncoder().encodeToString(input)));
     }
 
-    @FuzzTest
+    @FuzzTest(maxDuration = "10m")
     void privateKeyParse(byte[] input) throws SshFormatException {
         String armored =
                 "-----BEGIN OPENSSH PRIVATE KEY-----\n"

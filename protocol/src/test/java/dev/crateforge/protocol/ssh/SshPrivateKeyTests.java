@@ -53,6 +53,36 @@ class SshPrivateKeyTests {
     }
 
     @Test
+    void ecdsaSignaturesVerifyWhetherOrNotRNeedsALeadingZero() throws Exception {
+        SshPrivateKey key = privateKey("ecdsa384");
+        java.util.Set<Integer> rLengths = new java.util.HashSet<>();
+        for (int i = 0; i < 32; i++) {
+            byte[] msg = {(byte) i};
+            SshSignature sig = key.sign("ns", msg);
+            rLengths.add(
+                    new SshWireReader(SshSigCrafter.from(sig).signature)
+                            .readString("r", 64)
+                            .length);
+            assertThat(SshSignature.parse(sig.base64()).verify(key.publicKey(), "ns", msg))
+                    .isTrue();
+        }
+        assertThat(rLengths).contains(48, 49);
+    }
+
+    @Test
+    void rejectsNamespaceThatCannotRoundTrip() throws Exception {
+        SshPrivateKey key = privateKey("ed25519");
+        assertThatThrownBy(() -> key.sign("bad\ud800", message()))
+                .isInstanceOf(SshFormatException.class)
+                .hasMessageContaining("namespace must be valid text");
+        assertThatThrownBy(() -> key.sign("a\0b", message()))
+                .isInstanceOf(SshFormatException.class);
+        assertThatThrownBy(() -> key.sign("x".repeat(1025), message()))
+                .isInstanceOf(SshFormatException.class);
+        assertThat(key.sign("ünïcödé", message()).namespace()).isEqualTo("ünïcödé");
+    }
+
+    @Test
     void rejectsEncryptedKey() {
         assertThatThrownBy(() -> SshPrivateKey.parse(text("encrypted-ed25519")))
                 .isInstanceOf(SshFormatException.class)
