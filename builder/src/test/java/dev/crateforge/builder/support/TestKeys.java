@@ -18,6 +18,11 @@ public final class TestKeys {
         }
     }
 
+    /** A key the fake gateway does not know. */
+    public static SshPrivateKey otherKey() {
+        return KeyFiles.load(path("other_ed25519"));
+    }
+
     public static SshPrivateKey builderKey() {
         return KeyFiles.load(path("builder_ed25519"));
     }
