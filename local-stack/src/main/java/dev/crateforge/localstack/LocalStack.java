@@ -74,6 +74,7 @@ public final class LocalStack implements AutoCloseable {
 
     /** Starts all three servers in parallel; if one fails, stops the others and throws. */
     public static LocalStack start(LocalStackOptions options) {
+        long begin = System.nanoTime();
         boolean temporary = options.dataDir() == null;
         Path dataDir;
         try {
@@ -115,6 +116,12 @@ public final class LocalStack implements AutoCloseable {
                         temporary,
                         options.attachFile());
         Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "local-stack-stop"));
+        System.getLogger(LocalStack.class.getName())
+                .log(
+                        System.Logger.Level.INFO,
+                        "local-stack: PostgreSQL, Kafka and S3Proxy up in {0} ms; data and logs in {1}",
+                        (System.nanoTime() - begin) / 1_000_000,
+                        dataDir);
         if (options.attachFile() != null) {
             AttachFile.write(options.attachFile(), addresses);
         }

@@ -38,6 +38,7 @@ public final class TopicSets {
                         .toList();
         try (Admin admin = Admin.create(config(server))) {
             admin.createTopics(topics).all().get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+            awaitListed(admin, topics.stream().map(NewTopic::name).toList());
         } catch (ExecutionException | TimeoutException e) {
             throw new IllegalStateException(
                     "cannot create topics with prefix "
@@ -50,6 +51,24 @@ public final class TopicSets {
             throw new IllegalStateException("interrupted while creating topics", e);
         }
         return prefix;
+    }
+
+    /**
+     * The controller has accepted the topics when createTopics returns, but the broker's metadata
+     * may lag by a moment; a consumer that subscribes in that moment would wait for a rebalance.
+     */
+    private static void awaitListed(Admin admin, List<String> names)
+            throws ExecutionException, TimeoutException, InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!admin.listTopics()
+                .names()
+                .get(TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                .containsAll(names)) {
+            if (System.nanoTime() > deadline) {
+                throw new TimeoutException("topics not listed after " + TIMEOUT + ": " + names);
+            }
+            Thread.sleep(20);
+        }
     }
 
     private static Map<String, Object> config(KafkaAddress server) {

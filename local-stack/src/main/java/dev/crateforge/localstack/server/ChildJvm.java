@@ -18,6 +18,9 @@ import java.util.List;
  */
 public final class ChildJvm {
 
+    /** System property naming the server in each child JVM's command line. */
+    public static final String SERVER_PROPERTY = "crateforge.local-stack.server";
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final long POLL_MILLIS = 50;
     private static final String LOGBACK_CONFIG =
@@ -60,6 +63,10 @@ public final class ChildJvm {
 
     /** Starts the child and returns once its port answers; throws naming server, port and log. */
     public ServerProcess start() {
+        // Readiness is "the port answers", so a port someone else holds would look ready at once.
+        if (answers(port)) {
+            throw new ServerStartException(name, port, logFile, "the port is already in use", null);
+        }
         Process process;
         try {
             Files.createDirectories(logFile.getParent());
@@ -95,6 +102,8 @@ public final class ChildJvm {
     private List<String> command() {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // First, so that `ps` (which truncates long command lines) still shows which server it is.
+        command.add("-D" + SERVER_PROPERTY + "=" + name);
         command.add("-XX:+UseSerialGC");
         command.add("-XX:+ExitOnOutOfMemoryError");
         command.add("-Xss512k");

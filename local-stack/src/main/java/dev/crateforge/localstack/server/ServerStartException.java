@@ -47,6 +47,9 @@ public final class ServerStartException extends RuntimeException {
     }
 
     private static String tail(Path logFile) {
+        if (!Files.exists(logFile)) {
+            return " (not written yet)";
+        }
         try {
             List<String> lines = Files.readAllLines(logFile);
             List<String> last =
