@@ -381,3 +381,20 @@ crateforge.builder-control.v1
 crateforge.job-states.v1
 crateforge.artifacts.v1
 {{- end -}}
+
+{{/*
+A new EC P-256 private key as a PKCS#8 PEM ("BEGIN PRIVATE KEY"), the form the scheduler reads.
+genPrivateKey gives SEC1 ("BEGIN EC PRIVATE KEY", always 121 bytes of DER for P-256); PKCS#8 wraps
+that DER in a fixed header: SEQUENCE { version 0, AlgorithmIdentifier { id-ecPublicKey,
+prime256v1 }, OCTET STRING (121 bytes) }.
+*/}}
+{{- define "crateforge.generateP256Pkcs8" -}}
+{{- $sec1 := regexReplaceAll "-----[A-Z ]+-----|\\s" (genPrivateKey "ecdsa") "" | b64dec -}}
+{{- if ne (len $sec1) 121 -}}
+{{- fail (printf "unexpected SEC1 key length %d: set auth.jobToken.signingKey or existingSecret" (len $sec1)) -}}
+{{- end -}}
+{{- $der := printf "%s%s" "\x30\x81\x93\x02\x01\x00\x30\x13\x06\x07\x2a\x86\x48\xce\x3d\x02\x01\x06\x08\x2a\x86\x48\xce\x3d\x03\x01\x07\x04\x79" $sec1 -}}
+-----BEGIN PRIVATE KEY-----
+{{ regexFindAll ".{1,64}" (b64enc $der) -1 | join "\n" }}
+-----END PRIVATE KEY-----
+{{ end -}}

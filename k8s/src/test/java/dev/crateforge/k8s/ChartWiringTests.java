@@ -13,9 +13,15 @@ import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.HTTPIngressPath;
 import io.fabric8.kubernetes.api.model.networking.v1.Ingress;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyFactory;
+import java.security.Signature;
+import java.security.interfaces.ECPrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +30,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -84,18 +91,30 @@ class ChartWiringTests {
     }
 
     @Test
-    void generatedJobTokenKeyIsAnEcP256Pem() {
+    void generatedJobTokenKeyIsAPkcs8P256KeyThatSigns() throws Exception {
         Secret secret =
                 Chart.render(ValuesFile.DEFAULT).one(Secret.class, "cf-crateforge-job-token");
 
         String pem =
                 new String(
-                        java.util.Base64.getDecoder()
-                                .decode(secret.getData().get("signing-key.pem")),
-                        java.nio.charset.StandardCharsets.US_ASCII);
-        assertThat(pem)
-                .startsWith("-----BEGIN EC PRIVATE KEY-----")
-                .contains("-----END EC PRIVATE KEY-----");
+                        Base64.getDecoder().decode(secret.getData().get("signing-key.pem")),
+                        StandardCharsets.US_ASCII);
+        // The scheduler reads PKCS#8 only, as Java's KeyFactory does.
+        assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----\n");
+        String body =
+                pem.replace("-----BEGIN PRIVATE KEY-----", "")
+                        .replace("-----END PRIVATE KEY-----", "");
+        ECPrivateKey key =
+                (ECPrivateKey)
+                        KeyFactory.getInstance("EC")
+                                .generatePrivate(
+                                        new PKCS8EncodedKeySpec(
+                                                Base64.getMimeDecoder().decode(body)));
+        assertThat(key.getParams().getCurve().getField().getFieldSize()).isEqualTo(256);
+        Signature signer = Signature.getInstance("SHA256withECDSA");
+        signer.initSign(key);
+        signer.update(new byte[] {1, 2, 3});
+        assertThat(signer.sign()).isNotEmpty();
         assertThat(secret.getMetadata().getAnnotations())
                 .containsEntry("helm.sh/resource-policy", "keep");
     }
@@ -270,11 +289,69 @@ class ChartWiringTests {
         assertThat(loop.group(1).trim().split("\\s+"))
                 .containsExactlyInAnyOrderElementsOf(
                         topics.stream().map(t -> "staging." + t).toList());
-        assertThat(script).contains("--if-not-exists", "--partitions 12", "--replication-factor 3");
+        assertThat(script)
+                .contains("--if-not-exists", "create \"$topic\" 12", "--replication-factor 3");
         assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
         assertThat(job.getSpec().getTemplate().getSpec().getSecurityContext().getRunAsNonRoot())
                 .isTrue();
         assertThat(Chart.render(ValuesFile.DEFAULT).all(Job.class)).isEmpty();
+    }
+
+    @Test
+    void topicsScriptCreatesEveryTopicAndDeadLetterTopicIdempotently(@TempDir Path dir)
+            throws Exception {
+        Path calls = dir.resolve("calls.txt");
+        Path stub = dir.resolve("kafka-topics.sh");
+        Files.writeString(stub, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\n");
+        assertThat(stub.toFile().setExecutable(true)).isTrue();
+        Job job =
+                Chart.render(
+                                List.of(
+                                        "--set",
+                                        "kafka.topics.create=true",
+                                        "--set",
+                                        "kafka.topics.script=" + stub,
+                                        "--set",
+                                        "kafka.topics.replicationFactor=1",
+                                        "--set",
+                                        "kafka.topicPrefix=t1."))
+                        .one(Job.class, Chart.name("topics"));
+        Container container = job.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+        ProcessBuilder run = new ProcessBuilder(container.getCommand()).redirectErrorStream(true);
+        run.environment().put("BOOTSTRAP_SERVERS", "kafka:9092");
+        Process process = run.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as(output).isZero();
+
+        List<String> lines = Files.readAllLines(calls);
+        List<String> expected = new ArrayList<>();
+        topicsFromProtocol().forEach(t -> expected.add("t1." + t + " 12"));
+        for (String dlq :
+                List.of(
+                        "crateforge.gateway-dead-letters.v1",
+                        "crateforge.scheduler.dead-letters.v1",
+                        "crateforge.job-states.v1.artifact-service.dlq")) {
+            expected.add("t1." + dlq + " 1");
+        }
+        assertThat(lines)
+                .allSatisfy(
+                        line ->
+                                assertThat(line)
+                                        .startsWith(
+                                                "--bootstrap-server kafka:9092 --create --if-not-exists")
+                                        .contains("--replication-factor 1")
+                                        .endsWith("--config min.insync.replicas=2"));
+        assertThat(lines)
+                .extracting(
+                        line -> {
+                            Matcher m =
+                                    Pattern.compile("--topic (\\S+) --partitions (\\d+)")
+                                            .matcher(line);
+                            assertThat(m.find()).isTrue();
+                            return m.group(1) + " " + m.group(2);
+                        })
+                .containsExactlyInAnyOrderElementsOf(expected);
     }
 
     @Test
