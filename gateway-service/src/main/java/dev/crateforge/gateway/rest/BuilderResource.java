@@ -30,7 +30,6 @@ import java.util.UUID;
 @Path("/api/v1/builders")
 @RolesAllowed("admin")
 @Produces(MediaType.APPLICATION_JSON)
-@Consumes(MediaType.APPLICATION_JSON)
 public class BuilderResource {
 
     private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
@@ -47,6 +46,7 @@ public class BuilderResource {
     }
 
     @POST
+    @Consumes(MediaType.APPLICATION_JSON)
     public Response register(RegisterBuilder body) {
         if (body == null) {
             throw new InvalidBuilderException("request body is missing");
@@ -75,6 +75,7 @@ public class BuilderResource {
 
     @PATCH
     @Path("/{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
     public BuilderView update(@PathParam("id") UUID id, UpdateBuilder body) {
         if (body == null) {
             throw new InvalidBuilderException("request body is missing");

@@ -132,12 +132,18 @@ public final class BuilderClient implements AutoCloseable {
 
     /** The whole handshake, signed by the protocol library. */
     public Authenticated authenticate(SshPrivateKey key) throws Exception {
-        ChallengeRequest challenge = hello(key.publicKey().fingerprint());
+        hello(key.publicKey().fingerprint());
+        answer(key);
+        return next(Authenticated.class);
+    }
+
+    /** Signs the last challenge with {@code key} and sends the response. */
+    public void answer(SshPrivateKey key) throws Exception {
+        ChallengeRequest challenge = lastChallenge;
         byte[] signed = AuthChallenge.signedBytes(challenge.connectionId(), challenge.challenge());
         send(
                 new ChallengeResponse(
                         challenge.challenge(), key.sign(challenge.namespace(), signed).armored()));
-        return next(Authenticated.class);
     }
 
     /** The gateway's id of this connection, from its challenge request. */
