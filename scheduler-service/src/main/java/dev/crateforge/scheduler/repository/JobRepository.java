@@ -1,0 +1,230 @@
+package dev.crateforge.scheduler.repository;
+
+import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.job.JobState;
+import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
+import io.quarkus.panache.common.Page;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Jobs, with the few statements that must be single SQL statements to stay correct across replicas:
+ * the idempotent insert, the claim and the sweep.
+ */
+@ApplicationScoped
+public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
+
+    /**
+     * Inserts a queued job unless one with the same identity exists. The crate's turn is the later
+     * of "one after its last queued job" and "the turn being served now", which interleaves crates
+     * round-robin without a window function in the claim.
+     *
+     * @return true if this call created the job
+     */
+    public boolean insertIfAbsent(Job job) {
+        int rows =
+                getEntityManager()
+                        .createNativeQuery(
+                                """
+                                insert into job (id, crate, version, source_url, source_sha256,
+                                    target, kind, priority, fair_turn, state, attempt, max_attempts)
+                                values (:id, :crate, :version, :sourceUrl, :sha, :target, :kind,
+                                    :priority,
+                                    greatest(
+                                      coalesce((select max(fair_turn) + 1 from job
+                                                where crate = :crate and state = 'queued'), 0),
+                                      coalesce((select min(fair_turn) from job
+                                                where state = 'queued'), 0)),
+                                    'queued', 1, :maxAttempts)
+                                on conflict on constraint job_identity do nothing
+                                """)
+                        .setParameter("id", job.id)
+                        .setParameter("crate", job.crate)
+                        .setParameter("version", job.version)
+                        .setParameter("sourceUrl", job.sourceUrl)
+                        .setParameter("sha", job.sourceSha256)
+                        .setParameter("target", job.target)
+                        .setParameter("kind", job.kind.wireName())
+                        .setParameter("priority", job.priority)
+                        .setParameter("maxAttempts", job.maxAttempts)
+                        .executeUpdate();
+        return rows == 1;
+    }
+
+    public Optional<Job> findByIdentity(
+            String crate, String version, String sourceSha256, String target, ArtifactKind kind) {
+        return find(
+                        "crate = :crate and version = :version and sourceSha256 = :sha"
+                                + " and target = :target and kind = :kind",
+                        Parameters.with("crate", crate)
+                                .and("version", version)
+                                .and("sha", sourceSha256)
+                                .and("target", target)
+                                .and("kind", kind))
+                .firstResultOptional();
+    }
+
+    /**
+     * Claims up to {@code limit} queued jobs for one builder connection in one statement. {@code
+     * FOR UPDATE SKIP LOCKED} makes concurrent claims (threads or replicas) pass each other by
+     * instead of waiting or taking the same row; the state check inside the locked row makes a
+     * second claim of the same job impossible. The pick is a MATERIALIZED CTE on purpose: as a
+     * plain subquery joined to the update, the planner may rescan it per row and claim more than
+     * {@code limit} jobs.
+     *
+     * @return the claimed jobs, best first
+     */
+    public List<Job> claim(
+            List<String> targets,
+            int limit,
+            UUID builderId,
+            String connectionId,
+            String gatewayInstance,
+            Duration lease) {
+        @SuppressWarnings("unchecked")
+        List<Object> ids =
+                getEntityManager()
+                        .createNativeQuery(
+                                """
+                                with picked as materialized (
+                                    select id from job
+                                    where state = 'queued' and not_before <= now()
+                                      and target = any(string_to_array(:targets, ','))
+                                    order by priority desc, fair_turn, created_at
+                                    limit :limit
+                                    for update skip locked)
+                                update job j set state = 'assigned', builder_id = :builder,
+                                    connection_id = :connection, gateway_instance = :gateway,
+                                    lease_expires_at = now() + make_interval(secs => :lease),
+                                    assigned_at = now(), updated_at = now(),
+                                    disconnected_at = null, stage = null
+                                from picked
+                                where j.id = picked.id and j.state = 'queued'
+                                returning j.id
+                                """)
+                        .setParameter("builder", builderId)
+                        .setParameter("connection", connectionId)
+                        .setParameter("gateway", gatewayInstance)
+                        .setParameter("lease", (double) lease.toMillis() / 1000.0)
+                        .setParameter("targets", String.join(",", targets))
+                        .setParameter("limit", limit)
+                        .getResultList();
+        List<Job> jobs = new ArrayList<>(ids.size());
+        for (Object id : ids) {
+            jobs.add(findById((UUID) id));
+        }
+        jobs.sort(
+                Comparator.comparingInt((Job j) -> -j.priority)
+                        .thenComparingLong(j -> j.fairTurn)
+                        .thenComparing(j -> j.createdAt));
+        return jobs;
+    }
+
+    /**
+     * Locks a batch of live jobs whose lease ran out, whose builder stayed away past the grace
+     * period, or whose completion waited too long for its artifacts. Rows another replica is
+     * sweeping are skipped.
+     */
+    @SuppressWarnings("unchecked")
+    public List<Job> lockOverdue(Duration disconnectGrace, Duration completionWait, int limit) {
+        List<Object> ids =
+                getEntityManager()
+                        .createNativeQuery(
+                                """
+                                select id from job
+                                where state in ('assigned', 'running')
+                                  and (lease_expires_at < now()
+                                       or disconnected_at < now() - make_interval(secs => :grace)
+                                       or completion_seen_at < now() - make_interval(secs => :wait))
+                                order by lease_expires_at
+                                limit :limit
+                                for update skip locked
+                                """)
+                        .setParameter("grace", (double) disconnectGrace.toMillis() / 1000.0)
+                        .setParameter("wait", (double) completionWait.toMillis() / 1000.0)
+                        .setParameter("limit", limit)
+                        .getResultList();
+        List<Job> jobs = new ArrayList<>(ids.size());
+        for (Object id : ids) {
+            jobs.add(findById((UUID) id));
+        }
+        return jobs;
+    }
+
+    /** The job, locked for the rest of the transaction. */
+    public Optional<Job> lock(UUID id) {
+        return findByIdOptional(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /** Live jobs held through one connection. */
+    public List<Job> liveOnConnection(String connectionId) {
+        return list(
+                "connectionId = ?1 and state in ?2",
+                connectionId,
+                List.of(JobState.ASSIGNED, JobState.RUNNING));
+    }
+
+    /** One page of jobs, newest first, filtered by whatever is present. */
+    public List<Job> search(
+            Optional<JobState> state,
+            Optional<String> crate,
+            Optional<UUID> builder,
+            int pageIndex,
+            int pageSize) {
+        StringBuilder where = new StringBuilder("1 = 1");
+        Parameters params = new Parameters();
+        state.ifPresent(
+                s -> {
+                    where.append(" and state = :state");
+                    params.and("state", s);
+                });
+        crate.ifPresent(
+                c -> {
+                    where.append(" and crate = :crate");
+                    params.and("crate", c);
+                });
+        builder.ifPresent(
+                b -> {
+                    where.append(" and builderId = :builder");
+                    params.and("builder", b);
+                });
+        return find(where.toString(), Sort.descending("createdAt").and("id"), params)
+                .page(Page.of(pageIndex, pageSize))
+                .list();
+    }
+
+    /** Jobs per (state, target): a cheap aggregate for the queue-depth gauges. */
+    @SuppressWarnings("unchecked")
+    public Map<List<String>, Long> countByStateAndTarget() {
+        List<Object[]> rows =
+                getEntityManager()
+                        .createNativeQuery(
+                                "select state, target, count(*) from job group by state, target")
+                        .getResultList();
+        Map<List<String>, Long> counts = new java.util.HashMap<>();
+        for (Object[] row : rows) {
+            counts.put(List.of((String) row[0], (String) row[1]), ((Number) row[2]).longValue());
+        }
+        return counts;
+    }
+
+    /** Queued jobs whose backoff ended in (since, now]: they can be claimed again. */
+    public boolean anyBecameEligibleSince(java.time.Instant since) {
+        return getEntityManager()
+                        .createNativeQuery(
+                                "select 1 from job where state = 'queued' and not_before > :since"
+                                        + " and not_before <= now() limit 1")
+                        .setParameter("since", since)
+                        .getResultList()
+                        .size()
+                > 0;
+    }
+}

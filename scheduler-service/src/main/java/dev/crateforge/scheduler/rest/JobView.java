@@ -1,0 +1,64 @@
+package dev.crateforge.scheduler.rest;
+
+import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.protocol.kafka.Provenance;
+import dev.crateforge.scheduler.repository.Job;
+import java.time.Instant;
+import java.util.UUID;
+
+/** A job as the API shows it; {@code provenance} is present once the job succeeded. */
+public record JobView(
+        UUID id,
+        String crate,
+        String version,
+        String sourceUrl,
+        String sourceSha256,
+        String target,
+        ArtifactKind kind,
+        int priority,
+        JobState state,
+        int attempt,
+        int maxAttempts,
+        UUID builderId,
+        String stage,
+        Instant leaseExpiresAt,
+        Instant notBefore,
+        String failureReason,
+        boolean logTruncated,
+        Instant createdAt,
+        Instant updatedAt,
+        Instant assignedAt,
+        Instant startedAt,
+        Instant finishedAt,
+        Provenance provenance) {
+
+    public static JobView of(Job job) {
+        return new JobView(
+                job.id,
+                job.crate,
+                job.version,
+                job.sourceUrl,
+                job.sourceSha256,
+                job.target,
+                job.kind,
+                job.priority,
+                job.state,
+                job.attempt,
+                job.maxAttempts,
+                job.builderId,
+                job.stage,
+                job.leaseExpiresAt,
+                job.notBefore,
+                job.failureReason,
+                job.logTruncated,
+                job.createdAt,
+                job.updatedAt,
+                job.assignedAt,
+                job.startedAt,
+                job.finishedAt,
+                job.statement == null
+                        ? null
+                        : new Provenance(job.statement, job.signature, job.builderPublicKey));
+    }
+}

@@ -1,0 +1,103 @@
+package dev.crateforge.scheduler.rest;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.crateforge.scheduler.service.InvalidSubmissionException;
+import dev.crateforge.scheduler.service.JobConflictException;
+import dev.crateforge.scheduler.service.JobNotFoundException;
+import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+/** Turns every failure of the API into problem+json with a precise message. */
+public class ProblemMappers {
+
+    @ServerExceptionMapper
+    public Response invalid(InvalidSubmissionException e) {
+        Log.debugf("Rejected a submission: %s", e.getMessage());
+        return Problem.response(422, "invalid-job", "Invalid job", e.getMessage(), e.field());
+    }
+
+    @ServerExceptionMapper
+    public Response badParameter(BadParameterException e) {
+        return Problem.response(
+                400, "bad-parameter", "Bad parameter", e.getMessage(), e.parameter());
+    }
+
+    @ServerExceptionMapper
+    public Response notFound(JobNotFoundException e) {
+        return Problem.response(404, "job-not-found", "Job not found", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response conflict(JobConflictException e) {
+        return Problem.response(409, "job-state-conflict", "Job state conflict", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response mismatched(MismatchedInputException e) {
+        String field =
+                e.getPath().stream()
+                        .map(
+                                r ->
+                                        r.getFieldName() != null
+                                                ? r.getFieldName()
+                                                : "[" + r.getIndex() + "]")
+                        .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b)
+                        .orElse(null);
+        return Problem.response(
+                400,
+                "malformed-body",
+                "Malformed request body",
+                field == null
+                        ? "request body has the wrong JSON shape"
+                        : "field '" + field + "' has the wrong JSON type",
+                field);
+    }
+
+    @ServerExceptionMapper
+    public Response json(JsonProcessingException e) {
+        return Problem.response(
+                400,
+                "malformed-body",
+                "Malformed request body",
+                "request body is not valid JSON: " + e.getOriginalMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e) {
+        return Problem.response(
+                401, "unauthorized", "Unauthorized", "a valid operator bearer token is required");
+    }
+
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e) {
+        return Problem.response(
+                401, "unauthorized", "Unauthorized", "the bearer token was not accepted");
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return Problem.response(
+                403, "forbidden", "Forbidden", "this operation needs the role submitter or admin");
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e) {
+        // The JSON reader wraps parse errors; answer them as precisely as unwrapped ones.
+        if (e.getCause() instanceof MismatchedInputException mismatched) {
+            return mismatched(mismatched);
+        }
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return json(json);
+        }
+        int status = e.getResponse().getStatus();
+        String title = e.getResponse().getStatusInfo().getReasonPhrase();
+        return Problem.response(
+                status, "http-" + status, title, e.getMessage() == null ? title : e.getMessage());
+    }
+}

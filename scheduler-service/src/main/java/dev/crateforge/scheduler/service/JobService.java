@@ -1,0 +1,187 @@
+package dev.crateforge.scheduler.service;
+
+import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.scheduler.config.SchedulerConfig;
+import dev.crateforge.scheduler.messaging.EventPublisher;
+import dev.crateforge.scheduler.repository.Job;
+import dev.crateforge.scheduler.repository.JobLogRepository;
+import dev.crateforge.scheduler.repository.JobRepository;
+import dev.crateforge.scheduler.repository.LogLine;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What operators do with jobs through the API: submit (idempotently), look, cancel and retry.
+ * Submission and retry wake the waiting builders through {@link WorkSignal}.
+ */
+@ApplicationScoped
+@Transactional
+public class JobService {
+
+    /** The result of a submission: the job, and whether this call created it. */
+    public record Submitted(Job job, boolean created) {}
+
+    private final JobRepository jobs;
+    private final JobLogRepository logs;
+    private final JobValidator validator;
+    private final EventPublisher publisher;
+    private final WorkSignal workSignal;
+    private final SchedulerConfig config;
+
+    public JobService(
+            JobRepository jobs,
+            JobLogRepository logs,
+            JobValidator validator,
+            EventPublisher publisher,
+            WorkSignal workSignal,
+            SchedulerConfig config) {
+        this.jobs = jobs;
+        this.logs = logs;
+        this.validator = validator;
+        this.publisher = publisher;
+        this.workSignal = workSignal;
+        this.config = config;
+    }
+
+    /** Queues the job, or returns the existing job with the same identity. */
+    public Submitted submit(JobSubmission submission) {
+        validator.validate(submission, "");
+        Submitted result = insert(submission);
+        if (result.created()) {
+            workSignal.jobsQueued();
+        }
+        return result;
+    }
+
+    /** Validates every job first (nothing is stored if one is invalid), then queues them. */
+    public List<Submitted> submitBatch(List<JobSubmission> submissions) {
+        if (submissions == null || submissions.isEmpty()) {
+            throw new InvalidSubmissionException("jobs", "field 'jobs' is missing or empty");
+        }
+        if (submissions.size() > config.batchMax()) {
+            throw new InvalidSubmissionException(
+                    "jobs", "field 'jobs' has more than " + config.batchMax() + " entries");
+        }
+        for (int i = 0; i < submissions.size(); i++) {
+            validator.validate(submissions.get(i), "jobs[" + i + "].");
+        }
+        List<Submitted> results = new ArrayList<>(submissions.size());
+        boolean anyCreated = false;
+        for (JobSubmission submission : submissions) {
+            Submitted result = insert(submission);
+            anyCreated |= result.created();
+            results.add(result);
+        }
+        if (anyCreated) {
+            workSignal.jobsQueued();
+        }
+        return results;
+    }
+
+    private Submitted insert(JobSubmission s) {
+        ArtifactKind kind = ArtifactKind.fromWireName(s.kind()).orElseThrow();
+        Job job = new Job();
+        job.id = UUID.randomUUID();
+        job.crate = s.crate();
+        job.version = s.version();
+        job.sourceUrl = s.sourceUrl();
+        job.sourceSha256 = s.sourceSha256();
+        job.target = s.target();
+        job.kind = kind;
+        job.priority = s.priority() == null ? 0 : s.priority();
+        job.maxAttempts = s.maxAttempts() == null ? config.maxAttempts() : s.maxAttempts();
+        boolean created = jobs.insertIfAbsent(job);
+        Job stored =
+                jobs.findByIdentity(s.crate(), s.version(), s.sourceSha256(), s.target(), kind)
+                        .orElseThrow();
+        if (created) {
+            Log.infof(
+                    "Queued job %s: %s@%s %s %s",
+                    stored.id, stored.crate, stored.version, stored.target, kind);
+            publisher.stateChanged(stored);
+        }
+        return new Submitted(stored, created);
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Job get(UUID id) {
+        return jobs.findByIdOptional(id).orElseThrow(() -> new JobNotFoundException(id));
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<Job> list(
+            Optional<JobState> state,
+            Optional<String> crate,
+            Optional<UUID> builder,
+            int page,
+            int size) {
+        return jobs.search(state, crate, builder, page, size);
+    }
+
+    /** Log lines of one attempt (the current one when absent) after {@code afterSeq}. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<LogLine> logs(UUID id, Optional<Integer> attempt, long afterSeq, int limit) {
+        Job job = get(id);
+        return logs.after(id, attempt.orElse(job.attempt), afterSeq, limit);
+    }
+
+    /** Cancels a job that has not finished; a builder holding it is told to stop. */
+    public Job cancel(UUID id, String by) {
+        Job job = jobs.lock(id).orElseThrow(() -> new JobNotFoundException(id));
+        if (job.state.isFinal()) {
+            throw new JobConflictException(
+                    "job " + id + " is already " + job.state + " and cannot be cancelled");
+        }
+        if (job.state.isActive() && job.builderId != null) {
+            publisher.cancelAttempt(job.builderId, job.id, job.attempt, "cancelled by " + by);
+        }
+        Instant now = Instant.now();
+        job.state = JobState.CANCELLED;
+        job.failureReason = "cancelled by " + by;
+        job.finishedAt = now;
+        job.updatedAt = now;
+        LifecycleService.release(job);
+        Log.infof("Job %s cancelled by %s", id, by);
+        publisher.stateChanged(job);
+        return job;
+    }
+
+    /** Queues a failed or cancelled job again as a new attempt with a fresh attempt budget. */
+    public Job retry(UUID id, String by) {
+        Job job = jobs.lock(id).orElseThrow(() -> new JobNotFoundException(id));
+        if (job.state != JobState.FAILED && job.state != JobState.CANCELLED) {
+            throw new JobConflictException(
+                    "job "
+                            + id
+                            + " is "
+                            + job.state
+                            + "; only failed or cancelled jobs can be retried");
+        }
+        if (job.attempt >= 1000) {
+            throw new JobConflictException("job " + id + " has used all 1000 attempt numbers");
+        }
+        Instant now = Instant.now();
+        job.attempt += 1;
+        job.maxAttempts = Math.min(1000, job.attempt + config.maxAttempts() - 1);
+        job.state = JobState.QUEUED;
+        job.notBefore = now;
+        job.failureReason = null;
+        job.finishedAt = null;
+        job.statement = null;
+        job.signature = null;
+        job.builderPublicKey = null;
+        LifecycleService.release(job);
+        job.updatedAt = now;
+        Log.infof("Job %s retried by %s as attempt %d", id, by, job.attempt);
+        publisher.stateChanged(job);
+        workSignal.jobsQueued();
+        return job;
+    }
+}

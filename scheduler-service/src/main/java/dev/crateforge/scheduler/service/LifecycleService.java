@@ -1,0 +1,455 @@
+package dev.crateforge.scheduler.service;
+
+import dev.crateforge.protocol.job.ArtifactDigest;
+import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.job.BuildStatement;
+import dev.crateforge.protocol.job.JobResult;
+import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.protocol.json.ProtocolDecodeException;
+import dev.crateforge.protocol.kafka.ArtifactStored;
+import dev.crateforge.protocol.kafka.BuilderConnectionChange;
+import dev.crateforge.protocol.kafka.JobActivity;
+import dev.crateforge.protocol.kafka.RecordCodec;
+import dev.crateforge.protocol.message.JobEventBody;
+import dev.crateforge.scheduler.config.SchedulerConfig;
+import dev.crateforge.scheduler.messaging.EventPublisher;
+import dev.crateforge.scheduler.repository.ArtifactRepository;
+import dev.crateforge.scheduler.repository.BuilderConnectionRepository;
+import dev.crateforge.scheduler.repository.Job;
+import dev.crateforge.scheduler.repository.JobLogRepository;
+import dev.crateforge.scheduler.repository.JobRepository;
+import dev.crateforge.scheduler.repository.JobRequestRepository;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Moves jobs through their life on what builders, gateways and the artifact service report, and on
+ * time running out. Every handler locks the job row first and checks that the record belongs to the
+ * live attempt; a record of an older attempt changes nothing and is logged.
+ */
+@ApplicationScoped
+@Transactional
+public class LifecycleService {
+
+    /** The stream name of lines the scheduler itself writes into a job's log. */
+    public static final String SCHEDULER_STREAM = "scheduler";
+
+    private final JobRepository jobs;
+    private final JobLogRepository logs;
+    private final ArtifactRepository artifacts;
+    private final BuilderConnectionRepository connections;
+    private final JobRequestRepository requests;
+    private final EventPublisher publisher;
+    private final WorkSignal workSignal;
+    private final SchedulerMetrics metrics;
+    private final SchedulerConfig config;
+
+    public LifecycleService(
+            JobRepository jobs,
+            JobLogRepository logs,
+            ArtifactRepository artifacts,
+            BuilderConnectionRepository connections,
+            JobRequestRepository requests,
+            EventPublisher publisher,
+            WorkSignal workSignal,
+            SchedulerMetrics metrics,
+            SchedulerConfig config) {
+        this.jobs = jobs;
+        this.logs = logs;
+        this.artifacts = artifacts;
+        this.connections = connections;
+        this.requests = requests;
+        this.publisher = publisher;
+        this.workSignal = workSignal;
+        this.metrics = metrics;
+        this.config = config;
+    }
+
+    /** Dispatches one record of the job-events topic. */
+    public void activity(JobActivity activity) {
+        if (activity instanceof JobActivity.EventReported event) {
+            eventReported(event);
+        } else if (activity instanceof JobActivity.Completed completed) {
+            completed(completed);
+        } else if (activity instanceof JobActivity.Undeliverable undeliverable) {
+            undeliverable(undeliverable);
+        }
+    }
+
+    /**
+     * A log line, stage change or heartbeat: extends the lease, starts the job, stores the line.
+     */
+    public void eventReported(JobActivity.EventReported event) {
+        Optional<Job> live =
+                liveAttempt(event.jobId(), event.attempt(), event.builderId(), "event");
+        if (live.isEmpty()) {
+            return;
+        }
+        Job job = live.get();
+        Instant now = Instant.now();
+        boolean started = job.state == JobState.ASSIGNED;
+        if (started) {
+            job.state = JobState.RUNNING;
+            job.startedAt = now;
+        }
+        job.leaseExpiresAt = now.plus(config.lease());
+        // The builder is evidently back (possibly on a new connection).
+        job.disconnectedAt = null;
+        job.updatedAt = now;
+        if (event.event() instanceof JobEventBody.Log log) {
+            appendLog(job, event.attempt(), event.seq(), log.stream().wireName(), log.line());
+        } else if (event.event() instanceof JobEventBody.StageChanged stage) {
+            job.stage = stage.stage().wireName();
+        }
+        if (started) {
+            publisher.stateChanged(job);
+        }
+    }
+
+    private void appendLog(Job job, int attempt, long seq, String stream, String line) {
+        if (job.logTruncated) {
+            return;
+        }
+        long size = line.getBytes(StandardCharsets.UTF_8).length + 1L;
+        if (job.logBytes + size > config.logCapBytes()) {
+            // One marker in the place of the first line that did not fit; the rest is dropped.
+            logs.insert(
+                    job.id,
+                    attempt,
+                    seq,
+                    SCHEDULER_STREAM,
+                    "[log truncated: this attempt reached the limit of "
+                            + config.logCapBytes()
+                            + " bytes; further lines are dropped]");
+            job.logTruncated = true;
+            return;
+        }
+        if (logs.insert(job.id, attempt, seq, stream, line)) {
+            job.logBytes += size;
+            metrics.logLineStored();
+        }
+    }
+
+    /** The builder's signed result. Success waits for the artifact records it names. */
+    public void completed(JobActivity.Completed completed) {
+        Optional<Job> live =
+                liveAttempt(
+                        completed.jobId(),
+                        completed.attempt(),
+                        completed.builderId(),
+                        "completion");
+        if (live.isEmpty()) {
+            return;
+        }
+        Job job = live.get();
+        if (completed.result() == JobResult.FAILED) {
+            fail(
+                    job,
+                    "build failed on builder: "
+                            + Objects.requireNonNullElse(
+                                    completed.failureReason(), "no reason given"));
+            return;
+        }
+        Optional<String> mismatch = statementMismatch(job, completed);
+        if (mismatch.isPresent()) {
+            fail(job, mismatch.get());
+            return;
+        }
+        Instant now = Instant.now();
+        job.pendingCompletion = new String(RecordCodec.encode(completed), StandardCharsets.UTF_8);
+        job.completionSeenAt = now;
+        job.updatedAt = now;
+        settleCompletion(job, false);
+    }
+
+    /** An artifact was stored; it may be the one a waiting completion needs. */
+    public void artifactStored(ArtifactStored stored) {
+        if (!artifacts.record(stored)) {
+            Log.infof("Ignoring artifact record of unknown job %s", stored.jobId());
+            return;
+        }
+        jobs.lock(stored.jobId())
+                .filter(job -> job.pendingCompletion != null && job.isLive(stored.attempt()))
+                .ifPresent(job -> settleCompletion(job, false));
+    }
+
+    /** The gateway could not hand the assignment to the builder: requeue now, no attempt lost. */
+    public void undeliverable(JobActivity.Undeliverable undeliverable) {
+        Optional<Job> live =
+                liveAttempt(
+                        undeliverable.jobId(),
+                        undeliverable.attempt(),
+                        undeliverable.builderId(),
+                        "undeliverable notice");
+        live.filter(job -> undeliverable.connectionId().equals(job.connectionId))
+                .ifPresent(
+                        job ->
+                                requeue(
+                                        job,
+                                        "assignment undeliverable: " + undeliverable.reason(),
+                                        "undeliverable",
+                                        true,
+                                        false));
+    }
+
+    public void connected(BuilderConnectionChange.Connected change) {
+        connections.connected(change);
+    }
+
+    /** Drops the connection's waiting request and starts the grace period of its jobs. */
+    public void disconnected(BuilderConnectionChange.Disconnected change) {
+        connections.disconnected(change);
+        requests.delete(change.connectionId());
+        for (Job held : jobs.liveOnConnection(change.connectionId())) {
+            jobs.lock(held.id)
+                    .filter(job -> job.state.isActive() && job.disconnectedAt == null)
+                    .ifPresent(
+                            job -> {
+                                job.disconnectedAt = change.at();
+                                job.updatedAt = Instant.now();
+                            });
+        }
+    }
+
+    /**
+     * Requeues or fails overdue attempts: lease expired, builder gone past the grace period,
+     * completion waiting too long for its artifacts. Safe on every replica at once.
+     *
+     * @return the number of jobs handled (a full batch means: call again)
+     */
+    public int sweepOverdue(int batch) {
+        List<Job> overdue =
+                jobs.lockOverdue(config.disconnectGrace(), config.completionWait(), batch);
+        Instant now = Instant.now();
+        for (Job job : overdue) {
+            if (job.completionSeenAt != null
+                    && job.completionSeenAt.plus(config.completionWait()).isBefore(now)) {
+                settleCompletion(job, true);
+            } else if (job.leaseExpiresAt != null && job.leaseExpiresAt.isBefore(now)) {
+                metrics.leaseExpired();
+                requeue(job, "lease expired", "lease-expired", false, true);
+            } else if (job.disconnectedAt != null) {
+                requeue(
+                        job,
+                        "builder disconnected for longer than " + config.disconnectGrace(),
+                        "disconnected",
+                        false,
+                        true);
+            }
+        }
+        return overdue.size();
+    }
+
+    /** Forgets connections closed long ago. */
+    public int purgeClosedConnections() {
+        return connections.purgeClosedBefore(Instant.now().minus(config.closedConnectionMemory()));
+    }
+
+    /**
+     * Puts the job back in the queue with the next attempt number, or fails it when it has no
+     * attempts left. The old attempt's builder is told to stop, and its token stops being accepted
+     * because the artifact service sees the new attempt.
+     *
+     * @param countsAttempt false when the attempt never reached the builder
+     */
+    void requeue(
+            Job job, String reason, String metricReason, boolean immediate, boolean countsAttempt) {
+        if (job.builderId != null) {
+            publisher.cancelAttempt(job.builderId, job.id, job.attempt, reason);
+        }
+        if ((countsAttempt && job.attempt >= job.maxAttempts) || job.attempt >= 1000) {
+            fail(
+                    job,
+                    reason + "; no attempts left (" + job.attempt + " of " + job.maxAttempts + ")");
+            return;
+        }
+        Instant now = Instant.now();
+        int previous = job.attempt;
+        job.attempt = previous + 1;
+        if (!countsAttempt) {
+            job.maxAttempts = Math.min(1000, job.maxAttempts + 1);
+        }
+        job.state = JobState.QUEUED;
+        job.notBefore = immediate ? now : now.plus(backoff(previous));
+        job.failureReason = reason;
+        release(job);
+        job.updatedAt = now;
+        metrics.requeued(metricReason);
+        Log.infof(
+                "Requeued job %s as attempt %d (%s), eligible at %s",
+                job.id, job.attempt, reason, job.notBefore);
+        publisher.stateChanged(job);
+        workSignal.jobsQueued();
+    }
+
+    /** Backoff after attempt {@code n}: initial × 2^(n-1), at most the configured maximum. */
+    Duration backoff(int attempt) {
+        Duration delay = config.backoffInitial();
+        for (int i = 1; i < attempt && delay.compareTo(config.backoffMax()) < 0; i++) {
+            delay = delay.multipliedBy(2);
+        }
+        return delay.compareTo(config.backoffMax()) > 0 ? config.backoffMax() : delay;
+    }
+
+    void fail(Job job, String reason) {
+        Instant now = Instant.now();
+        job.state = JobState.FAILED;
+        job.failureReason = reason;
+        job.finishedAt = now;
+        job.updatedAt = now;
+        release(job);
+        Log.infof("Job %s failed on attempt %d: %s", job.id, job.attempt, reason);
+        publisher.stateChanged(job);
+    }
+
+    /** Clears what belongs to the attempt that just ended (the builder id stays for history). */
+    static void release(Job job) {
+        if (job.state == JobState.QUEUED) {
+            job.builderId = null;
+            job.logBytes = 0;
+            job.logTruncated = false;
+            job.stage = null;
+            job.startedAt = null;
+            job.assignedAt = null;
+        }
+        job.connectionId = null;
+        job.gatewayInstance = null;
+        job.leaseExpiresAt = null;
+        job.disconnectedAt = null;
+        job.pendingCompletion = null;
+        job.completionSeenAt = null;
+    }
+
+    private void settleCompletion(Job job, boolean deadline) {
+        JobActivity.Completed completed;
+        try {
+            completed =
+                    (JobActivity.Completed)
+                            RecordCodec.decode(
+                                    job.pendingCompletion.getBytes(StandardCharsets.UTF_8),
+                                    JobActivity.class);
+        } catch (ProtocolDecodeException e) {
+            fail(job, "stored completion is unreadable");
+            return;
+        }
+        Map<ArtifactKind, ArtifactDigest> stored = new EnumMap<>(ArtifactKind.class);
+        for (ArtifactDigest digest : artifacts.forAttempt(job.id, job.attempt)) {
+            stored.put(digest.kind(), digest);
+        }
+        List<String> missing = new java.util.ArrayList<>();
+        for (ArtifactDigest reported : completed.artifacts()) {
+            ArtifactDigest actual = stored.get(reported.kind());
+            if (actual == null) {
+                missing.add(reported.kind().wireName());
+            } else if (!actual.equals(reported)) {
+                fail(
+                        job,
+                        "artifact '"
+                                + reported.kind()
+                                + "' mismatch: builder reported sha256 "
+                                + reported.sha256()
+                                + " size "
+                                + reported.size()
+                                + ", artifact service stored sha256 "
+                                + actual.sha256()
+                                + " size "
+                                + actual.size());
+                return;
+            }
+        }
+        if (!missing.isEmpty()) {
+            if (deadline) {
+                fail(
+                        job,
+                        "artifact(s) "
+                                + String.join(", ", missing)
+                                + " reported but not stored within "
+                                + config.completionWait());
+            } else {
+                Log.debugf("Job %s completion waits for artifact(s) %s", job.id, missing);
+            }
+            return;
+        }
+        Instant now = Instant.now();
+        job.state = JobState.SUCCEEDED;
+        job.statement = completed.statement();
+        job.signature = completed.signature();
+        job.builderPublicKey = completed.builderPublicKey();
+        job.failureReason = null;
+        job.finishedAt = now;
+        job.updatedAt = now;
+        release(job);
+        Log.infof("Job %s succeeded on attempt %d", job.id, job.attempt);
+        publisher.stateChanged(job);
+    }
+
+    /** What is wrong with the signed statement compared to the job and the completion, if any. */
+    static Optional<String> statementMismatch(Job job, JobActivity.Completed completed) {
+        BuildStatement statement;
+        try {
+            statement = BuildStatement.parse(completed.statement());
+        } catch (IllegalArgumentException e) {
+            return Optional.of("build statement rejected: " + e.getMessage());
+        }
+        String field = null;
+        if (!statement.jobId().equals(job.id)) {
+            field = "job";
+        } else if (!statement.attempt().equals(completed.attempt())) {
+            field = "attempt";
+        } else if (!statement.crate().equals(job.crate)) {
+            field = "crate";
+        } else if (!statement.version().equals(job.version)) {
+            field = "version";
+        } else if (!statement.target().equals(job.target)) {
+            field = "target";
+        } else if (statement.kind() != job.kind) {
+            field = "kind";
+        } else if (!statement.sourceSha256().equals(job.sourceSha256)) {
+            field = "source-sha256";
+        } else if (statement.result() != completed.result()) {
+            field = "result";
+        } else if (!new HashSet<>(statement.artifacts())
+                .equals(new HashSet<>(completed.artifacts()))) {
+            field = "artifact";
+        }
+        if (field != null) {
+            return Optional.of(
+                    "build statement does not match the job: field '" + field + "' differs");
+        }
+        if (completed.artifacts().stream().noneMatch(a -> a.kind() == job.kind)) {
+            return Optional.of("no '" + job.kind + "' artifact reported");
+        }
+        if (completed.artifacts().stream().anyMatch(a -> a.kind() != job.kind)) {
+            return Optional.of("an artifact of a kind other than '" + job.kind + "' was reported");
+        }
+        return Optional.empty();
+    }
+
+    private Optional<Job> liveAttempt(
+            java.util.UUID jobId, int attempt, java.util.UUID builderId, String what) {
+        Optional<Job> found = jobs.lock(jobId);
+        if (found.isEmpty()) {
+            Log.warnf("Ignoring %s of unknown job %s", what, jobId);
+            return Optional.empty();
+        }
+        Job job = found.get();
+        if (!job.isLive(attempt) || !builderId.equals(job.builderId)) {
+            metrics.staleRecord();
+            Log.infof(
+                    "Ignoring %s of stale attempt %d of job %s (job is %s on attempt %d)",
+                    what, attempt, jobId, job.state, job.attempt);
+            return Optional.empty();
+        }
+        return found;
+    }
+}

@@ -1,0 +1,352 @@
+package dev.crateforge.scheduler.service;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.crateforge.localstack.quarkus.KafkaTestResource;
+import dev.crateforge.localstack.quarkus.PostgresTestResource;
+import dev.crateforge.protocol.kafka.BuilderConnectionChange;
+import dev.crateforge.protocol.kafka.JobAssigned;
+import dev.crateforge.protocol.kafka.JobRequested;
+import dev.crateforge.protocol.kafka.Topics;
+import dev.crateforge.scheduler.repository.Job;
+import dev.crateforge.scheduler.support.Db;
+import dev.crateforge.scheduler.support.Fixtures;
+import dev.crateforge.scheduler.support.TestKafka;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jose4j.jwk.JsonWebKeySet;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.consumer.JwtConsumer;
+import org.jose4j.jwt.consumer.JwtConsumerBuilder;
+import org.jose4j.jwt.consumer.JwtContext;
+import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(KafkaTestResource.class)
+class AssignmentTests {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @ConfigProperty(name = "crateforge.kafka.topic-prefix")
+    String prefix;
+
+    @Inject JobService jobs;
+    @Inject AssignmentService assignments;
+    @Inject Db db;
+
+    TestKafka kafka;
+
+    @BeforeEach
+    void connect() {
+        kafka = new TestKafka(bootstrap, prefix);
+    }
+
+    @AfterEach
+    void disconnect() {
+        kafka.close();
+    }
+
+    private List<Job> queue(String target, int count) {
+        List<Job> queued = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            queued.add(jobs.submit(Fixtures.job("crate" + i, "1.0." + i, target)).job());
+        }
+        return queued;
+    }
+
+    @Test
+    void sixtyBuildersRequestingThroughKafkaNeverShareAJob() throws Exception {
+        String target = "t01-unknown-test";
+        int jobCount = 40;
+        int builders = 60;
+        Set<UUID> queued = new HashSet<>(queue(target, jobCount).stream().map(j -> j.id).toList());
+        try (var reader = kafka.reader(Topics.JOB_ASSIGNMENTS, JobAssigned.class)) {
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<?>> sends = new ArrayList<>();
+            for (int i = 0; i < builders; i++) {
+                UUID builder = UUID.randomUUID();
+                String connection = "t01-conn-" + i;
+                sends.add(
+                        pool.submit(
+                                () -> {
+                                    start.await();
+                                    kafka.send(
+                                            Topics.JOB_REQUESTS,
+                                            builder.toString(),
+                                            Fixtures.request(builder, connection, target, 1));
+                                    return null;
+                                }));
+            }
+            start.countDown();
+            for (Future<?> send : sends) {
+                send.get(30, TimeUnit.SECONDS);
+            }
+            pool.shutdown();
+
+            reader.until(WAIT, seen -> forTarget(seen, target).size() >= jobCount);
+            // Anything assigned twice would show up as an extra record shortly after.
+            List<JobAssigned> assigned = forTarget(reader.drain(Duration.ofSeconds(2)), target);
+
+            assertThat(assigned).hasSize(jobCount);
+            assertThat(assigned.stream().map(a -> a.assignment().jobId()).distinct())
+                    .hasSize(jobCount)
+                    .allMatch(queued::contains);
+            assertThat(assigned.stream().map(JobAssigned::builderId).distinct()).hasSize(jobCount);
+        }
+        assertThat(
+                        db.count(
+                                "select count(distinct builder_id) from job where target = '"
+                                        + target
+                                        + "' and state = 'assigned'"))
+                .isEqualTo(jobCount);
+        // The builders that got nothing wait for the next job of their target.
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                db.count(
+                                                "select count(*) from job_request where"
+                                                        + " connection_id like 't01-conn-%'")
+                                        == builders - jobCount);
+    }
+
+    @Test
+    void concurrentClaimsFromTwoReplicasInSeparateTransactionsNeverShareAJob() throws Exception {
+        String target = "t02-unknown-test";
+        int jobCount = 100;
+        queue(target, jobCount);
+        try (var reader = kafka.reader(Topics.JOB_ASSIGNMENTS, JobAssigned.class)) {
+            // Two "replicas": two pools of 30 threads, each request in its own transaction.
+            ExecutorService replicaA = Executors.newFixedThreadPool(30);
+            ExecutorService replicaB = Executors.newFixedThreadPool(30);
+            CountDownLatch start = new CountDownLatch(1);
+            List<Future<Integer>> claims = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                UUID builder = UUID.randomUUID();
+                JobRequested request = Fixtures.request(builder, "t02-conn-" + i, target, 2);
+                ExecutorService replica = i % 2 == 0 ? replicaA : replicaB;
+                claims.add(
+                        replica.submit(
+                                () -> {
+                                    start.await();
+                                    return assignments.requestReceived(request);
+                                }));
+            }
+            start.countDown();
+            int total = 0;
+            for (Future<Integer> claim : claims) {
+                total += claim.get(60, TimeUnit.SECONDS);
+            }
+            replicaA.shutdown();
+            replicaB.shutdown();
+
+            assertThat(total).isEqualTo(jobCount);
+            List<JobAssigned> assigned =
+                    forTarget(
+                            reader.until(WAIT, seen -> forTarget(seen, target).size() >= jobCount),
+                            target);
+            assigned = forTarget(reader.drain(Duration.ofSeconds(1)), target);
+            assertThat(assigned).hasSize(jobCount);
+            assertThat(assigned.stream().map(a -> a.assignment().jobId()).distinct())
+                    .hasSize(jobCount);
+        }
+        assertThat(
+                        db.count(
+                                "select count(*) from job where target = 't02-unknown-test'"
+                                        + " and state = 'assigned'"))
+                .isEqualTo(jobCount);
+    }
+
+    @Test
+    void waitingRequestIsAnsweredWhenAMatchingJobArrives() {
+        String target = "t03-unknown-test";
+        UUID builder = UUID.randomUUID();
+        kafka.send(
+                Topics.JOB_REQUESTS,
+                builder.toString(),
+                Fixtures.request(builder, "t03-conn", target, 1));
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                db.count(
+                                                "select count(*) from job_request where"
+                                                        + " connection_id = 't03-conn'")
+                                        == 1);
+        try (var reader = kafka.reader(Topics.JOB_ASSIGNMENTS, JobAssigned.class)) {
+            Job job = jobs.submit(Fixtures.job("late", "2.0.0", target)).job();
+            List<Map.Entry<String, JobAssigned>> seen =
+                    reader.until(WAIT, s -> !forTarget(s, target).isEmpty());
+            JobAssigned assigned = forTarget(seen, target).get(0);
+            assertThat(assigned.assignment().jobId()).isEqualTo(job.id);
+            assertThat(assigned.builderId()).isEqualTo(builder);
+            assertThat(assigned.connectionId()).isEqualTo("t03-conn");
+            assertThat(assigned.gatewayInstance()).isEqualTo("gateway-1");
+            assertThat(
+                            seen.stream()
+                                    .filter(e -> e.getValue().builderId().equals(builder))
+                                    .map(Map.Entry::getKey))
+                    .containsOnly(builder.toString());
+        }
+        // Its only slot is used: the request is gone.
+        assertThat(db.count("select count(*) from job_request where connection_id = 't03-conn'"))
+                .isZero();
+    }
+
+    @Test
+    void disconnectDropsTheWaitingRequest() {
+        String target = "t04-unknown-test";
+        UUID builder = UUID.randomUUID();
+        kafka.send(
+                Topics.JOB_REQUESTS,
+                builder.toString(),
+                Fixtures.request(builder, "t04-conn", target, 1));
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                db.count(
+                                                "select count(*) from job_request where"
+                                                        + " connection_id = 't04-conn'")
+                                        == 1);
+        kafka.send(
+                Topics.BUILDER_CONNECTIONS,
+                builder.toString(),
+                new BuilderConnectionChange.Disconnected(
+                        builder, "t04-conn", "gateway-1", "socket closed", Instant.now()));
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                db.count(
+                                                "select count(*) from job_request where"
+                                                        + " connection_id = 't04-conn'")
+                                        == 0);
+        Job job = jobs.submit(Fixtures.job("nobody", "1.0.0", target)).job();
+        // A late request of the closed connection is refused too.
+        kafka.send(
+                Topics.JOB_REQUESTS,
+                builder.toString(),
+                Fixtures.request(builder, "t04-conn", target, 1));
+        UUID other = UUID.randomUUID();
+        kafka.send(
+                Topics.JOB_REQUESTS,
+                other.toString(),
+                Fixtures.request(other, "t04-other", target, 1));
+        // The request behind it on the same topic is served, so the late one was processed.
+        await().atMost(WAIT).until(() -> other.equals(db.job(job.id).builderId));
+    }
+
+    @Test
+    void jobTokenClaimsVerifyAgainstTheServedJwks() throws Exception {
+        String target = "t05-unknown-test";
+        Job job = jobs.submit(Fixtures.job("tokened", "0.1.0", target)).job();
+        UUID builder = UUID.randomUUID();
+        JobAssigned assigned;
+        try (var reader = kafka.reader(Topics.JOB_ASSIGNMENTS, JobAssigned.class)) {
+            assertThat(
+                            assignments.requestReceived(
+                                    Fixtures.request(builder, "t05-conn", target, 4)))
+                    .isEqualTo(1);
+            assigned =
+                    forTarget(reader.until(WAIT, s -> !forTarget(s, target).isEmpty()), target)
+                            .get(0);
+        }
+        assertThat(assigned.assignment().uploadUrl())
+                .isEqualTo("https://artifacts.test/api/v1/jobs/" + job.id + "/artifacts/binary");
+        assertThat(assigned.assignment().timeoutSeconds()).isEqualTo(3600);
+
+        String jwksJson =
+                given().get("/.well-known/jwks.json").then().statusCode(200).extract().asString();
+        JsonWebKeySet jwks = new JsonWebKeySet(jwksJson);
+        assertThat(jwks.getJsonWebKeys()).hasSize(2).allMatch(k -> k.getKeyId() != null);
+
+        JwtConsumer consumer =
+                new JwtConsumerBuilder()
+                        .setVerificationKeyResolver(
+                                new JwksVerificationKeyResolver(jwks.getJsonWebKeys()))
+                        .setExpectedIssuer("crateforge-scheduler")
+                        .setExpectedAudience("crateforge-artifacts")
+                        .setRequireExpirationTime()
+                        .setRequireJwtId()
+                        .setJwsAlgorithmConstraints(
+                                org.jose4j.jwa.AlgorithmConstraints.ConstraintType.PERMIT, "ES256")
+                        .build();
+        JwtContext context = consumer.process(assigned.assignment().jobToken());
+        JwtClaims claims = context.getJwtClaims();
+        assertThat(claims.getSubject()).isEqualTo(job.id.toString());
+        assertThat(((Number) claims.getClaimValue("attempt")).intValue()).isEqualTo(1);
+        assertThat(claims.getStringClaimValue("builder")).isEqualTo(builder.toString());
+        assertThat(claims.getStringListClaimValue("kinds")).containsExactly("binary");
+        long lifetime = claims.getExpirationTime().getValue() - Instant.now().getEpochSecond();
+        assertThat(lifetime).isBetween(3500L, 3601L);
+        assertThat(context.getJoseObjects().get(0).getKeyIdHeaderValue())
+                .isEqualTo(jwks.getJsonWebKeys().get(0).getKeyId());
+    }
+
+    @Test
+    void oneCratesFloodOfVersionsDoesNotStarveOtherCrates() {
+        String target = "t06-unknown-test";
+        for (int i = 0; i < 5; i++) {
+            jobs.submit(Fixtures.job("flood", "1.0." + i, target));
+        }
+        Job other = jobs.submit(Fixtures.job("quiet", "1.0.0", target)).job();
+        var urgent = Fixtures.job("urgent", "1.0.0", target);
+        Job priority =
+                jobs.submit(
+                                new JobSubmission(
+                                        urgent.crate(),
+                                        urgent.version(),
+                                        urgent.sourceUrl(),
+                                        urgent.sourceSha256(),
+                                        urgent.target(),
+                                        urgent.kind(),
+                                        10,
+                                        null))
+                        .job();
+        UUID builder = UUID.randomUUID();
+        assertThat(assignments.requestReceived(Fixtures.request(builder, "t06-conn", target, 3)))
+                .isEqualTo(3);
+        List<String> taken =
+                List.of(priority.id, other.id).stream()
+                        .map(id -> db.job(id).state.wireName())
+                        .toList();
+        assertThat(taken).containsOnly("assigned");
+        assertThat(
+                        db.count(
+                                "select count(*) from job where crate = 'flood' and state ="
+                                        + " 'assigned' and version = '1.0.0'"))
+                .isEqualTo(1);
+        assertThat(db.count("select count(*) from job where crate = 'flood' and state = 'queued'"))
+                .isEqualTo(4);
+    }
+
+    private static List<JobAssigned> forTarget(
+            List<Map.Entry<String, JobAssigned>> seen, String target) {
+        return seen.stream()
+                .map(Map.Entry::getValue)
+                .filter(a -> a.assignment().target().equals(target))
+                .toList();
+    }
+}

@@ -1,0 +1,509 @@
+package dev.crateforge.scheduler.service;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.crateforge.localstack.quarkus.KafkaTestResource;
+import dev.crateforge.localstack.quarkus.PostgresTestResource;
+import dev.crateforge.protocol.job.ArtifactDigest;
+import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.job.BuildStage;
+import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.protocol.kafka.ArtifactStored;
+import dev.crateforge.protocol.kafka.BuilderConnectionChange;
+import dev.crateforge.protocol.kafka.BuilderControl;
+import dev.crateforge.protocol.kafka.JobActivity;
+import dev.crateforge.protocol.kafka.JobStateChanged;
+import dev.crateforge.protocol.kafka.Topics;
+import dev.crateforge.protocol.message.JobEventBody;
+import dev.crateforge.protocol.message.LogStream;
+import dev.crateforge.scheduler.repository.Job;
+import dev.crateforge.scheduler.support.Db;
+import dev.crateforge.scheduler.support.Fixtures;
+import dev.crateforge.scheduler.support.TestKafka;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(KafkaTestResource.class)
+class LifecycleTests {
+
+    private static final Duration WAIT = Duration.ofSeconds(30);
+    private static final String SHA_B = "b".repeat(64);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @ConfigProperty(name = "crateforge.kafka.topic-prefix")
+    String prefix;
+
+    @Inject JobService jobs;
+    @Inject AssignmentService assignments;
+    @Inject Db db;
+
+    TestKafka kafka;
+
+    @BeforeEach
+    void connect() {
+        kafka = new TestKafka(bootstrap, prefix);
+    }
+
+    @AfterEach
+    void disconnect() {
+        kafka.close();
+    }
+
+    /** A job assigned to a fresh builder on connection {@code connection}. */
+    private Job assigned(String crate, String target, String connection, UUID builder) {
+        return assigned(Fixtures.job(crate, "1.0.0", target), connection, builder);
+    }
+
+    private Job assigned(JobSubmission submission, String connection, UUID builder) {
+        Job job = jobs.submit(submission).job();
+        assertThat(
+                        assignments.requestReceived(
+                                Fixtures.request(builder, connection, submission.target(), 1)))
+                .isEqualTo(1);
+        return db.job(job.id);
+    }
+
+    private void event(Job job, UUID builder, int attempt, long seq, JobEventBody body) {
+        kafka.send(
+                Topics.JOB_EVENTS,
+                job.id.toString(),
+                new JobActivity.EventReported(job.id, attempt, builder, seq, body, Instant.now()));
+    }
+
+    private static JobEventBody.Log line(String text) {
+        return new JobEventBody.Log(LogStream.STDOUT, text);
+    }
+
+    @Test
+    void eventsStartTheJobAndLogsAreStoredInOrderWithoutDuplicates() {
+        UUID builder = UUID.randomUUID();
+        Job job = assigned("logged", "t01-unknown-test", "l1-conn", builder);
+        try (var states = kafka.reader(Topics.JOB_STATES, JobStateChanged.class)) {
+            event(job, builder, 1, 3, line("third"));
+            event(job, builder, 1, 1, line("first"));
+            event(job, builder, 1, 2, line("second"));
+            event(job, builder, 1, 2, line("second, resent"));
+            event(job, builder, 1, 4, new JobEventBody.StageChanged(BuildStage.BUILDING));
+            event(job, builder, 1, 5, new JobEventBody.Heartbeat());
+            await().atMost(WAIT).until(() -> "building".equals(db.job(job.id).stage));
+
+            JsonPath logs =
+                    given().get("/api/v1/jobs/" + job.id + "/logs")
+                            .then()
+                            .statusCode(200)
+                            .extract()
+                            .jsonPath();
+            assertThat(logs.getList("lines.seq", Integer.class)).containsExactly(1, 2, 3);
+            assertThat(logs.getList("lines.line", String.class))
+                    .containsExactly("first", "second", "third");
+            assertThat(logs.getList("lines.stream", String.class)).containsOnly("stdout");
+            assertThat(logs.getInt("next")).isEqualTo(3);
+            assertThat(
+                            given().queryParam("after", 2)
+                                    .get("/api/v1/jobs/" + job.id + "/logs")
+                                    .then()
+                                    .statusCode(200)
+                                    .extract()
+                                    .jsonPath()
+                                    .getList("lines.line", String.class))
+                    .containsExactly("third");
+
+            Job running = db.job(job.id);
+            assertThat(running.state).isEqualTo(JobState.RUNNING);
+            assertThat(running.leaseExpiresAt).isAfter(Instant.now().plusSeconds(60));
+            List<JobStateChanged> changes =
+                    states
+                            .until(
+                                    WAIT,
+                                    seen ->
+                                            seen.stream()
+                                                    .anyMatch(
+                                                            e ->
+                                                                    e.getValue()
+                                                                                    .jobId()
+                                                                                    .equals(job.id)
+                                                                            && e.getValue().state()
+                                                                                    == JobState
+                                                                                            .RUNNING))
+                            .stream()
+                            .map(e -> e.getValue())
+                            .filter(c -> c.jobId().equals(job.id))
+                            .toList();
+            assertThat(changes.stream().map(JobStateChanged::state))
+                    .containsExactly(JobState.QUEUED, JobState.ASSIGNED, JobState.RUNNING);
+            assertThat(changes.get(2).builderId()).isEqualTo(builder);
+        }
+    }
+
+    @Test
+    void logCapEndsTheLogWithOneTruncationMarker() {
+        UUID builder = UUID.randomUUID();
+        Job job = assigned("chatty", "t02-unknown-test", "l2-conn", builder);
+        String hundred = "x".repeat(99);
+        for (int seq = 1; seq <= 30; seq++) {
+            event(job, builder, 1, seq, line(hundred));
+        }
+        await().atMost(WAIT).until(() -> db.job(job.id).logTruncated);
+        // Let the remaining lines arrive; none may be stored.
+        event(job, builder, 1, 31, new JobEventBody.StageChanged(BuildStage.PACKAGING));
+        await().atMost(WAIT).until(() -> "packaging".equals(db.job(job.id).stage));
+        JsonPath logs =
+                given().queryParam("limit", 100)
+                        .get("/api/v1/jobs/" + job.id + "/logs")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath();
+        List<String> lines = logs.getList("lines.line", String.class);
+        // 2048 bytes hold 20 lines of 100 bytes; the 21st is replaced by the marker.
+        assertThat(lines).hasSize(21);
+        assertThat(lines.subList(0, 20)).containsOnly(hundred);
+        assertThat(lines.get(20)).startsWith("[log truncated");
+        assertThat(logs.getString("lines[20].stream")).isEqualTo("scheduler");
+        long bytes =
+                lines.subList(0, 20).stream()
+                        .mapToLong(l -> l.getBytes(StandardCharsets.UTF_8).length + 1)
+                        .sum();
+        assertThat(bytes).isLessThanOrEqualTo(2048);
+        given().get("/api/v1/jobs/" + job.id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getBoolean("logTruncated");
+        assertThat(db.job(job.id).logTruncated).isTrue();
+    }
+
+    @Test
+    void leaseExpiryRequeuesWithTheNextAttemptAndCancelsTheOldOne() {
+        UUID builder = UUID.randomUUID();
+        Job job = assigned("leased", "t03-unknown-test", "l3-conn", builder);
+        try (var control = kafka.reader(Topics.BUILDER_CONTROL, BuilderControl.class)) {
+            db.execute(
+                    "update job set lease_expires_at = now() - interval '1 second' where id = '"
+                            + job.id
+                            + "'");
+            await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.QUEUED);
+            Job requeued = db.job(job.id);
+            assertThat(requeued.attempt).isEqualTo(2);
+            assertThat(requeued.builderId).isNull();
+            assertThat(requeued.failureReason).isEqualTo("lease expired");
+            assertThat(requeued.notBefore).isAfter(requeued.updatedAt.minusMillis(1));
+
+            var cancel =
+                    control.until(WAIT, seen -> !seen.isEmpty()).stream()
+                            .filter(
+                                    e ->
+                                            e.getValue() instanceof BuilderControl.CancelAttempt c
+                                                    && c.jobId().equals(job.id))
+                            .findFirst()
+                            .orElseThrow();
+            assertThat(cancel.getKey()).isEqualTo(builder.toString());
+            BuilderControl.CancelAttempt attempt = (BuilderControl.CancelAttempt) cancel.getValue();
+            assertThat(attempt.attempt()).isEqualTo(1);
+            assertThat(attempt.reason()).isEqualTo("lease expired");
+        }
+        // An event of the lost attempt changes nothing.
+        event(job, builder, 1, 1, line("too late"));
+        // After the backoff a new builder gets attempt 2.
+        UUID next = UUID.randomUUID();
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                assignments.requestReceived(
+                                                Fixtures.request(
+                                                        next, "l3-next", "t03-unknown-test", 1))
+                                        == 1);
+        Job reassigned = db.job(job.id);
+        assertThat(reassigned.attempt).isEqualTo(2);
+        assertThat(reassigned.builderId).isEqualTo(next);
+        assertThat(db.count("select count(*) from job_log where job_id = '" + job.id + "'"))
+                .isZero();
+    }
+
+    @Test
+    void leaseExpiryOnTheLastAttemptFailsTheJob() {
+        UUID builder = UUID.randomUUID();
+        var base = Fixtures.job("fragile", "1.0.0", "t04-unknown-test");
+        Job job =
+                assigned(
+                        new JobSubmission(
+                                base.crate(),
+                                base.version(),
+                                base.sourceUrl(),
+                                base.sourceSha256(),
+                                base.target(),
+                                base.kind(),
+                                null,
+                                1),
+                        "l4-conn",
+                        builder);
+        db.execute(
+                "update job set lease_expires_at = now() - interval '1 second' where id = '"
+                        + job.id
+                        + "'");
+        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
+        assertThat(db.job(job.id).failureReason)
+                .isEqualTo("lease expired; no attempts left (1 of 1)");
+    }
+
+    @Test
+    void completionWithStoredArtifactsSucceedsAndKeepsTheProvenance() {
+        UUID builder = UUID.randomUUID();
+        Job job = assigned("signed", "t05-unknown-test", "l5-conn", builder);
+        ArtifactDigest digest = Fixtures.digest(ArtifactKind.BINARY, SHA_B, 1234);
+        try (var states = kafka.reader(Topics.JOB_STATES, JobStateChanged.class)) {
+            kafka.send(
+                    Topics.ARTIFACTS,
+                    job.id.toString(),
+                    new ArtifactStored(
+                            job.id, 1, ArtifactKind.BINARY, SHA_B, 1234L, Instant.now()));
+            JobActivity.Completed completed = Fixtures.completion(job, builder, List.of(digest));
+            kafka.send(Topics.JOB_EVENTS, job.id.toString(), completed);
+            await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.SUCCEEDED);
+            JobStateChanged last =
+                    states
+                            .until(
+                                    WAIT,
+                                    seen ->
+                                            seen.stream()
+                                                    .anyMatch(
+                                                            e ->
+                                                                    e.getValue()
+                                                                                    .jobId()
+                                                                                    .equals(job.id)
+                                                                            && e.getValue().state()
+                                                                                    == JobState
+                                                                                            .SUCCEEDED))
+                            .stream()
+                            .map(e -> e.getValue())
+                            .filter(
+                                    c ->
+                                            c.jobId().equals(job.id)
+                                                    && c.state() == JobState.SUCCEEDED)
+                            .findFirst()
+                            .orElseThrow();
+            assertThat(last.provenance().statement()).isEqualTo(completed.statement());
+            assertThat(last.provenance().builderPublicKey()).isEqualTo(Fixtures.PUBLIC_KEY);
+        }
+        given().get("/api/v1/jobs/" + job.id)
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath()
+                .getString("provenance.statement")
+                .contains("crate: signed");
+        assertThat(db.job(job.id).signature).contains("SSH SIGNATURE");
+    }
+
+    @Test
+    void completionBeforeItsArtifactRecordWaitsForIt() {
+        UUID builder = UUID.randomUUID();
+        Job job = assigned("patient", "t06-unknown-test", "l6-conn", builder);
+        ArtifactDigest digest = Fixtures.digest(ArtifactKind.BINARY, SHA_B, 99);
+        kafka.send(
+                Topics.JOB_EVENTS,
+                job.id.toString(),
+                Fixtures.completion(job, builder, List.of(digest)));
+        await().atMost(WAIT).until(() -> db.job(job.id).pendingCompletion != null);
+        assertThat(db.job(job.id).state).isEqualTo(JobState.ASSIGNED);
+        kafka.send(
+                Topics.ARTIFACTS,
+                job.id.toString(),
+                new ArtifactStored(job.id, 1, ArtifactKind.BINARY, SHA_B, 99L, Instant.now()));
+        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.SUCCEEDED);
+    }
+
+    @Test
+    void digestMismatchFailsTheJobWithTheReason() {
+        UUID builder = UUID.randomUUID();
+        Job job = assigned("tampered", "t07-unknown-test", "l7-conn", builder);
+        kafka.send(
+                Topics.ARTIFACTS,
+                job.id.toString(),
+                new ArtifactStored(
+                        job.id, 1, ArtifactKind.BINARY, "c".repeat(64), 10L, Instant.now()));
+        kafka.send(
+                Topics.JOB_EVENTS,
+                job.id.toString(),
+                Fixtures.completion(
+                        job, builder, List.of(Fixtures.digest(ArtifactKind.BINARY, SHA_B, 10))));
+        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
+        assertThat(db.job(job.id).failureReason)
+                .isEqualTo(
+                        "artifact 'binary' mismatch: builder reported sha256 "
+                                + SHA_B
+                                + " size 10, artifact service stored sha256 "
+                                + "c".repeat(64)
+                                + " size 10");
+    }
+
+    @Test
+    void artifactNeverStoredFailsTheJobAfterTheWait() {
+        UUID builder = UUID.randomUUID();
+        Job job = assigned("ghost", "t08-unknown-test", "l8-conn", builder);
+        kafka.send(
+                Topics.JOB_EVENTS,
+                job.id.toString(),
+                Fixtures.completion(
+                        job, builder, List.of(Fixtures.digest(ArtifactKind.BINARY, SHA_B, 10))));
+        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
+        assertThat(db.job(job.id).failureReason)
+                .isEqualTo("artifact(s) binary reported but not stored within PT3S");
+    }
+
+    @Test
+    void statementOfAnotherJobFailsTheJob() {
+        UUID builder = UUID.randomUUID();
+        Job job = assigned("honest", "t09-unknown-test", "l9-conn", builder);
+        Job other = jobs.submit(Fixtures.job("other", "1.0.0", "t09-unknown-test")).job();
+        ArtifactDigest digest = Fixtures.digest(ArtifactKind.BINARY, SHA_B, 10);
+        JobActivity.Completed forOther = Fixtures.completion(other, builder, List.of(digest));
+        JobActivity.Completed forged =
+                new JobActivity.Completed(
+                        job.id,
+                        1,
+                        builder,
+                        forOther.result(),
+                        null,
+                        List.of(digest),
+                        forOther.statement(),
+                        forOther.signature(),
+                        forOther.builderPublicKey(),
+                        Instant.now());
+        kafka.send(Topics.JOB_EVENTS, job.id.toString(), forged);
+        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
+        assertThat(db.job(job.id).failureReason)
+                .isEqualTo("build statement does not match the job: field 'job' differs");
+    }
+
+    @Test
+    void builderReportedFailureFailsTheJob() {
+        UUID builder = UUID.randomUUID();
+        Job job = assigned("broken", "t10-unknown-test", "l10-conn", builder);
+        JobActivity.Completed ok = Fixtures.completion(job, builder, List.of());
+        kafka.send(
+                Topics.JOB_EVENTS,
+                job.id.toString(),
+                new JobActivity.Completed(
+                        job.id,
+                        1,
+                        builder,
+                        dev.crateforge.protocol.job.JobResult.FAILED,
+                        "cargo build exited with 101",
+                        List.of(),
+                        ok.statement(),
+                        ok.signature(),
+                        ok.builderPublicKey(),
+                        Instant.now()));
+        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
+        assertThat(db.job(job.id).failureReason)
+                .isEqualTo("build failed on builder: cargo build exited with 101");
+    }
+
+    @Test
+    void staleCompletionIsIgnored() {
+        UUID builder = UUID.randomUUID();
+        Job job = assigned("stale", "t11-unknown-test", "l11-conn", builder);
+        kafka.send(
+                Topics.JOB_EVENTS,
+                job.id.toString(),
+                new JobActivity.Undeliverable(
+                        job.id, 1, builder, "l11-conn", "connection gone", Instant.now()));
+        await().atMost(WAIT).until(() -> db.job(job.id).attempt == 2);
+        Job requeued = db.job(job.id);
+        assertThat(requeued.state).isEqualTo(JobState.QUEUED);
+        assertThat(requeued.maxAttempts).isEqualTo(4);
+        assertThat(requeued.notBefore).isBeforeOrEqualTo(Instant.now());
+        // The old attempt's completion arrives late: nothing changes.
+        kafka.send(
+                Topics.JOB_EVENTS, job.id.toString(), Fixtures.completion(job, builder, List.of()));
+        event(job, builder, 1, 1, line("late"));
+        UUID marker = UUID.randomUUID();
+        // A record behind them on the same partition proves they were processed.
+        Job fresh = db.job(job.id);
+        assertThat(
+                        assignments.requestReceived(
+                                Fixtures.request(marker, "l11-next", "t11-unknown-test", 1)))
+                .isEqualTo(1);
+        event(db.job(job.id), marker, 2, 1, line("attempt two"));
+        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.RUNNING);
+        assertThat(fresh.attempt).isEqualTo(2);
+        assertThat(
+                        db.count(
+                                "select count(*) from job_log where job_id = '"
+                                        + job.id
+                                        + "' and attempt = 1"))
+                .isZero();
+    }
+
+    @Test
+    void disconnectPastTheGracePeriodRequeues() {
+        UUID builder = UUID.randomUUID();
+        kafka.send(
+                Topics.BUILDER_CONNECTIONS,
+                builder.toString(),
+                new BuilderConnectionChange.Connected(
+                        builder, "builder-12", "l12-conn", "gateway-1", Instant.now()));
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                given().get("/api/v1/builders/online")
+                                        .then()
+                                        .statusCode(200)
+                                        .extract()
+                                        .jsonPath()
+                                        .getList("connectionId", String.class)
+                                        .contains("l12-conn"));
+        Job job = assigned("orphan", "t12-unknown-test", "l12-conn", builder);
+        kafka.send(
+                Topics.BUILDER_CONNECTIONS,
+                builder.toString(),
+                new BuilderConnectionChange.Disconnected(
+                        builder, "l12-conn", "gateway-1", "network", Instant.now()));
+        await().atMost(WAIT).until(() -> db.job(job.id).disconnectedAt != null);
+        assertThat(db.job(job.id).state).isEqualTo(JobState.ASSIGNED);
+        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.QUEUED);
+        assertThat(db.job(job.id).failureReason).startsWith("builder disconnected for longer than");
+        assertThat(
+                        given().get("/api/v1/builders/online")
+                                .then()
+                                .extract()
+                                .jsonPath()
+                                .getList("connectionId", String.class))
+                .doesNotContain("l12-conn");
+    }
+
+    @Test
+    void poisonRecordIsDeadLetteredAndTheConsumerGoesOn() {
+        try (var dead = kafka.reader("crateforge.scheduler.dead-letters.v1", byte[].class)) {
+            kafka.sendRaw(Topics.JOB_EVENTS, "x", "{not json".getBytes(StandardCharsets.UTF_8));
+            UUID builder = UUID.randomUUID();
+            Job job = jobs.submit(Fixtures.job("survivor", "1.0.0", "t13-unknown-test")).job();
+            assignments.requestReceived(
+                    Fixtures.request(builder, "l13-conn", "t13-unknown-test", 1));
+            event(job, builder, 1, 1, line("still here"));
+            await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.RUNNING);
+            assertThat(dead.until(WAIT, seen -> !seen.isEmpty()).get(0).getValue())
+                    .asString(StandardCharsets.UTF_8)
+                    .isEqualTo("{not json");
+        }
+    }
+}
