@@ -211,6 +211,17 @@ public final class LocalStack implements AutoCloseable {
                         + a.s3().region()
                         + " (path-style)");
         System.out.println("  data + logs " + stack.dataDir());
+        stack.processes()
+                .forEach(
+                        p ->
+                                System.out.println(
+                                        "  "
+                                                + p.name()
+                                                + " answered after "
+                                                + p.startMillis()
+                                                + " ms (pid "
+                                                + p.handle().pid()
+                                                + ")"));
         if (options.attachFile() != null) {
             System.out.println(
                     "  attach file "

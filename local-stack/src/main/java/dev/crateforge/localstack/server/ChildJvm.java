@@ -21,6 +21,9 @@ public final class ChildJvm {
     /** System property naming the server in each child JVM's command line. */
     public static final String SERVER_PROPERTY = "crateforge.local-stack.server";
 
+    /** System property with extra JVM options for every server child, space-separated. */
+    public static final String EXTRA_OPTIONS_PROPERTY = "crateforge.local-stack.child-jvm-options";
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
     private static final long POLL_MILLIS = 50;
     private static final String LOGBACK_CONFIG =
@@ -79,7 +82,8 @@ public final class ChildJvm {
             throw new ServerStartException(name, port, logFile, "could not launch java", e);
         }
         ServerProcess server = new ServerProcess(name, port, logFile, process);
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        long begin = System.nanoTime();
+        long deadline = begin + START_TIMEOUT.toNanos();
         while (!answers(port)) {
             if (!process.isAlive()) {
                 throw new ServerStartException(
@@ -96,6 +100,7 @@ public final class ChildJvm {
             }
             pause();
         }
+        server.started((System.nanoTime() - begin) / 1_000_000);
         return server;
     }
 
@@ -108,7 +113,15 @@ public final class ChildJvm {
         command.add("-XX:+ExitOnOutOfMemoryError");
         command.add("-Xss512k");
         command.add("-Dlogback.configurationFile=" + LOGBACK_CONFIG);
+        // C1 only: on two cores C2's compiler threads would compete with three servers starting at
+        // once, and tests need a server up quickly more than at its peak speed.
+        command.add("-XX:TieredStopAtLevel=1");
         command.addAll(jvmOptions);
+        // Last, so that it wins: e.g. -XX:TieredStopAtLevel=4 for a benchmark.
+        String extra = System.getProperty(EXTRA_OPTIONS_PROPERTY, "").strip();
+        if (!extra.isEmpty()) {
+            command.addAll(List.of(extra.split("\\s+")));
+        }
         command.add("-cp");
         command.add(classpath);
         command.add(ChildMain.class.getName());

