@@ -262,6 +262,38 @@ class ChartWiringTests {
     }
 
     @Test
+    void nativeOverlayRunsNativeImagesWithSmallerRequests() {
+        Rendered jvm = Chart.render(ValuesFile.DEFAULT);
+        Rendered nativeImages = Chart.render(ValuesFile.NATIVE);
+
+        for (String service : Chart.SERVICES) {
+            Container nativeContainer = container(nativeImages, service);
+            assertThat(nativeContainer.getImage()).endsWith(":0.1.0-native");
+            assertThat(
+                            nativeContainer
+                                    .getResources()
+                                    .getRequests()
+                                    .get("memory")
+                                    .getNumericalAmount())
+                    .isLessThan(
+                            container(jvm, service)
+                                    .getResources()
+                                    .getRequests()
+                                    .get("memory")
+                                    .getNumericalAmount());
+            assertThat(
+                            nativeImages
+                                    .one(Deployment.class, Chart.name(service))
+                                    .getSpec()
+                                    .getTemplate()
+                                    .getSpec()
+                                    .getSecurityContext()
+                                    .getRunAsUser())
+                    .isEqualTo(1001L);
+        }
+    }
+
+    @Test
     void noIngressUnlessAsked() {
         assertThat(Chart.render(ValuesFile.DEFAULT).all(Ingress.class)).isEmpty();
     }
