@@ -84,6 +84,8 @@ public final class BuilderAgent {
     private volatile boolean draining;
     private volatile boolean stopped;
     private volatile Thread mainThread;
+    private final java.util.concurrent.CountDownLatch finished =
+            new java.util.concurrent.CountDownLatch(1);
 
     public BuilderAgent(
             BuilderSettings settings,
@@ -132,6 +134,7 @@ public final class BuilderAgent {
             sender.interrupt();
             timer.shutdownNow();
             jobThreads.shutdownNow();
+            finished.countDown();
         }
     }
 
@@ -261,7 +264,9 @@ public final class BuilderAgent {
         if (main != null) {
             main.interrupt();
             try {
-                main.join(5_000);
+                // not Thread.join: during JVM shutdown the main thread may block in the framework
+                // after run() returned, and the shutdown hook must not wait for that
+                finished.await(5, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -22,14 +22,19 @@ public class CommandLineSetup {
 
     @Produces
     CommandLine commandLine(PicocliCommandLineFactory factory, ConfigDefaults defaults) {
-        CommandLine commandLine = factory.create();
-        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
-        commandLine.setDefaultValueProvider(defaults);
+        CommandLine commandLine = configure(factory.create(), defaults);
         commandLine.setExecutionExceptionHandler(
                 (e, cmd, parseResult) -> {
                     cmd.getErr().println("crateforge-builder: " + e.getMessage());
                     return ExitCodes.FAILURE;
                 });
+        return commandLine;
+    }
+
+    /** The parsing rules shared by the application and the tests that parse without Quarkus. */
+    static CommandLine configure(CommandLine commandLine, ConfigDefaults defaults) {
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true);
+        commandLine.setDefaultValueProvider(defaults);
         return commandLine;
     }
 }
