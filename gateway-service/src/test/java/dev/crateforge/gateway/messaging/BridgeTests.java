@@ -151,6 +151,28 @@ class BridgeTests extends GatewayTest {
     }
 
     @Test
+    void undecodableAssignmentGoesToTheDeadLetterTopicAndTheChannelKeepsWorking() throws Exception {
+        UUID a = register("ed25519");
+        BuilderClient client = connect();
+        client.authenticate(TestKeys.privateKey("ed25519"));
+        String poison = "{\"builderId\":\"" + a + "\",\"poison\":true}";
+        UUID job = UUID.randomUUID();
+
+        KafkaProbe.produceRaw(
+                Topics.JOB_ASSIGNMENTS, a.toString(), poison.getBytes(StandardCharsets.UTF_8));
+        KafkaProbe.produce(
+                Topics.JOB_ASSIGNMENTS,
+                a.toString(),
+                assigned(a, client.connectionId(), INSTANCE, job));
+
+        assertThat(client.next(Jobs.class).jobs().get(0).jobId()).isEqualTo(job);
+        Received<String> dead =
+                KafkaProbe.awaitRawRecord(
+                        "crateforge.gateway-dead-letters.v1", r -> r.value().equals(poison));
+        assertThat(dead.key()).isEqualTo(a.toString());
+    }
+
+    @Test
     void assignmentForAnotherGatewayInstanceIsLeftAlone() throws Exception {
         UUID a = register("ed25519");
         BuilderClient client = connect();

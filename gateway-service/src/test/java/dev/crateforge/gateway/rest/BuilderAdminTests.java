@@ -218,6 +218,20 @@ class BuilderAdminTests extends GatewayTest {
     }
 
     @Test
+    void reportsReadinessOfDatabaseAndKafka() {
+        given().get("/q/health/ready")
+                .then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body(
+                        "checks.name",
+                        org.hamcrest.Matchers.hasItems(
+                                "Database connections health check",
+                                "Kafka connection health check"));
+        given().get("/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
+    }
+
+    @Test
     void requiresAnAdminToken() {
         given().get(PATH).then().statusCode(401);
         given().auth().oauth2(Operators.token("viewer")).get(PATH).then().statusCode(403);

@@ -79,6 +79,34 @@ public final class KafkaProbe {
         return found;
     }
 
+    /** Reads {@code topic} from the start until a record whose UTF-8 value matches. */
+    public static Received<String> awaitRawRecord(
+            String topic, Predicate<Received<String>> matching) {
+        List<Received<String>> found = new ArrayList<>();
+        try (KafkaConsumer<String, byte[]> consumer = consumer()) {
+            consumer.subscribe(List.of(topic(topic)));
+            await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () -> {
+                                for (ConsumerRecord<String, byte[]> r :
+                                        consumer.poll(Duration.ofMillis(200))) {
+                                    Received<String> received =
+                                            new Received<>(
+                                                    r.key(),
+                                                    new String(
+                                                            r.value(),
+                                                            java.nio.charset.StandardCharsets
+                                                                    .UTF_8));
+                                    if (matching.test(received)) {
+                                        found.add(received);
+                                    }
+                                }
+                                return !found.isEmpty();
+                            });
+        }
+        return found.get(0);
+    }
+
     /** Every record of {@code type} matching, read from the start for {@code window}. */
     public static <T> List<Received<T>> recordsWithin(
             String topic, Class<T> type, Predicate<Received<T>> matching, Duration window) {
