@@ -77,6 +77,13 @@ public interface SchedulerConfig {
     @WithDefault("5s")
     String sweepInterval();
 
+    /**
+     * Safety net: how often waiting requests are matched again even without a signal (a job skipped
+     * while another transaction held its row, a notification lost with its connection).
+     */
+    @WithDefault("30s")
+    String rematchInterval();
+
     /** How often the queue-depth gauges are recounted. */
     @WithDefault("15s")
     String queueMetricsInterval();

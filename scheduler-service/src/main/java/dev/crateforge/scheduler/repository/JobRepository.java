@@ -159,17 +159,50 @@ public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
         return jobs;
     }
 
+    /** A job's attempt holder, read without a lock. */
+    public record Holder(JobState state, int attempt, UUID builderId) {
+
+        public boolean holds(int attempt, UUID builderId) {
+            return state.isActive() && this.attempt == attempt && builderId.equals(this.builderId);
+        }
+    }
+
+    /**
+     * Who holds the job now, without locking the row. Records of stale attempts are turned away on
+     * this, so that they never lock a queued job that a concurrent claim would then skip.
+     */
+    @SuppressWarnings("unchecked")
+    public Optional<Holder> holder(UUID id) {
+        List<Object[]> rows =
+                getEntityManager()
+                        .createNativeQuery(
+                                "select state, attempt, builder_id from job where id = :id")
+                        .setParameter("id", id)
+                        .getResultList();
+        return rows.stream()
+                .findFirst()
+                .map(
+                        r ->
+                                new Holder(
+                                        JobState.fromWireName((String) r[0]),
+                                        ((Number) r[1]).intValue(),
+                                        (UUID) r[2]));
+    }
+
     /** The job, locked for the rest of the transaction. */
     public Optional<Job> lock(UUID id) {
         return findByIdOptional(id, jakarta.persistence.LockModeType.PESSIMISTIC_WRITE);
     }
 
-    /** Live jobs held through one connection. */
-    public List<Job> liveOnConnection(String connectionId) {
-        return list(
-                "connectionId = ?1 and state in ?2",
-                connectionId,
-                List.of(JobState.ASSIGNED, JobState.RUNNING));
+    /** Ids of the live jobs held through one connection. */
+    @SuppressWarnings("unchecked")
+    public List<UUID> liveOnConnection(String connectionId) {
+        return getEntityManager()
+                .createNativeQuery(
+                        "select id from job where connection_id = :c"
+                                + " and state in ('assigned', 'running')")
+                .setParameter("c", connectionId)
+                .getResultList();
     }
 
     /** One page of jobs, newest first, filtered by whatever is present. */

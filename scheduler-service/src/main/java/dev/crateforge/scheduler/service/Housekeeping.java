@@ -62,6 +62,15 @@ public class Housekeeping {
     }
 
     @Scheduled(
+            identity = "rematch",
+            every = "${crateforge.scheduler.rematch-interval}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP,
+            skipExecutionIf = Scheduled.ApplicationNotRunning.class)
+    void rematch() {
+        workSignal.wake();
+    }
+
+    @Scheduled(
             identity = "queue-depth",
             every = "${crateforge.scheduler.queue-metrics-interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP,

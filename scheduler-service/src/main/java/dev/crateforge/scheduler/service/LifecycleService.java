@@ -178,9 +178,15 @@ public class LifecycleService {
             Log.infof("Ignoring artifact record of unknown job %s", stored.jobId());
             return;
         }
-        jobs.lock(stored.jobId())
-                .filter(job -> job.pendingCompletion != null && job.isLive(stored.attempt()))
-                .ifPresent(job -> settleCompletion(job, false));
+        boolean live =
+                jobs.holder(stored.jobId())
+                        .map(h -> h.state().isActive() && h.attempt() == stored.attempt())
+                        .orElse(false);
+        if (live) {
+            jobs.lock(stored.jobId())
+                    .filter(job -> job.pendingCompletion != null && job.isLive(stored.attempt()))
+                    .ifPresent(job -> settleCompletion(job, false));
+        }
     }
 
     /** The gateway could not hand the assignment to the builder: requeue now, no attempt lost. */
@@ -210,8 +216,8 @@ public class LifecycleService {
     public void disconnected(BuilderConnectionChange.Disconnected change) {
         connections.disconnected(change);
         requests.delete(change.connectionId());
-        for (Job held : jobs.liveOnConnection(change.connectionId())) {
-            jobs.lock(held.id)
+        for (java.util.UUID held : jobs.liveOnConnection(change.connectionId())) {
+            jobs.lock(held)
                     .filter(job -> job.state.isActive() && job.disconnectedAt == null)
                     .ifPresent(
                             job -> {
@@ -437,19 +443,28 @@ public class LifecycleService {
 
     private Optional<Job> liveAttempt(
             java.util.UUID jobId, int attempt, java.util.UUID builderId, String what) {
-        Optional<Job> found = jobs.lock(jobId);
-        if (found.isEmpty()) {
+        Optional<JobRepository.Holder> holder = jobs.holder(jobId);
+        if (holder.isEmpty()) {
             Log.warnf("Ignoring %s of unknown job %s", what, jobId);
             return Optional.empty();
         }
-        Job job = found.get();
-        if (!job.isLive(attempt) || !builderId.equals(job.builderId)) {
-            metrics.staleRecord();
-            Log.infof(
-                    "Ignoring %s of stale attempt %d of job %s (job is %s on attempt %d)",
-                    what, attempt, jobId, job.state, job.attempt);
-            return Optional.empty();
+        if (!holder.get().holds(attempt, builderId)) {
+            return stale(what, attempt, jobId, holder.get().state(), holder.get().attempt());
         }
-        return found;
+        // Checked again under the lock: the attempt may have ended in between.
+        Job job = jobs.lock(jobId).orElseThrow();
+        if (!job.isLive(attempt) || !builderId.equals(job.builderId)) {
+            return stale(what, attempt, jobId, job.state, job.attempt);
+        }
+        return Optional.of(job);
+    }
+
+    private Optional<Job> stale(
+            String what, int attempt, java.util.UUID jobId, JobState state, int current) {
+        metrics.staleRecord();
+        Log.infof(
+                "Ignoring %s of stale attempt %d of job %s (job is %s on attempt %d)",
+                what, attempt, jobId, state, current);
+        return Optional.empty();
     }
 }
