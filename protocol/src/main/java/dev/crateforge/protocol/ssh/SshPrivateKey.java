@@ -1,7 +1,12 @@
 package dev.crateforge.protocol.ssh;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import org.bouncycastle.crypto.generators.Ed25519KeyPairGenerator;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
+import org.bouncycastle.crypto.params.Ed25519KeyGenerationParameters;
+import org.bouncycastle.crypto.util.OpenSSHPrivateKeyUtil;
 
 /**
  * An unencrypted OpenSSH private key ({@code -----BEGIN OPENSSH PRIVATE KEY-----}) that can make
@@ -19,10 +24,30 @@ public final class SshPrivateKey {
 
     private final SshPublicKey publicKey;
     private final AsymmetricKeyParameter privateKey;
+    private final String openSshText;
 
-    private SshPrivateKey(SshPublicKey publicKey, AsymmetricKeyParameter privateKey) {
+    private SshPrivateKey(
+            SshPublicKey publicKey, AsymmetricKeyParameter privateKey, String openSshText) {
         this.publicKey = publicKey;
         this.privateKey = privateKey;
+        this.openSshText = openSshText;
+    }
+
+    /**
+     * A new Ed25519 key from {@link SecureRandom}, for a builder that has none yet and a machine
+     * that may have no {@code ssh-keygen}.
+     */
+    public static SshPrivateKey generateEd25519() {
+        Ed25519KeyPairGenerator generator = new Ed25519KeyPairGenerator();
+        generator.init(new Ed25519KeyGenerationParameters(new SecureRandom()));
+        try {
+            byte[] blob =
+                    OpenSSHPrivateKeyUtil.encodePrivateKey(
+                            generator.generateKeyPair().getPrivate());
+            return parse(Armor.encode(LABEL, blob, 70));
+        } catch (IOException | SshFormatException e) {
+            throw new IllegalStateException("cannot encode a freshly generated key", e);
+        }
     }
 
     /**
@@ -35,12 +60,20 @@ public final class SshPrivateKey {
         byte[] data = Armor.decode(openSshPrivateKeyPem, LABEL, MAX_TEXT);
         try {
             PrivateKeyCodec.Parsed p = PrivateKeyCodec.parse(data);
-            return new SshPrivateKey(p.publicKey(), p.privateKey());
+            return new SshPrivateKey(p.publicKey(), p.privateKey(), openSshPrivateKeyPem);
         } catch (RuntimeException e) {
             // Defence in depth: the codec checks ranges first, but a provider surprise must still
             // surface as the one documented exception.
             throw new SshFormatException("invalid private key", e);
         }
+    }
+
+    /**
+     * The key as an unencrypted OpenSSH private key file, exactly the text it was read from. A
+     * secret: write it to a file only the builder can read.
+     */
+    public String toOpenSsh() {
+        return openSshText;
     }
 
     /** The public half, carrying the key file's comment. */

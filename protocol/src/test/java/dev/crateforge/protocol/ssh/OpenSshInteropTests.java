@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,21 @@ class OpenSshInteropTests {
                     "WARNING: ssh-keygen not found: SKIPPING live OpenSSH interop tests");
         }
         Assumptions.assumeTrue(present, "ssh-keygen not found: SKIPPING live OpenSSH interop");
+    }
+
+    @Test
+    void generatedKeyFileIsReadBySshKeygen() throws Exception {
+        SshPrivateKey key = SshPrivateKey.generateEd25519();
+        Path file = dir.resolve("generated");
+        Files.writeString(file, key.toOpenSsh());
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+
+        Result derived = run(null, List.of("-y", "-f", file.toString()));
+
+        assertThat(SshPublicKey.parse(derived.output.strip())).isEqualTo(key.publicKey());
+        SshSignature sig = key.sign("crateforge-artifact", message());
+        assertThat(sshKeygenVerifies(key.publicKey(), "crateforge-artifact", sig, message()))
+                .isTrue();
     }
 
     @ParameterizedTest

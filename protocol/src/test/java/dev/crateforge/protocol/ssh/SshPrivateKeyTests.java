@@ -215,4 +215,18 @@ class SshPrivateKeyTests {
         r.readUint32("section length");
         return data.length - r.remaining();
     }
+
+    @Test
+    void generatesEd25519KeysThatRoundTripThroughTheirOpenSshText() throws Exception {
+        SshPrivateKey key = SshPrivateKey.generateEd25519();
+
+        SshPrivateKey reread = SshPrivateKey.parse(key.toOpenSsh());
+
+        assertThat(key.type()).isEqualTo(SshKeyType.ED25519);
+        assertThat(key.toOpenSsh()).startsWith("-----BEGIN OPENSSH PRIVATE KEY-----\n");
+        assertThat(reread.publicKey()).isEqualTo(key.publicKey());
+        byte[] message = "statement".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(key.sign("ns", message).verify(reread.publicKey(), "ns", message)).isTrue();
+        assertThat(SshPrivateKey.generateEd25519().publicKey()).isNotEqualTo(key.publicKey());
+    }
 }
