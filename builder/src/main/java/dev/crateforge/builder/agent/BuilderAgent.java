@@ -62,6 +62,12 @@ public final class BuilderAgent {
     /** Placeholder in the outbox for "send a job_request for the slots free at that moment". */
     private static final Object REQUEST_JOBS = new Object();
 
+    /**
+     * How far back events are resent after a reconnect: what may still have been in socket buffers
+     * or in flight when the connection died, well past TCP's usual detection time.
+     */
+    private static final long RESEND_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(30);
+
     private final BuilderSettings settings;
     private final SshPrivateKey key;
     private final JobRunner runner;
@@ -310,6 +316,15 @@ public final class BuilderAgent {
                         + "/"
                         + settings.slots()
                         + " slots busy");
+        // events written just before a connection died may never have reached the gateway;
+        // resending is safe because the scheduler stores each (job, attempt, seq) once
+        java.util.List<JobEvent> resend = new java.util.ArrayList<>();
+        for (ActiveJob job : active.values()) {
+            resend.addAll(job.takeRecentlySent());
+        }
+        for (int i = resend.size() - 1; i >= 0; i--) {
+            outbox.addFirst(resend.get(i));
+        }
         // responses sent on an earlier connection may never have arrived: send them again
         for (JobResponse response : awaitingAck.values()) {
             if (!outbox.contains(response)) {
@@ -448,6 +463,12 @@ public final class BuilderAgent {
                 }
                 try {
                     session.send(MessageCodec.encode(message)).get(30, TimeUnit.SECONDS);
+                    if (message instanceof JobEvent event) {
+                        ActiveJob job = active.get(new JobKey(event.jobId(), event.attempt()));
+                        if (job != null) {
+                            job.sent(event);
+                        }
+                    }
                 } catch (ExecutionException | TimeoutException e) {
                     outbox.addFirst(item);
                     synchronized (sessionLock) {
@@ -511,6 +532,9 @@ public final class BuilderAgent {
         };
     }
 
+    /** An event and when it was written to the socket. */
+    private record Sent(long atNanos, JobEvent event) {}
+
     /** A job attempt: the protocol identifies everything about a job by these two. */
     record JobKey(UUID jobId, int attempt) {}
 
@@ -521,6 +545,7 @@ public final class BuilderAgent {
         private final AtomicLong seq = new AtomicLong();
         private volatile boolean abandoned;
         private long lastProgressQuarter = -1;
+        private final java.util.ArrayDeque<Sent> recentlySent = new java.util.ArrayDeque<>();
 
         ActiveJob(JobAssignment job) {
             this.job = job;
@@ -579,6 +604,29 @@ public final class BuilderAgent {
                             + " of "
                             + total
                             + " bytes)");
+        }
+
+        /** Remembers an event written to the socket, for a resend if the connection dies now. */
+        synchronized void sent(JobEvent event) {
+            long now = System.nanoTime();
+            recentlySent.addLast(new Sent(now, event));
+            while (!recentlySent.isEmpty()
+                    && now - recentlySent.peekFirst().atNanos() > RESEND_WINDOW_NANOS) {
+                recentlySent.removeFirst();
+            }
+        }
+
+        /** The events written in the last moments of the previous connection, in seq order. */
+        synchronized java.util.List<JobEvent> takeRecentlySent() {
+            long now = System.nanoTime();
+            java.util.List<JobEvent> events = new java.util.ArrayList<>();
+            for (Sent sent : recentlySent) {
+                if (now - sent.atNanos() <= RESEND_WINDOW_NANOS && !abandoned) {
+                    events.add(sent.event());
+                }
+            }
+            recentlySent.clear();
+            return events;
         }
 
         /** Numbers the event and queues it; the lock keeps queue order equal to seq order. */
