@@ -1,0 +1,191 @@
+package dev.crateforge.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The operator's and crate author's view of a running system: register builders, submit jobs, read
+ * job state and logs, download artifacts and provenance, all over the public REST APIs.
+ */
+public final class CrateForgeClient {
+
+    /** An HTTP answer whose status was not the expected one. */
+    public static final class UnexpectedStatus extends RuntimeException {
+        private final int status;
+
+        UnexpectedStatus(String what, int status, String body) {
+            super(what + " answered " + status + ": " + body);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    /** A submitted job: what to build and from which source. */
+    public record JobSpec(
+            String crate,
+            String version,
+            String sourceUrl,
+            String sourceSha256,
+            String target,
+            String kind) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final CrateForgeSystem system;
+    private final String operatorToken;
+
+    CrateForgeClient(CrateForgeSystem system, String operatorToken) {
+        this.system = system;
+        this.operatorToken = operatorToken;
+    }
+
+    /** Registers a builder from its OpenSSH public key line; returns its id. */
+    public UUID registerBuilder(
+            String name, String publicKeyLine, List<String> targets, int maxJobs) {
+        ObjectNode body = JSON.createObjectNode();
+        body.put("name", name);
+        body.put("publicKey", publicKeyLine);
+        body.putPOJO("allowedTargets", targets);
+        body.put("maxConcurrentJobs", maxJobs);
+        JsonNode builder =
+                send(
+                        post(system.gateway().baseUri(), "/api/v1/builders", body),
+                        201,
+                        "register builder");
+        return UUID.fromString(builder.path("id").asText());
+    }
+
+    /** Submits a job; returns its id. */
+    public UUID submit(JobSpec job) {
+        JsonNode created =
+                send(
+                        post(system.scheduler().baseUri(), "/api/v1/jobs", JSON.valueToTree(job)),
+                        201,
+                        "submit job");
+        return UUID.fromString(created.path("id").asText());
+    }
+
+    public JsonNode job(UUID jobId) {
+        return send(get(system.scheduler().baseUri(), "/api/v1/jobs/" + jobId), 200, "get job");
+    }
+
+    /** The job's state, for example {@code running} or {@code succeeded}. */
+    public String state(UUID jobId) {
+        return job(jobId).path("state").asText();
+    }
+
+    public JsonNode cancel(UUID jobId) {
+        return send(
+                post(
+                        system.scheduler().baseUri(),
+                        "/api/v1/jobs/" + jobId + "/cancel",
+                        JSON.createObjectNode()),
+                200,
+                "cancel job");
+    }
+
+    /** Every stored log line of the job, in order, following the pages. */
+    public List<JsonNode> logs(UUID jobId) {
+        List<JsonNode> lines = new ArrayList<>();
+        long after = 0;
+        while (true) {
+            JsonNode page =
+                    send(
+                            get(
+                                    system.scheduler().baseUri(),
+                                    "/api/v1/jobs/" + jobId + "/logs?after=" + after),
+                            200,
+                            "get logs");
+            JsonNode batch = page.path("lines");
+            if (batch.isEmpty()) {
+                return lines;
+            }
+            batch.forEach(lines::add);
+            long next = page.path("next").asLong();
+            if (next <= after) {
+                return lines;
+            }
+            after = next;
+        }
+    }
+
+    /** The artifact of a job, as bytes, with its response headers. */
+    public HttpResponse<byte[]> download(UUID jobId, String kind) {
+        HttpRequest request =
+                get(system.artifacts().baseUri(), "/api/v1/jobs/" + jobId + "/artifacts/" + kind);
+        return expect(request, HttpResponse.BodyHandlers.ofByteArray(), 200, "download artifact");
+    }
+
+    /**
+     * One provenance file of a job's artifact: {@code statement}, {@code signature} or {@code
+     * allowed_signers}.
+     */
+    public String provenanceFile(UUID jobId, String file) {
+        HttpRequest request =
+                get(system.artifacts().baseUri(), "/api/v1/jobs/" + jobId + "/provenance/" + file);
+        return expect(request, HttpResponse.BodyHandlers.ofString(), 200, "provenance " + file)
+                .body();
+    }
+
+    private HttpRequest post(URI base, String path, JsonNode body) {
+        try {
+            return authorized(base, path)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)))
+                    .build();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private HttpRequest get(URI base, String path) {
+        return authorized(base, path).GET().build();
+    }
+
+    private HttpRequest.Builder authorized(URI base, String path) {
+        return HttpRequest.newBuilder(base.resolve(path))
+                .timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + operatorToken);
+    }
+
+    private JsonNode send(HttpRequest request, int expected, String what) {
+        String body = expect(request, HttpResponse.BodyHandlers.ofString(), expected, what).body();
+        try {
+            return JSON.readTree(body);
+        } catch (IOException e) {
+            throw new IllegalStateException(what + " answered with no JSON: " + body, e);
+        }
+    }
+
+    private static <T> HttpResponse<T> expect(
+            HttpRequest request, HttpResponse.BodyHandler<T> handler, int expected, String what) {
+        try {
+            HttpResponse<T> response = HTTP.send(request, handler);
+            if (response.statusCode() != expected) {
+                throw new UnexpectedStatus(
+                        what, response.statusCode(), String.valueOf(response.body()));
+            }
+            return response;
+        } catch (IOException e) {
+            throw new IllegalStateException(what + " failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}

@@ -1,0 +1,184 @@
+package dev.crateforge.system;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.crateforge.localstack.LocalStack;
+import dev.crateforge.localstack.LocalStackOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The run command: the whole system on this machine with nothing but a JDK (and cargo for the demo
+ * build). Starts the local stack and the three services, registers one builder with a fresh key and
+ * starts it, builds a small real crate, follows its live log, prints where the artifact is and how
+ * to verify it, then keeps running until Ctrl-C and stops everything it started.
+ */
+public final class LocalRun {
+
+    private static final Set<String> FINAL_STATES = Set.of("succeeded", "failed", "cancelled");
+
+    private LocalRun() {}
+
+    public static void main(String[] args) throws Exception {
+        Path work = Repository.root().resolve("target/local-run");
+        deleteRecursively(work);
+        Files.createDirectories(work);
+        say("Starting PostgreSQL, Kafka and S3Proxy …");
+        LocalStack stack = LocalStack.start(LocalStackOptions.defaults());
+        say("Starting scheduler, artifact service and gateway …");
+        CrateForgeSystem system =
+                CrateForgeSystem.start(stack, CrateForgeSystem.Options.defaults(work));
+        CrateForgeClient client = system.client();
+        Optional<Cargo> cargo = Cargo.find();
+        String target = cargo.map(Cargo::hostTarget).orElse("x86_64-unknown-linux-gnu");
+
+        Path keyFile = work.resolve("builder/id_ed25519");
+        BuilderProcess.newKey(keyFile);
+        BuilderProcess builder =
+                BuilderProcess.start(
+                        "builder-1",
+                        system.builderUrl(system.gateway()),
+                        keyFile,
+                        List.of(target),
+                        work.resolve("builder"));
+        client.registerBuilder("builder-1", builder.publicKeyLine(), List.of(target), 1);
+        SourceServer sources = SourceServer.start(work.resolve("sources"));
+        Runtime.getRuntime()
+                .addShutdownHook(
+                        new Thread(
+                                () -> {
+                                    say("Stopping …");
+                                    builder.close();
+                                    sources.close();
+                                    system.close();
+                                    stack.close();
+                                },
+                                "crateforge-local-run-stop"));
+
+        say("");
+        say("CrateForge is running:");
+        say("  scheduler (jobs API, Swagger UI at /q/swagger-ui)  " + system.scheduler().baseUri());
+        say("  artifact service                                   " + system.artifacts().baseUri());
+        say("  gateway (builders dial " + system.builderUrl(system.gateway()) + ")");
+        say(
+                "  operator token (admin, submitter; 1 hour)          "
+                        + system.operatorTokens().operator());
+        say("  logs                                               " + work.resolve("logs"));
+        say("");
+
+        if (cargo.isEmpty()) {
+            say(
+                    "cargo was not found on PATH or in ~/.cargo/bin: no demo build. Install Rust to see one.");
+        } else {
+            runDemo(cargo.get(), target, work, sources, system, client);
+        }
+        say("");
+        say("Press Ctrl-C to stop.");
+        new CountDownLatch(1).await();
+    }
+
+    private static void runDemo(
+            Cargo cargo,
+            String target,
+            Path work,
+            SourceServer sources,
+            CrateForgeSystem system,
+            CrateForgeClient client)
+            throws IOException {
+        Path crateDir =
+                Cargo.writeBinaryCrate(
+                        work.resolve("crates"),
+                        "hello-crateforge",
+                        "0.1.0",
+                        "fn main() {\n    println!(\"Hello from a CrateForge build!\");\n}\n");
+        Path crate = cargo.pack(crateDir, "hello-crateforge", "0.1.0");
+        UUID jobId =
+                client.submit(
+                        new CrateForgeClient.JobSpec(
+                                "hello-crateforge",
+                                "0.1.0",
+                                sources.publish(crate),
+                                SourceServer.sha256(crate),
+                                target,
+                                "binary"));
+        say(
+                "Submitted job "
+                        + jobId
+                        + " (hello-crateforge 0.1.0, binary, "
+                        + target
+                        + "). Live log:");
+        long seen = 0;
+        String state;
+        long deadline = System.nanoTime() + 15L * 60 * 1_000_000_000;
+        do {
+            List<JsonNode> lines = client.logs(jobId);
+            for (JsonNode line : lines.subList((int) Math.min(seen, lines.size()), lines.size())) {
+                say("  | " + line.path("line").asText());
+            }
+            seen = lines.size();
+            state = client.state(jobId);
+            pause();
+        } while (!FINAL_STATES.contains(state) && System.nanoTime() < deadline);
+        JsonNode job = client.job(jobId);
+        say(
+                "Job "
+                        + jobId
+                        + " "
+                        + state
+                        + (job.hasNonNull("failureReason")
+                                ? ": " + job.path("failureReason").asText()
+                                : ""));
+        if ("succeeded".equals(state)) {
+            String base = system.artifacts().baseUri() + "/api/v1/jobs/" + jobId;
+            say("");
+            say("Artifact:   " + base + "/artifacts/binary");
+            say("Provenance: " + base + "/provenance");
+            say("Verify it yourself:");
+            say(
+                    "  curl -sO "
+                            + base
+                            + "/provenance/statement -sO "
+                            + base
+                            + "/provenance/signature -sO "
+                            + base
+                            + "/provenance/allowed_signers");
+            say(
+                    "  ssh-keygen -Y verify -f allowed_signers -I builder -n build@crateforge.dev -s signature < statement");
+        }
+    }
+
+    private static void pause() {
+        try {
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(java.util.Comparator.reverseOrder())
+                    .forEach(
+                            path -> {
+                                try {
+                                    Files.delete(path);
+                                } catch (IOException e) {
+                                    throw new UncheckedIOException(e);
+                                }
+                            });
+        }
+    }
+
+    private static void say(String line) {
+        System.out.println(line);
+    }
+}
