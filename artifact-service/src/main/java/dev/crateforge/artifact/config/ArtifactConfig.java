@@ -1,0 +1,49 @@
+package dev.crateforge.artifact.config;
+
+import dev.crateforge.protocol.job.ArtifactKind;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * The artifact service's own settings. Token verification is configured with the standard {@code
+ * mp.jwt.verify.*} keys in {@code application.properties}; everything here is specific to storing
+ * artifacts.
+ */
+@ConfigMapping(prefix = "artifact")
+public interface ArtifactConfig {
+
+    /** Where artifacts are stored. */
+    S3 s3();
+
+    /** Upper bounds on what a builder may upload. */
+    Limits limits();
+
+    /** S3 settings. */
+    interface S3 {
+        /** The bucket that holds every artifact; it must exist. */
+        String bucket();
+
+        /** Prefix of every object key the service writes. */
+        @WithDefault("artifacts/")
+        String keyPrefix();
+    }
+
+    /** Upload limits. */
+    interface Limits {
+        /** Largest {@code metadata} artifact accepted, in bytes (16 MiB). */
+        @WithDefault("16777216")
+        long metadataMaxBytes();
+
+        /** Largest {@code binary} artifact accepted, in bytes (2 GiB). */
+        @WithDefault("2147483648")
+        long binaryMaxBytes();
+
+        /** The cap for one kind. */
+        default long maxBytes(ArtifactKind kind) {
+            return switch (kind) {
+                case METADATA -> metadataMaxBytes();
+                case BINARY -> binaryMaxBytes();
+            };
+        }
+    }
+}

@@ -1,0 +1,95 @@
+package dev.crateforge.artifact.repository;
+
+import io.quarkus.hibernate.orm.panache.PanacheRepository;
+import io.quarkus.panache.common.Parameters;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Stored artifacts, and the queries that decide which one a download gets. */
+@ApplicationScoped
+public class ArtifactRepository implements PanacheRepository<StoredArtifact> {
+
+    /** The artifact one attempt of a job stored for a kind. */
+    public Optional<StoredArtifact> findOfAttempt(UUID jobId, int attempt, String kind) {
+        return find(
+                        "jobId = :job and attempt = :attempt and kind = :kind",
+                        Parameters.with("job", jobId).and("attempt", attempt).and("kind", kind))
+                .firstResultOptional();
+    }
+
+    /**
+     * The artifact of a job for a kind: the one of the attempt that succeeded if the job did,
+     * otherwise the one of the latest attempt that stored one.
+     */
+    public Optional<StoredArtifact> findOfJob(UUID jobId, String kind) {
+        return find(
+                        "select a from StoredArtifact a where a.jobId = :job and a.kind = :kind"
+                                + " order by (case when exists (select 1 from JobAttempt j"
+                                + " where j.jobId = a.jobId and j.attempt = a.attempt"
+                                + " and j.state = 'succeeded') then 0 else 1 end), a.attempt desc",
+                        Parameters.with("job", jobId).and("kind", kind))
+                .firstResultOptional();
+    }
+
+    /** The artifact of the most recent successful build of a crate version for a target. */
+    public Optional<StoredArtifact> findLatestSucceeded(
+            String crate, String version, String target, String kind) {
+        return find(
+                        "select a from StoredArtifact a, JobAttempt j"
+                                + " where j.jobId = a.jobId and j.attempt = a.attempt"
+                                + " and j.state = 'succeeded' and a.crate = :crate"
+                                + " and a.version = :version and a.target = :target"
+                                + " and a.kind = :kind order by j.changedAt desc, a.id desc",
+                        Parameters.with("crate", crate)
+                                .and("version", version)
+                                .and("target", target)
+                                .and("kind", kind))
+                .firstResultOptional();
+    }
+
+    /**
+     * Every artifact of a successful build of a crate version, newest build first (callers keep the
+     * first per target and kind).
+     */
+    public List<StoredArtifact> listSucceeded(String crate, String version) {
+        return find(
+                        "select a from StoredArtifact a, JobAttempt j"
+                                + " where j.jobId = a.jobId and j.attempt = a.attempt"
+                                + " and j.state = 'succeeded' and a.crate = :crate"
+                                + " and a.version = :version"
+                                + " order by a.target, a.kind, j.changedAt desc, a.id desc",
+                        Parameters.with("crate", crate).and("version", version))
+                .list();
+    }
+
+    /**
+     * Records an artifact unless its job attempt already stored one of that kind; the database's
+     * unique constraint, not a prior read, decides, so that two concurrent uploads cannot both win.
+     *
+     * @return true if this call recorded it
+     */
+    public boolean insertIfAbsent(StoredArtifact a) {
+        // Native because JPQL has no ON CONFLICT; the schema is fixed by the migrations.
+        int inserted =
+                getEntityManager()
+                        .createNativeQuery(
+                                "INSERT INTO artifact.artifact (job_id, attempt, crate, version,"
+                                        + " target, kind, size, sha256, s3_key, created_at)"
+                                        + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                                        + " ON CONFLICT (job_id, attempt, kind) DO NOTHING")
+                        .setParameter(1, a.jobId)
+                        .setParameter(2, a.attempt)
+                        .setParameter(3, a.crate)
+                        .setParameter(4, a.version)
+                        .setParameter(5, a.target)
+                        .setParameter(6, a.kind)
+                        .setParameter(7, a.size)
+                        .setParameter(8, a.sha256)
+                        .setParameter(9, a.s3Key)
+                        .setParameter(10, a.createdAt)
+                        .executeUpdate();
+        return inserted == 1;
+    }
+}

@@ -1,0 +1,33 @@
+package dev.crateforge.artifact.rest;
+
+import dev.crateforge.artifact.repository.StoredArtifact;
+import java.time.Instant;
+import java.util.UUID;
+
+/** An artifact as the API shows it: what it is, which build made it, and where to get it. */
+public record ArtifactView(
+        UUID jobId,
+        int attempt,
+        String crate,
+        String version,
+        String target,
+        String kind,
+        long size,
+        String sha256,
+        Instant createdAt,
+        String downloadUrl) {
+
+    public static ArtifactView of(StoredArtifact a) {
+        return new ArtifactView(
+                a.jobId,
+                a.attempt,
+                a.crate,
+                a.version,
+                a.target,
+                a.kind,
+                a.size,
+                a.sha256,
+                a.createdAt,
+                "/api/v1/jobs/" + a.jobId + "/artifacts/" + a.kind);
+    }
+}

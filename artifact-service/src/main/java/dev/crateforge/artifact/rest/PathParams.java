@@ -1,0 +1,55 @@
+package dev.crateforge.artifact.rest;
+
+import dev.crateforge.artifact.service.Rejection;
+import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.job.Naming;
+import java.util.UUID;
+
+/** Checks path parameters with the protocol's naming rules before they reach a query or a key. */
+final class PathParams {
+
+    private PathParams() {}
+
+    static UUID jobId(String value) {
+        try {
+            UUID id = UUID.fromString(value);
+            if (id.toString().equals(value.toLowerCase(java.util.Locale.ROOT))) {
+                return id;
+            }
+        } catch (IllegalArgumentException e) {
+            // answered below
+        }
+        throw Rejection.badRequest("bad_path", "the job id must be a UUID");
+    }
+
+    static ArtifactKind kind(String value) {
+        return ArtifactKind.fromWireName(value)
+                .orElseThrow(
+                        () ->
+                                Rejection.notFound(
+                                        value.length() <= 32
+                                                ? "there is no artifact kind '" + value + "'"
+                                                : "there is no such artifact kind"));
+    }
+
+    static String crate(String value) {
+        if (!Naming.isCrateName(value)) {
+            throw Rejection.badRequest("bad_path", "not a crate name");
+        }
+        return value;
+    }
+
+    static String version(String value) {
+        if (!Naming.isVersion(value)) {
+            throw Rejection.badRequest("bad_path", "not a semantic version");
+        }
+        return value;
+    }
+
+    static String target(String value) {
+        if (!Naming.isTarget(value)) {
+            throw Rejection.badRequest("bad_path", "not a target triple");
+        }
+        return value;
+    }
+}

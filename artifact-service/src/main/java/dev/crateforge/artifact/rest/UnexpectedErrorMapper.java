@@ -1,0 +1,25 @@
+package dev.crateforge.artifact.rest;
+
+import io.quarkus.logging.Log;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+/** A fault of this service: logged with its stack trace, answered without internals. */
+@Provider
+public class UnexpectedErrorMapper implements ExceptionMapper<RuntimeException> {
+
+    @Override
+    public Response toResponse(RuntimeException e) {
+        Log.errorf(e, "Unexpected failure");
+        return Response.status(500)
+                .type(Problem.MEDIA_TYPE)
+                .entity(
+                        new Problem(
+                                Problem.type("internal"),
+                                "Internal Server Error",
+                                500,
+                                "the artifact service failed; the operator has the details"))
+                .build();
+    }
+}

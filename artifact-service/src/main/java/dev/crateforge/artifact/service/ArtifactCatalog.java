@@ -1,0 +1,74 @@
+package dev.crateforge.artifact.service;
+
+import dev.crateforge.artifact.repository.ArtifactRepository;
+import dev.crateforge.artifact.repository.JobAttempt;
+import dev.crateforge.artifact.repository.JobAttemptRepository;
+import dev.crateforge.artifact.repository.StoredArtifact;
+import dev.crateforge.protocol.job.ArtifactKind;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What the service knows about stored artifacts: short transactions only, so that a long upload or
+ * download never holds a database connection.
+ */
+@ApplicationScoped
+@Transactional
+public class ArtifactCatalog {
+
+    private final ArtifactRepository artifacts;
+    private final JobAttemptRepository jobs;
+
+    public ArtifactCatalog(ArtifactRepository artifacts, JobAttemptRepository jobs) {
+        this.artifacts = artifacts;
+        this.jobs = jobs;
+    }
+
+    /**
+     * Records an artifact, or returns the one its job attempt already stored for that kind.
+     *
+     * @return empty if {@code artifact} was recorded
+     */
+    public Optional<StoredArtifact> recordOrFindExisting(StoredArtifact artifact) {
+        if (artifacts.insertIfAbsent(artifact)) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                artifacts
+                        .findOfAttempt(artifact.jobId, artifact.attempt, artifact.kind)
+                        .orElseThrow(
+                                () -> new IllegalStateException("conflicting row disappeared")));
+    }
+
+    public Optional<JobAttempt> job(UUID jobId) {
+        return jobs.findJob(jobId);
+    }
+
+    public Optional<StoredArtifact> ofAttempt(UUID jobId, int attempt, ArtifactKind kind) {
+        return artifacts.findOfAttempt(jobId, attempt, kind.wireName());
+    }
+
+    public Optional<StoredArtifact> ofJob(UUID jobId, ArtifactKind kind) {
+        return artifacts.findOfJob(jobId, kind.wireName());
+    }
+
+    public Optional<StoredArtifact> latestSucceeded(
+            String crate, String version, String target, ArtifactKind kind) {
+        return artifacts.findLatestSucceeded(crate, version, target, kind.wireName());
+    }
+
+    /** The newest successful artifact per target and kind of a crate version. */
+    public List<StoredArtifact> latestSucceeded(String crate, String version) {
+        Map<String, StoredArtifact> latest = new LinkedHashMap<>();
+        for (StoredArtifact a : artifacts.listSucceeded(crate, version)) {
+            latest.putIfAbsent(a.target + '/' + a.kind, a);
+        }
+        return new ArrayList<>(latest.values());
+    }
+}

@@ -1,0 +1,134 @@
+package dev.crateforge.artifact.service;
+
+import dev.crateforge.artifact.repository.JobAttempt;
+import dev.crateforge.artifact.repository.JobAttemptRepository;
+import dev.crateforge.protocol.job.BuildStatement;
+import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.protocol.kafka.JobStateChanged;
+import dev.crateforge.protocol.kafka.Provenance;
+import dev.crateforge.protocol.message.BuilderProtocol;
+import dev.crateforge.protocol.ssh.SshFormatException;
+import dev.crateforge.protocol.ssh.SshPublicKey;
+import dev.crateforge.protocol.ssh.SshSignature;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Keeps the local copy of each job's state in step with the scheduler's {@code JobStateChanged}
+ * records, so that an upload can be checked against the live attempt without a call per upload.
+ *
+ * <p>Records may arrive twice (at-least-once delivery) or, after a rebalance, be replayed: a change
+ * is applied only if it moves the job forward (a higher attempt, or a later state of the same
+ * attempt), so replays change nothing and a newer attempt always overrides an older one.
+ */
+@ApplicationScoped
+@Transactional
+public class JobStateService {
+
+    private final JobAttemptRepository jobs;
+
+    public JobStateService(JobAttemptRepository jobs) {
+        this.jobs = jobs;
+    }
+
+    /**
+     * Applies one state change.
+     *
+     * @return true if it changed what this service knows
+     */
+    public boolean apply(JobStateChanged change) {
+        JobAttempt job = jobs.findById(change.jobId());
+        boolean isNew = job == null;
+        if (!isNew && !movesForward(job, change)) {
+            Log.debugf(
+                    "Ignoring %s of job %s attempt %d: already at %s of attempt %d",
+                    change.state(), change.jobId(), change.attempt(), job.state, job.attempt);
+            return false;
+        }
+        if (isNew) {
+            job = new JobAttempt();
+            job.jobId = change.jobId();
+        }
+        job.attempt = change.attempt();
+        job.state = change.state().wireName();
+        job.builderId = change.builderId();
+        job.crate = change.crate();
+        job.version = change.version();
+        job.target = change.target();
+        job.kind = change.kind().wireName();
+        job.changedAt = change.at();
+        job.updatedAt = Instant.now();
+        Provenance provenance =
+                change.state() == JobState.SUCCEEDED ? checkedProvenance(change) : null;
+        job.statement = provenance == null ? null : provenance.statement();
+        job.signature = provenance == null ? null : provenance.signature();
+        job.builderPublicKey = provenance == null ? null : provenance.builderPublicKey();
+        if (isNew) {
+            jobs.persist(job);
+        }
+        Log.debugf("Job %s attempt %d is %s", job.jobId, job.attempt, job.state);
+        return true;
+    }
+
+    public Optional<JobAttempt> find(UUID jobId) {
+        return jobs.findJob(jobId);
+    }
+
+    private static boolean movesForward(JobAttempt current, JobStateChanged change) {
+        if (change.attempt() != current.attempt) {
+            return change.attempt() > current.attempt;
+        }
+        return rank(change.state()) > rank(JobState.fromWireName(current.state));
+    }
+
+    /** Order of the states within one attempt; the final states all come last. */
+    private static int rank(JobState state) {
+        return switch (state) {
+            case QUEUED -> 0;
+            case ASSIGNED -> 1;
+            case RUNNING -> 2;
+            case SUCCEEDED, FAILED, CANCELLED -> 3;
+        };
+    }
+
+    /**
+     * The provenance of a succeeded job, if it is what it claims to be. The gateway already
+     * verified the signature; checking again here costs microseconds and means this service never
+     * serves provenance that {@code ssh-keygen -Y verify} would reject.
+     */
+    private static Provenance checkedProvenance(JobStateChanged change) {
+        Provenance provenance = change.provenance();
+        if (provenance == null) {
+            Log.warnf("Job %s succeeded without provenance", change.jobId());
+            return null;
+        }
+        try {
+            BuildStatement statement = BuildStatement.parse(provenance.statement());
+            SshPublicKey key = SshPublicKey.parse(provenance.builderPublicKey());
+            SshSignature signature = SshSignature.parse(provenance.signature());
+            boolean valid =
+                    statement.jobId().equals(change.jobId())
+                            && statement.attempt().equals(change.attempt())
+                            && signature.verify(
+                                    key,
+                                    BuilderProtocol.BUILD_NAMESPACE,
+                                    provenance.statement().getBytes(StandardCharsets.UTF_8));
+            if (valid) {
+                return provenance;
+            }
+            Log.warnf(
+                    "Job %s attempt %d: provenance does not verify or names another job; not kept",
+                    change.jobId(), change.attempt());
+        } catch (SshFormatException | IllegalArgumentException e) {
+            Log.warnf(
+                    "Job %s attempt %d: unreadable provenance (%s); not kept",
+                    change.jobId(), change.attempt(), e.getMessage());
+        }
+        return null;
+    }
+}

@@ -1,0 +1,341 @@
+package dev.crateforge.artifact.service;
+
+import dev.crateforge.artifact.config.ArtifactConfig;
+import dev.crateforge.artifact.messaging.ArtifactEvents;
+import dev.crateforge.artifact.repository.JobAttempt;
+import dev.crateforge.artifact.repository.StoredArtifact;
+import dev.crateforge.artifact.security.JobToken;
+import dev.crateforge.artifact.security.JobTokenVerifier;
+import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.protocol.kafka.ArtifactStored;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+
+/**
+ * Accepts one artifact upload: checks the job token and that its attempt is live, streams the body
+ * to S3 while hashing it, and records the artifact only once the bytes are complete and their
+ * SHA-256 checks out.
+ *
+ * <p>Not transactional on purpose: an upload of gigabytes must not hold a database connection. The
+ * row is written in one short transaction at the end, and the row (not the object) is what makes
+ * the artifact visible. A single S3 PUT is atomic, so an upload cut off half way never creates an
+ * object; an object whose hash does not check out, or that loses a race, is deleted at once.
+ */
+@ApplicationScoped
+public class UploadService {
+
+    private static final Pattern SHA256_ANY_CASE = Pattern.compile("[0-9a-fA-F]{64}");
+
+    private final JobTokenVerifier tokens;
+    private final ArtifactCatalog catalog;
+    private final ArtifactEvents events;
+    private final S3Client s3;
+    private final ArtifactConfig config;
+    private final ArtifactMetrics metrics;
+
+    public UploadService(
+            JobTokenVerifier tokens,
+            ArtifactCatalog catalog,
+            ArtifactEvents events,
+            S3Client s3,
+            ArtifactConfig config,
+            ArtifactMetrics metrics) {
+        this.tokens = tokens;
+        this.catalog = catalog;
+        this.events = events;
+        this.s3 = s3;
+        this.config = config;
+        this.metrics = metrics;
+    }
+
+    /** What an upload ended with: the stored artifact, and whether this request stored it. */
+    public record Outcome(StoredArtifact artifact, boolean created) {}
+
+    /**
+     * Handles {@code PUT /api/v1/jobs/{jobId}/artifacts/{kind}}.
+     *
+     * @param contentLength the request's Content-Length, null if it had none
+     * @param declaredSha256 the client's {@code X-Checksum-Sha256}, null if absent
+     * @throws Rejection for every refusal, with its status and reason
+     */
+    public Outcome upload(
+            UUID jobId,
+            ArtifactKind kind,
+            String authorization,
+            Long contentLength,
+            String declaredSha256,
+            InputStream body) {
+        Timer.Sample timer = metrics.uploadStarted();
+        String outcome = "failed";
+        try {
+            Outcome result =
+                    accept(jobId, kind, authorization, contentLength, declaredSha256, body);
+            outcome = result.created() ? "stored" : "same";
+            return result;
+        } catch (Rejection r) {
+            outcome = "rejected";
+            throw r;
+        } finally {
+            metrics.uploadFinished(timer, kind.wireName(), outcome);
+        }
+    }
+
+    private Outcome accept(
+            UUID jobId,
+            ArtifactKind kind,
+            String authorization,
+            Long contentLength,
+            String declaredSha256,
+            InputStream body) {
+        JobToken token = tokens.verify(authorization);
+        if (!token.jobId().equals(jobId)) {
+            throw Rejection.forbidden("token_job", "the job token is for another job");
+        }
+        if (!token.kinds().contains(kind)) {
+            throw Rejection.forbidden(
+                    "kind_not_allowed", "the job token does not allow uploading " + kind);
+        }
+        long length = checkLength(kind, contentLength);
+        String declared = checkDeclaredHash(declaredSha256);
+        JobAttempt job = liveAttempt(token);
+
+        Optional<StoredArtifact> existing = catalog.ofAttempt(jobId, token.attempt(), kind);
+        if (existing.isPresent()) {
+            // Compare without storing: the same bytes again are a retry, different bytes a
+            // conflict.
+            HashingInputStream hashing = new HashingInputStream(body, length);
+            try {
+                hashing.drain();
+            } catch (IOException e) {
+                throw incomplete(hashing, length);
+            }
+            String sha256 = complete(hashing, length, declared);
+            return sameOrConflict(existing.get(), sha256);
+        }
+
+        String key = ObjectKeys.forUpload(config.s3().keyPrefix(), job, kind, UUID.randomUUID());
+        HashingInputStream hashing = new HashingInputStream(body, length);
+        try {
+            s3.putObject(
+                    put -> put.bucket(bucket()).key(key).contentType(kind.mediaType()),
+                    RequestBody.fromInputStream(hashing, length));
+        } catch (SdkException | IllegalStateException e) {
+            // IllegalStateException: the SDK's retry found the body already consumed (a socket
+            // stream cannot be rewound), which only happens after the first attempt failed.
+            deleteQuietly(key);
+            if (hashing.count() < length) {
+                throw incomplete(hashing, length);
+            }
+            Log.errorf("Storing %s of job %s failed: %s", kind, jobId, e.getMessage());
+            throw new Rejection(
+                    503,
+                    "Service Unavailable",
+                    "storage_failed",
+                    "the artifact store failed; retry");
+        }
+        String sha256;
+        try {
+            sha256 = complete(hashing, length, declared);
+        } catch (Rejection r) {
+            deleteQuietly(key);
+            throw r;
+        }
+
+        StoredArtifact artifact = new StoredArtifact();
+        artifact.jobId = jobId;
+        artifact.attempt = token.attempt();
+        artifact.crate = job.crate;
+        artifact.version = job.version;
+        artifact.target = job.target;
+        artifact.kind = kind.wireName();
+        artifact.size = length;
+        artifact.sha256 = sha256;
+        artifact.s3Key = key;
+        // Microseconds: what PostgreSQL keeps, so the answer equals what a later read returns.
+        artifact.createdAt = Instant.now().truncatedTo(ChronoUnit.MICROS);
+        Optional<StoredArtifact> winner;
+        try {
+            winner = catalog.recordOrFindExisting(artifact);
+        } catch (RuntimeException e) {
+            deleteQuietly(key);
+            throw e;
+        }
+        if (winner.isPresent()) {
+            // Another upload of the same attempt and kind got there first.
+            deleteQuietly(key);
+            return sameOrConflict(winner.get(), sha256);
+        }
+        metrics.bytesIn(length);
+        Log.infof(
+                "Stored %s of job %s attempt %d: %d bytes, sha256 %s",
+                kind, jobId, artifact.attempt, length, sha256);
+        announce(artifact);
+        return new Outcome(artifact, true);
+    }
+
+    private long checkLength(ArtifactKind kind, Long contentLength) {
+        if (contentLength == null) {
+            throw new Rejection(
+                    411,
+                    "Length Required",
+                    "length_required",
+                    "an upload needs a Content-Length header (chunked uploads are not accepted)");
+        }
+        if (contentLength < 0) {
+            throw Rejection.badRequest("bad_length", "Content-Length must not be negative");
+        }
+        long max = config.limits().maxBytes(kind);
+        if (contentLength > max) {
+            throw new Rejection(
+                    413,
+                    "Content Too Large",
+                    "too_large",
+                    "a " + kind + " artifact may have at most " + max + " bytes");
+        }
+        return contentLength;
+    }
+
+    private static String checkDeclaredHash(String declared) {
+        if (declared == null || declared.isEmpty()) {
+            return null;
+        }
+        if (!SHA256_ANY_CASE.matcher(declared).matches()) {
+            throw Rejection.badRequest(
+                    "bad_checksum_header", "X-Checksum-Sha256 must be 64 hexadecimal digits");
+        }
+        return declared.toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The job, if the token's attempt is the one the scheduler last said is running. Known from the
+     * local copy of the job states: a token is bound to its attempt, and a newer attempt's state
+     * replaces the old one, so the only effect of Kafka lag is a short window in which a
+     * just-cancelled attempt can still upload — an upload that counts for nothing, because the
+     * scheduler accepts results only from the live attempt.
+     */
+    private JobAttempt liveAttempt(JobToken token) {
+        JobAttempt job =
+                catalog.job(token.jobId())
+                        .orElseThrow(
+                                () ->
+                                        Rejection.forbidden(
+                                                "attempt_not_live",
+                                                "job "
+                                                        + token.jobId()
+                                                        + " is not known to be running"));
+        JobState state = JobState.fromWireName(job.state);
+        if (job.attempt != token.attempt() || !state.isActive()) {
+            throw Rejection.forbidden(
+                    "attempt_not_live",
+                    "attempt "
+                            + token.attempt()
+                            + " of job "
+                            + token.jobId()
+                            + " is not running (the job is at attempt "
+                            + job.attempt
+                            + ", "
+                            + state
+                            + ")");
+        }
+        if (job.builderId != null && !job.builderId.equals(token.builderId())) {
+            throw Rejection.forbidden(
+                    "attempt_not_live", "the job attempt is held by another builder");
+        }
+        return job;
+    }
+
+    private static String complete(HashingInputStream hashing, long length, String declared) {
+        if (hashing.count() < length) {
+            throw incomplete(hashing, length);
+        }
+        String sha256 = hashing.sha256Hex();
+        if (declared != null && !declared.equals(sha256)) {
+            throw new Rejection(
+                    422,
+                    "Unprocessable Content",
+                    "hash_mismatch",
+                    "the uploaded bytes have SHA-256 " + sha256 + ", not the declared " + declared);
+        }
+        return sha256;
+    }
+
+    private static Rejection incomplete(HashingInputStream hashing, long length) {
+        return Rejection.badRequest(
+                "upload_incomplete",
+                "the upload ended after " + hashing.count() + " of " + length + " bytes");
+    }
+
+    private Outcome sameOrConflict(StoredArtifact existing, String sha256) {
+        if (!existing.sha256.equals(sha256)) {
+            throw Rejection.conflict(
+                    "conflict",
+                    "attempt "
+                            + existing.attempt
+                            + " of job "
+                            + existing.jobId
+                            + " already stored a different "
+                            + existing.kind
+                            + " artifact (sha256 "
+                            + existing.sha256
+                            + ")");
+        }
+        // Announce again: if the first answer was lost after the row was written, the retry is
+        // what makes sure the scheduler hears of the artifact. Consumers are idempotent.
+        announce(existing);
+        return new Outcome(existing, false);
+    }
+
+    private void announce(StoredArtifact artifact) {
+        try {
+            events.stored(
+                    new ArtifactStored(
+                            artifact.jobId,
+                            artifact.attempt,
+                            ArtifactKind.fromWireName(artifact.kind).orElseThrow(),
+                            artifact.sha256,
+                            artifact.size,
+                            artifact.createdAt));
+        } catch (RuntimeException e) {
+            Log.errorf(
+                    "Artifact %s of job %s is stored but could not be announced: %s",
+                    artifact.kind, artifact.jobId, e.getMessage());
+            throw new Rejection(
+                    503,
+                    "Service Unavailable",
+                    "announce_failed",
+                    "the artifact is stored but could not be announced; repeat the same upload");
+        }
+    }
+
+    private void deleteQuietly(String key) {
+        try {
+            s3.deleteObject(d -> d.bucket(bucket()).key(key));
+            // Some S3 servers (S3Proxy's filesystem store among them) leave a partial file named
+            // after the key of an aborted PUT; the key holds a fresh upload id, so everything under
+            // it is this upload's own leftover.
+            s3.listObjectsV2(l -> l.bucket(bucket()).prefix(key))
+                    .contents()
+                    .forEach(o -> s3.deleteObject(d -> d.bucket(bucket()).key(o.key())));
+        } catch (SdkException e) {
+            // The object is invisible without a row; it only wastes space until cleaned up.
+            Log.warnf("Could not delete unrecorded object %s: %s", key, e.getMessage());
+        }
+    }
+
+    private String bucket() {
+        return config.s3().bucket();
+    }
+}

@@ -1,0 +1,152 @@
+package dev.crateforge.artifact;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.crateforge.artifact.repository.JobAttempt;
+import dev.crateforge.artifact.service.ArtifactCatalog;
+import dev.crateforge.protocol.job.ArtifactDigest;
+import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.job.BuildStatement;
+import dev.crateforge.protocol.job.JobResult;
+import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.protocol.kafka.JobStateChanged;
+import dev.crateforge.protocol.kafka.Provenance;
+import dev.crateforge.protocol.kafka.Topics;
+import dev.crateforge.protocol.message.BuilderProtocol;
+import dev.crateforge.protocol.ssh.SshFormatException;
+import dev.crateforge.protocol.ssh.SshPrivateKey;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A job as the scheduler would run it, driven through the real {@code crateforge.job-states.v1}
+ * topic; each step waits until the service has applied it.
+ */
+public final class TestJobs {
+
+    public static final String TARGET = "x86_64-unknown-linux-gnu";
+    static final String SOURCE_SHA256 = "ab".repeat(32);
+
+    public final UUID jobId = UUID.randomUUID();
+    public final UUID builderId = UUID.randomUUID();
+    public final String crate;
+    public final String version;
+    public final ArtifactKind kind;
+    private final ArtifactCatalog catalog;
+
+    public TestJobs(ArtifactCatalog catalog, String crate, String version, ArtifactKind kind) {
+        this.catalog = catalog;
+        this.crate = crate;
+        this.version = version;
+        this.kind = kind;
+    }
+
+    /** Announces the state and waits until the service knows it. */
+    public TestJobs moveTo(int attempt, JobState state) {
+        return announce(attempt, state, null);
+    }
+
+    /** Announces success with a statement signed by the test builder key over these artifacts. */
+    public TestJobs succeed(int attempt, List<ArtifactDigest> artifacts) {
+        SshPrivateKey key = builderKey();
+        BuildStatement statement =
+                new BuildStatement(
+                        jobId,
+                        attempt,
+                        key.publicKey().fingerprint(),
+                        crate,
+                        version,
+                        TARGET,
+                        kind,
+                        SOURCE_SHA256,
+                        JobResult.SUCCEEDED,
+                        artifacts);
+        try {
+            String signature =
+                    key.sign(BuilderProtocol.BUILD_NAMESPACE, statement.signedBytes()).armored();
+            return announce(
+                    attempt,
+                    JobState.SUCCEEDED,
+                    new Provenance(statement.render(), signature, key.publicKey().openSshLine()));
+        } catch (SshFormatException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Announces the state without waiting (for records the service is expected to ignore). */
+    public void moveToWithoutWaiting(int attempt, JobState state) {
+        publish(attempt, state, null);
+    }
+
+    private void publish(int attempt, JobState state, Provenance provenance) {
+        TestKafka.publish(
+                Topics.JOB_STATES,
+                jobId.toString(),
+                new JobStateChanged(
+                        jobId,
+                        attempt,
+                        state,
+                        state == JobState.QUEUED ? null : builderId,
+                        crate,
+                        version,
+                        TARGET,
+                        kind,
+                        provenance,
+                        Instant.now()));
+    }
+
+    private TestJobs announce(int attempt, JobState state, Provenance provenance) {
+        publish(attempt, state, provenance);
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            Optional<JobAttempt> job = catalog.job(jobId);
+                            return job.isPresent()
+                                    && job.get().attempt == attempt
+                                    && job.get().state.equals(state.wireName());
+                        });
+        return this;
+    }
+
+    /** A token for this job's attempt, allowing its kind. */
+    public String token(int attempt) {
+        return TestTokens.mint(jobId, attempt, builderId, kind.wireName());
+    }
+
+    public String uploadPath() {
+        return "/api/v1/jobs/" + jobId + "/artifacts/" + kind.wireName();
+    }
+
+    public static SshPrivateKey builderKey() {
+        try {
+            return SshPrivateKey.parse(
+                    new String(
+                            TestTokens.resource("keys/builder_ed25519"),
+                            StandardCharsets.US_ASCII));
+        } catch (SshFormatException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Bytes that differ for every call. */
+    public static byte[] randomBytes(int size) {
+        byte[] bytes = new byte[size];
+        new java.util.Random().nextBytes(bytes);
+        return bytes;
+    }
+}

@@ -1,0 +1,31 @@
+package dev.crateforge.artifact.messaging;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crateforge.protocol.kafka.Topics;
+import java.io.InputStream;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+
+/** The configured topics are the protocol's names, so the services meet on the same topics. */
+class TopicConfigTests {
+
+    private static final String PREFIX = "${crateforge.kafka.topic-prefix:}";
+
+    @Test
+    void channelsUseTheProtocolTopicNames() throws Exception {
+        Properties config = new Properties();
+        try (InputStream in =
+                getClass().getClassLoader().getResourceAsStream("application.properties")) {
+            config.load(in);
+        }
+        assertThat(config.getProperty("mp.messaging.incoming.job-states.topic"))
+                .isEqualTo(PREFIX + Topics.JOB_STATES);
+        assertThat(config.getProperty("mp.messaging.outgoing.artifacts.topic"))
+                .isEqualTo(PREFIX + Topics.ARTIFACTS);
+        assertThat(config.getProperty("mp.messaging.incoming.job-states.group.id"))
+                .isEqualTo("crateforge-artifact-service");
+        assertThat(JobStateConsumer.CHANNEL).isEqualTo("job-states");
+        assertThat(ArtifactEvents.CHANNEL).isEqualTo("artifacts");
+    }
+}
