@@ -291,10 +291,10 @@ class JobApiTests {
     @Test
     void listFiltersByStateCrateAndBuilderWithPages() {
         for (int i = 0; i < 5; i++) {
-            submit(body("listed", "2.0." + i, "t20-unknown-test")).statusCode(201);
+            submit(body("listed", "2.0." + i, "j20-unknown-test")).statusCode(201);
         }
         UUID builder = UUID.randomUUID();
-        assignments.requestReceived(Fixtures.request(builder, "api-list", "t20-unknown-test", 2));
+        assignments.requestReceived(Fixtures.request(builder, "api-list", "j20-unknown-test", 2));
         given().queryParam("crate", "listed")
                 .queryParam("size", 2)
                 .queryParam("page", 2)
@@ -326,12 +326,12 @@ class JobApiTests {
     @Test
     void cancelTellsTheBuilderAndRetryQueuesANewAttempt() {
         String id =
-                submit(body("cancelled", "1.0.0", "t21-unknown-test"))
+                submit(body("cancelled", "1.0.0", "j21-unknown-test"))
                         .statusCode(201)
                         .extract()
                         .path("id");
         UUID builder = UUID.randomUUID();
-        assignments.requestReceived(Fixtures.request(builder, "api-cancel", "t21-unknown-test", 1));
+        assignments.requestReceived(Fixtures.request(builder, "api-cancel", "j21-unknown-test", 1));
         try (TestKafka kafka = new TestKafka(bootstrap, prefix);
                 var control = kafka.reader(Topics.BUILDER_CONTROL, BuilderControl.class)) {
             given().auth()
@@ -417,7 +417,7 @@ class JobApiTests {
     @Test
     void logStreamFollowsAFinishedJobToItsEnd() {
         String id =
-                submit(body("streamed", "1.0.0", "t22-unknown-test"))
+                submit(body("streamed", "1.0.0", "j22-unknown-test"))
                         .statusCode(201)
                         .extract()
                         .path("id");

@@ -80,7 +80,7 @@ class AssignmentTests {
 
     @Test
     void sixtyBuildersRequestingThroughKafkaNeverShareAJob() throws Exception {
-        String target = "t01-unknown-test";
+        String target = "a01-unknown-test";
         int jobCount = 40;
         int builders = 60;
         Set<UUID> queued = new HashSet<>(queue(target, jobCount).stream().map(j -> j.id).toList());
@@ -90,7 +90,7 @@ class AssignmentTests {
             List<Future<?>> sends = new ArrayList<>();
             for (int i = 0; i < builders; i++) {
                 UUID builder = UUID.randomUUID();
-                String connection = "t01-conn-" + i;
+                String connection = "a01-conn-" + i;
                 sends.add(
                         pool.submit(
                                 () -> {
@@ -130,13 +130,13 @@ class AssignmentTests {
                         () ->
                                 db.count(
                                                 "select count(*) from job_request where"
-                                                        + " connection_id like 't01-conn-%'")
+                                                        + " connection_id like 'a01-conn-%'")
                                         == builders - jobCount);
     }
 
     @Test
     void concurrentClaimsFromTwoReplicasInSeparateTransactionsNeverShareAJob() throws Exception {
-        String target = "t02-unknown-test";
+        String target = "a02-unknown-test";
         int jobCount = 100;
         queue(target, jobCount);
         try (var reader = kafka.reader(Topics.JOB_ASSIGNMENTS, JobAssigned.class)) {
@@ -147,7 +147,7 @@ class AssignmentTests {
             List<Future<Integer>> claims = new ArrayList<>();
             for (int i = 0; i < 60; i++) {
                 UUID builder = UUID.randomUUID();
-                JobRequested request = Fixtures.request(builder, "t02-conn-" + i, target, 2);
+                JobRequested request = Fixtures.request(builder, "a02-conn-" + i, target, 2);
                 ExecutorService replica = i % 2 == 0 ? replicaA : replicaB;
                 claims.add(
                         replica.submit(
@@ -176,25 +176,25 @@ class AssignmentTests {
         }
         assertThat(
                         db.count(
-                                "select count(*) from job where target = 't02-unknown-test'"
+                                "select count(*) from job where target = 'a02-unknown-test'"
                                         + " and state = 'assigned'"))
                 .isEqualTo(jobCount);
     }
 
     @Test
     void waitingRequestIsAnsweredWhenAMatchingJobArrives() {
-        String target = "t03-unknown-test";
+        String target = "a03-unknown-test";
         UUID builder = UUID.randomUUID();
         kafka.send(
                 Topics.JOB_REQUESTS,
                 builder.toString(),
-                Fixtures.request(builder, "t03-conn", target, 1));
+                Fixtures.request(builder, "a03-conn", target, 1));
         await().atMost(WAIT)
                 .until(
                         () ->
                                 db.count(
                                                 "select count(*) from job_request where"
-                                                        + " connection_id = 't03-conn'")
+                                                        + " connection_id = 'a03-conn'")
                                         == 1);
         try (var reader = kafka.reader(Topics.JOB_ASSIGNMENTS, JobAssigned.class)) {
             Job job = jobs.submit(Fixtures.job("late", "2.0.0", target)).job();
@@ -203,7 +203,7 @@ class AssignmentTests {
             JobAssigned assigned = forTarget(seen, target).get(0);
             assertThat(assigned.assignment().jobId()).isEqualTo(job.id);
             assertThat(assigned.builderId()).isEqualTo(builder);
-            assertThat(assigned.connectionId()).isEqualTo("t03-conn");
+            assertThat(assigned.connectionId()).isEqualTo("a03-conn");
             assertThat(assigned.gatewayInstance()).isEqualTo("gateway-1");
             assertThat(
                             seen.stream()
@@ -212,43 +212,43 @@ class AssignmentTests {
                     .containsOnly(builder.toString());
         }
         // Its only slot is used: the request is gone.
-        assertThat(db.count("select count(*) from job_request where connection_id = 't03-conn'"))
+        assertThat(db.count("select count(*) from job_request where connection_id = 'a03-conn'"))
                 .isZero();
     }
 
     @Test
     void disconnectDropsTheWaitingRequest() {
-        String target = "t04-unknown-test";
+        String target = "a04-unknown-test";
         UUID builder = UUID.randomUUID();
         kafka.send(
                 Topics.JOB_REQUESTS,
                 builder.toString(),
-                Fixtures.request(builder, "t04-conn", target, 1));
+                Fixtures.request(builder, "a04-conn", target, 1));
         await().atMost(WAIT)
                 .until(
                         () ->
                                 db.count(
                                                 "select count(*) from job_request where"
-                                                        + " connection_id = 't04-conn'")
+                                                        + " connection_id = 'a04-conn'")
                                         == 1);
         kafka.send(
                 Topics.BUILDER_CONNECTIONS,
                 builder.toString(),
                 new BuilderConnectionChange.Disconnected(
-                        builder, "t04-conn", "gateway-1", "socket closed", Instant.now()));
+                        builder, "a04-conn", "gateway-1", "socket closed", Instant.now()));
         await().atMost(WAIT)
                 .until(
                         () ->
                                 db.count(
                                                 "select count(*) from job_request where"
-                                                        + " connection_id = 't04-conn'")
+                                                        + " connection_id = 'a04-conn'")
                                         == 0);
         Job job = jobs.submit(Fixtures.job("nobody", "1.0.0", target)).job();
         // A late request of the closed connection is refused too.
         kafka.send(
                 Topics.JOB_REQUESTS,
                 builder.toString(),
-                Fixtures.request(builder, "t04-conn", target, 1));
+                Fixtures.request(builder, "a04-conn", target, 1));
         UUID other = UUID.randomUUID();
         kafka.send(
                 Topics.JOB_REQUESTS,
@@ -260,14 +260,14 @@ class AssignmentTests {
 
     @Test
     void jobTokenClaimsVerifyAgainstTheServedJwks() throws Exception {
-        String target = "t05-unknown-test";
+        String target = "a05-unknown-test";
         Job job = jobs.submit(Fixtures.job("tokened", "0.1.0", target)).job();
         UUID builder = UUID.randomUUID();
         JobAssigned assigned;
         try (var reader = kafka.reader(Topics.JOB_ASSIGNMENTS, JobAssigned.class)) {
             assertThat(
                             assignments.requestReceived(
-                                    Fixtures.request(builder, "t05-conn", target, 4)))
+                                    Fixtures.request(builder, "a05-conn", target, 4)))
                     .isEqualTo(1);
             assigned =
                     forTarget(reader.until(WAIT, s -> !forTarget(s, target).isEmpty()), target)
@@ -307,7 +307,7 @@ class AssignmentTests {
 
     @Test
     void oneCratesFloodOfVersionsDoesNotStarveOtherCrates() {
-        String target = "t06-unknown-test";
+        String target = "a06-unknown-test";
         for (int i = 0; i < 5; i++) {
             jobs.submit(Fixtures.job("flood", "1.0." + i, target));
         }
@@ -326,7 +326,7 @@ class AssignmentTests {
                                         null))
                         .job();
         UUID builder = UUID.randomUUID();
-        assertThat(assignments.requestReceived(Fixtures.request(builder, "t06-conn", target, 3)))
+        assertThat(assignments.requestReceived(Fixtures.request(builder, "a06-conn", target, 3)))
                 .isEqualTo(3);
         List<String> taken =
                 List.of(priority.id, other.id).stream()

@@ -94,7 +94,7 @@ class LifecycleTests {
     @Test
     void eventsStartTheJobAndLogsAreStoredInOrderWithoutDuplicates() {
         UUID builder = UUID.randomUUID();
-        Job job = assigned("logged", "t01-unknown-test", "l1-conn", builder);
+        Job job = assigned("logged", "l01-unknown-test", "l1-conn", builder);
         try (var states = kafka.reader(Topics.JOB_STATES, JobStateChanged.class)) {
             event(job, builder, 1, 3, line("third"));
             event(job, builder, 1, 1, line("first"));
@@ -155,7 +155,7 @@ class LifecycleTests {
     @Test
     void logCapEndsTheLogWithOneTruncationMarker() {
         UUID builder = UUID.randomUUID();
-        Job job = assigned("chatty", "t02-unknown-test", "l2-conn", builder);
+        Job job = assigned("chatty", "l02-unknown-test", "l2-conn", builder);
         String hundred = "x".repeat(99);
         for (int seq = 1; seq <= 30; seq++) {
             event(job, builder, 1, seq, line(hundred));
@@ -194,7 +194,7 @@ class LifecycleTests {
     @Test
     void leaseExpiryRequeuesWithTheNextAttemptAndCancelsTheOldOne() {
         UUID builder = UUID.randomUUID();
-        Job job = assigned("leased", "t03-unknown-test", "l3-conn", builder);
+        Job job = assigned("leased", "l03-unknown-test", "l3-conn", builder);
         try (var control = kafka.reader(Topics.BUILDER_CONTROL, BuilderControl.class)) {
             db.execute(
                     "update job set lease_expires_at = now() - interval '1 second' where id = '"
@@ -229,7 +229,7 @@ class LifecycleTests {
                         () ->
                                 assignments.requestReceived(
                                                 Fixtures.request(
-                                                        next, "l3-next", "t03-unknown-test", 1))
+                                                        next, "l3-next", "l03-unknown-test", 1))
                                         == 1);
         Job reassigned = db.job(job.id);
         assertThat(reassigned.attempt).isEqualTo(2);
@@ -241,7 +241,7 @@ class LifecycleTests {
     @Test
     void leaseExpiryOnTheLastAttemptFailsTheJob() {
         UUID builder = UUID.randomUUID();
-        var base = Fixtures.job("fragile", "1.0.0", "t04-unknown-test");
+        var base = Fixtures.job("fragile", "1.0.0", "l04-unknown-test");
         Job job =
                 assigned(
                         new JobSubmission(
@@ -267,7 +267,7 @@ class LifecycleTests {
     @Test
     void completionWithStoredArtifactsSucceedsAndKeepsTheProvenance() {
         UUID builder = UUID.randomUUID();
-        Job job = assigned("signed", "t05-unknown-test", "l5-conn", builder);
+        Job job = assigned("signed", "l05-unknown-test", "l5-conn", builder);
         ArtifactDigest digest = Fixtures.digest(ArtifactKind.BINARY, SHA_B, 1234);
         try (var states = kafka.reader(Topics.JOB_STATES, JobStateChanged.class)) {
             kafka.send(
@@ -316,7 +316,7 @@ class LifecycleTests {
     @Test
     void completionBeforeItsArtifactRecordWaitsForIt() {
         UUID builder = UUID.randomUUID();
-        Job job = assigned("patient", "t06-unknown-test", "l6-conn", builder);
+        Job job = assigned("patient", "l06-unknown-test", "l6-conn", builder);
         ArtifactDigest digest = Fixtures.digest(ArtifactKind.BINARY, SHA_B, 99);
         kafka.send(
                 Topics.JOB_EVENTS,
@@ -334,7 +334,7 @@ class LifecycleTests {
     @Test
     void digestMismatchFailsTheJobWithTheReason() {
         UUID builder = UUID.randomUUID();
-        Job job = assigned("tampered", "t07-unknown-test", "l7-conn", builder);
+        Job job = assigned("tampered", "l07-unknown-test", "l7-conn", builder);
         kafka.send(
                 Topics.ARTIFACTS,
                 job.id.toString(),
@@ -358,7 +358,7 @@ class LifecycleTests {
     @Test
     void artifactNeverStoredFailsTheJobAfterTheWait() {
         UUID builder = UUID.randomUUID();
-        Job job = assigned("ghost", "t08-unknown-test", "l8-conn", builder);
+        Job job = assigned("ghost", "l08-unknown-test", "l8-conn", builder);
         kafka.send(
                 Topics.JOB_EVENTS,
                 job.id.toString(),
@@ -372,8 +372,8 @@ class LifecycleTests {
     @Test
     void statementOfAnotherJobFailsTheJob() {
         UUID builder = UUID.randomUUID();
-        Job job = assigned("honest", "t09-unknown-test", "l9-conn", builder);
-        Job other = jobs.submit(Fixtures.job("other", "1.0.0", "t09-unknown-test")).job();
+        Job job = assigned("honest", "l09-unknown-test", "l9-conn", builder);
+        Job other = jobs.submit(Fixtures.job("other", "1.0.0", "l09-unknown-test")).job();
         ArtifactDigest digest = Fixtures.digest(ArtifactKind.BINARY, SHA_B, 10);
         JobActivity.Completed forOther = Fixtures.completion(other, builder, List.of(digest));
         JobActivity.Completed forged =
@@ -397,7 +397,7 @@ class LifecycleTests {
     @Test
     void builderReportedFailureFailsTheJob() {
         UUID builder = UUID.randomUUID();
-        Job job = assigned("broken", "t10-unknown-test", "l10-conn", builder);
+        Job job = assigned("broken", "l10-unknown-test", "l10-conn", builder);
         JobActivity.Completed ok = Fixtures.completion(job, builder, List.of());
         kafka.send(
                 Topics.JOB_EVENTS,
@@ -421,7 +421,7 @@ class LifecycleTests {
     @Test
     void staleCompletionIsIgnored() {
         UUID builder = UUID.randomUUID();
-        Job job = assigned("stale", "t11-unknown-test", "l11-conn", builder);
+        Job job = assigned("stale", "l11-unknown-test", "l11-conn", builder);
         kafka.send(
                 Topics.JOB_EVENTS,
                 job.id.toString(),
@@ -441,7 +441,7 @@ class LifecycleTests {
         Job fresh = db.job(job.id);
         assertThat(
                         assignments.requestReceived(
-                                Fixtures.request(marker, "l11-next", "t11-unknown-test", 1)))
+                                Fixtures.request(marker, "l11-next", "l11-unknown-test", 1)))
                 .isEqualTo(1);
         event(db.job(job.id), marker, 2, 1, line("attempt two"));
         await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.RUNNING);
@@ -472,7 +472,7 @@ class LifecycleTests {
                                         .jsonPath()
                                         .getList("connectionId", String.class)
                                         .contains("l12-conn"));
-        Job job = assigned("orphan", "t12-unknown-test", "l12-conn", builder);
+        Job job = assigned("orphan", "l12-unknown-test", "l12-conn", builder);
         kafka.send(
                 Topics.BUILDER_CONNECTIONS,
                 builder.toString(),
@@ -496,9 +496,9 @@ class LifecycleTests {
         try (var dead = kafka.reader("crateforge.scheduler.dead-letters.v1", byte[].class)) {
             kafka.sendRaw(Topics.JOB_EVENTS, "x", "{not json".getBytes(StandardCharsets.UTF_8));
             UUID builder = UUID.randomUUID();
-            Job job = jobs.submit(Fixtures.job("survivor", "1.0.0", "t13-unknown-test")).job();
+            Job job = jobs.submit(Fixtures.job("survivor", "1.0.0", "l13-unknown-test")).job();
             assignments.requestReceived(
-                    Fixtures.request(builder, "l13-conn", "t13-unknown-test", 1));
+                    Fixtures.request(builder, "l13-conn", "l13-unknown-test", 1));
             event(job, builder, 1, 1, line("still here"));
             await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.RUNNING);
             assertThat(dead.until(WAIT, seen -> !seen.isEmpty()).get(0).getValue())
