@@ -191,7 +191,34 @@ class JobRunnerCargoTests {
         assertThat(outcome.failureReason()).contains("has no hello-cf-1.0.0/Cargo.toml");
     }
 
+    @Test
+    void sandboxedBuildHasNoNetworkAndCannotReadTheBuildersFiles() throws Exception {
+        Path cargo = Tools.cargoOrSkip();
+        Path bwrap = Tools.bwrapOrSkip();
+        Path secret = Files.writeString(temp.resolve("builder-secret"), "do not read");
+        byte[] crate = TestCrates.sandboxProbe("probe", "1.0.0", http.port(), secret.toString());
+
+        RecordingReporter outside = new RecordingReporter();
+        JobOutcome unsandboxed =
+                runner(cargo, Sandbox.none())
+                        .run(job("probe", crate, ArtifactKind.BINARY), outside, new JobControl());
+        RecordingReporter inside = new RecordingReporter();
+        JobOutcome sandboxed =
+                runner(cargo, Sandbox.bubblewrap(bwrap))
+                        .run(job("probe", crate, ArtifactKind.BINARY), inside, new JobControl());
+
+        // the probe is not vacuous: without the sandbox it reaches the server
+        assertThat(unsandboxed.result()).isEqualTo(JobResult.FAILED);
+        assertThat(outside.log()).contains("probe: the network is reachable");
+        assertThat(sandboxed.result()).as(inside.log()).isEqualTo(JobResult.SUCCEEDED);
+        assertThat(inside.log()).contains("probe: no network, no builder files");
+    }
+
     private JobRunner runner(Path cargo) throws Exception {
+        return runner(cargo, Sandbox.none());
+    }
+
+    private JobRunner runner(Path cargo, Sandbox sandbox) throws Exception {
         JobLimits limits = JobLimits.defaults();
         Path work = Files.createDirectories(temp.resolve("work"));
         return new JobRunner(
@@ -200,11 +227,7 @@ class JobRunnerCargoTests {
                 new SourceFetcher(client, limits.maxSourceBytes()),
                 new CrateArchiveExtractor(limits.maxExtractedBytes(), limits.maxEntries()),
                 new CargoRunner(
-                        cargo,
-                        Sandbox.none(),
-                        false,
-                        limits.maxOutputBytes(),
-                        limits.maxArtifactBytes()),
+                        cargo, sandbox, false, limits.maxOutputBytes(), limits.maxArtifactBytes()),
                 new ArtifactPacker(limits.maxArtifactBytes()),
                 new ArtifactUploader(client),
                 false);

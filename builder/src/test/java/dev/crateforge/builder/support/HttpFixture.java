@@ -85,6 +85,10 @@ public final class HttpFixture implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + path);
     }
 
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
     public List<Upload> uploads() {
         return uploads;
     }

@@ -33,6 +33,33 @@ public final class TestCrates {
                 .bytes();
     }
 
+    /**
+     * A binary whose build script fails the build if it can reach {@code 127.0.0.1:port} or read
+     * {@code secret}: inside the sandbox neither is possible, outside both are.
+     */
+    public static byte[] sandboxProbe(String name, String version, int port, String secret) {
+        String buildRs =
+                "use std::net::TcpStream;\n"
+                        + "fn main() {\n"
+                        + "    if TcpStream::connect(\"127.0.0.1:"
+                        + port
+                        + "\").is_ok() {\n"
+                        + "        panic!(\"probe: the network is reachable\");\n"
+                        + "    }\n"
+                        + "    if std::fs::read(\""
+                        + secret
+                        + "\").is_ok() {\n"
+                        + "        panic!(\"probe: the builder's files are readable\");\n"
+                        + "    }\n"
+                        + "    println!(\"cargo:warning=probe: no network, no builder files\");\n"
+                        + "}\n";
+        return new TarBuilder()
+                .file(name + "-" + version + "/Cargo.toml", manifest(name, version))
+                .file(name + "-" + version + "/build.rs", buildRs)
+                .file(name + "-" + version + "/src/main.rs", "fn main() {}\n")
+                .bytes();
+    }
+
     private static String manifest(String name, String version) {
         return "[package]\nname = \""
                 + name

@@ -46,6 +46,18 @@ public final class Tools {
         return cargo.get();
     }
 
+    /** bwrap, or the calling test is skipped. */
+    public static Path bwrapOrSkip() {
+        Optional<Path> bwrap = find("bwrap");
+        if (bwrap.isEmpty()) {
+            System.err.println(
+                    "SKIPPED: bwrap is not on the PATH (Debian package bubblewrap); the sandbox"
+                            + " build test did not run");
+        }
+        assumeTrue(bwrap.isPresent(), "bwrap is not installed");
+        return bwrap.get();
+    }
+
     /** ssh-keygen, or the calling test is skipped. */
     public static Path sshKeygenOrSkip() {
         Optional<Path> keygen = find("ssh-keygen");
