@@ -85,7 +85,12 @@ public class JobTokenVerifier {
             }
         }
         // Signature, algorithm, unknown key, or not a JWT at all: the client learns no more.
-        Log.debugf("Job token refused: %s", e.getMessage());
+        // Only the exception type: jose4j's messages quote the token itself.
+        Log.debugf(
+                "Job token refused: %s",
+                (invalid != null ? invalid : e.getCause() != null ? e.getCause() : e)
+                        .getClass()
+                        .getSimpleName());
         return Rejection.unauthorized(
                 "token_invalid", "the job token is not signed by the scheduler with ES256");
     }
