@@ -91,7 +91,7 @@ class SchedulerBenchmark {
                 """
                 insert into job (id, crate, version, source_url, source_sha256, target, kind,
                     fair_turn, state, attempt, max_attempts)
-                select gen_random_uuid(), 'bench' || (i % 1000), '1.0.' || (i / 1000),
+                select gen_random_uuid(), 'bench' || mod(i, 1000), '1.0.' || (i / 1000),
                     'https://static.crates.example/x.crate', repeat('a', 64), '%s', 'binary',
                     i / 1000, 'queued', 1, 3
                 from generate_series(0, %d) i
