@@ -1,29 +1,37 @@
 package dev.crateforge.gateway.benchmark;
 
 import dev.crateforge.protocol.ssh.SshPrivateKey;
-import java.security.SecureRandom;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
-import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
-import org.bouncycastle.crypto.util.OpenSSHPrivateKeyUtil;
+import java.util.concurrent.TimeUnit;
 
-/** Many ed25519 keys in OpenSSH format, made in memory (ssh-keygen per key would take minutes). */
+/** Many ed25519 keys made by ssh-keygen in one shell loop (the benchmark needs ssh-keygen). */
 final class GeneratedKeys {
 
     private GeneratedKeys() {}
 
     static List<SshPrivateKey> ed25519(int count) throws Exception {
-        SecureRandom random = new SecureRandom();
+        Path dir = Files.createTempDirectory("bench-keys");
+        Process p =
+                new ProcessBuilder(
+                                "bash",
+                                "-c",
+                                "for i in $(seq 0 "
+                                        + (count - 1)
+                                        + "); do ssh-keygen -q -t ed25519 -N '' -C bench$i -f "
+                                        + dir
+                                        + "/k$i || exit 1; done")
+                        .redirectErrorStream(true)
+                        .start();
+        if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            throw new IllegalStateException(
+                    "ssh-keygen failed: " + new String(p.getInputStream().readAllBytes()));
+        }
         List<SshPrivateKey> keys = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            Ed25519PrivateKeyParameters key = new Ed25519PrivateKeyParameters(random);
-            byte[] blob = OpenSSHPrivateKeyUtil.encodePrivateKey(key);
-            String pem =
-                    "-----BEGIN OPENSSH PRIVATE KEY-----\n"
-                            + Base64.getMimeEncoder(70, new byte[] {'\n'}).encodeToString(blob)
-                            + "\n-----END OPENSSH PRIVATE KEY-----\n";
-            keys.add(SshPrivateKey.parse(pem));
+            keys.add(SshPrivateKey.parse(Files.readString(dir.resolve("k" + i))));
         }
         return keys;
     }

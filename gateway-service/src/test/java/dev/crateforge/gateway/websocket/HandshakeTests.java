@@ -302,7 +302,7 @@ class HandshakeTests extends GatewayTest {
     @Test
     void capsConnectionsAwaitingAuthentication() {
         List<BuilderClient> waiting = new ArrayList<>();
-        for (int i = 0; i < 16; i++) {
+        for (int i = 0; i < 32; i++) {
             BuilderClient client = connect();
             // The challenge proves the gateway counted this connection as pending.
             client.hello(TestKeys.fingerprint("ed25519"));
