@@ -268,8 +268,13 @@ class HandshakeBenchmark extends GatewayTest {
                         + LocalDate.now()
                         + " on the development machine (2 cores, 24 GiB RAM, JDK "
                         + System.getProperty("java.version")
-                        + "), gateway and load generator in ONE JVM (the test JVM, `-Xmx512m`, serial GC,"
-                        + " C1 only: `-XX:TieredStopAtLevel=1` from the parent pom), PostgreSQL and Kafka"
+                        + "), gateway and load generator in ONE JVM (the test JVM, flags `"
+                        + String.join(
+                                " ",
+                                ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                                        .filter(a -> a.startsWith("-X"))
+                                        .toList())
+                        + "`), PostgreSQL and Kafka"
                         + " of the local stack running beside it. Numbers on this machine vary ±2x between"
                         + " runs; compare the ratio to the bare upgrade rate of the same run.\n\n"
                         + "Command:\n\n```sh\n./mvnw -B -ntp -pl gateway-service -am verify"
