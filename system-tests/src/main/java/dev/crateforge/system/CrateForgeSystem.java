@@ -44,6 +44,7 @@ public final class CrateForgeSystem implements AutoCloseable {
     private final ServiceProcess artifacts;
     private final List<ServiceProcess> gateways;
     private final OperatorTokens operatorTokens;
+    private final Path operatorKey;
     private final String topicPrefix;
     private final String bucket;
 
@@ -53,6 +54,7 @@ public final class CrateForgeSystem implements AutoCloseable {
             ServiceProcess artifacts,
             List<ServiceProcess> gateways,
             OperatorTokens operatorTokens,
+            Path operatorKey,
             String topicPrefix,
             String bucket) {
         this.services = services;
@@ -60,6 +62,7 @@ public final class CrateForgeSystem implements AutoCloseable {
         this.artifacts = artifacts;
         this.gateways = gateways;
         this.operatorTokens = operatorTokens;
+        this.operatorKey = operatorKey;
         this.topicPrefix = topicPrefix;
         this.bucket = bucket;
     }
@@ -73,6 +76,7 @@ public final class CrateForgeSystem implements AutoCloseable {
         Path keys = options.workDir().resolve("keys");
         Path logs = options.workDir().resolve("logs");
         KeyPair operator = KeyPairs.newEcKeyPair();
+        Path operatorKey = KeyPairs.writePrivateKey(operator, keys.resolve("operator.pem"));
         Path operatorPublicKey =
                 KeyPairs.writePublicKey(operator, keys.resolve("operator-public.pem"));
         Path tokenSigningKey =
@@ -144,6 +148,7 @@ public final class CrateForgeSystem implements AutoCloseable {
                     artifacts,
                     List.copyOf(gateways),
                     new OperatorTokens(operator.getPrivate()),
+                    operatorKey,
                     topicPrefix,
                     bucket);
         } catch (RuntimeException e) {
@@ -175,6 +180,13 @@ public final class CrateForgeSystem implements AutoCloseable {
 
     public OperatorTokens operatorTokens() {
         return operatorTokens;
+    }
+
+    /**
+     * The operator's private key file (PKCS#8 PEM), as {@code tools/OperatorToken.java} reads it.
+     */
+    public Path operatorKey() {
+        return operatorKey;
     }
 
     public String topicPrefix() {

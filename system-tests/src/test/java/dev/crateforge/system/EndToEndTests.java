@@ -235,6 +235,55 @@ class EndToEndTests {
         }
     }
 
+    @Test
+    void operatorTokenToolMintsTokensTheAdminApiAccepts() throws Exception {
+        Path tool = Repository.root().resolve("tools/OperatorToken.java");
+        String admin =
+                run(
+                                work,
+                                javaLauncher(),
+                                tool.toString(),
+                                "--key",
+                                system.operatorKey().toString(),
+                                "--subject",
+                                "alice",
+                                "--roles",
+                                "admin")
+                        .strip();
+        String submitter =
+                run(
+                                work,
+                                javaLauncher(),
+                                tool.toString(),
+                                "--key",
+                                system.operatorKey().toString(),
+                                "--subject",
+                                "bob",
+                                "--roles",
+                                "submitter")
+                        .strip();
+
+        assertThat(adminApiStatus(admin)).isEqualTo(200);
+        assertThat(adminApiStatus(submitter)).isEqualTo(403);
+        assertThat(adminApiStatus(admin.substring(0, admin.length() - 4) + "AAAA")).isEqualTo(401);
+    }
+
+    private static int adminApiStatus(String token) throws Exception {
+        var request =
+                java.net.http.HttpRequest.newBuilder(
+                                system.gateway().baseUri().resolve("/api/v1/builders"))
+                        .header("Authorization", "Bearer " + token)
+                        .GET()
+                        .build();
+        return java.net.http.HttpClient.newHttpClient()
+                .send(request, HttpResponse.BodyHandlers.discarding())
+                .statusCode();
+    }
+
+    private static String javaLauncher() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
     private static BuilderProcess startBuilder(String name) {
         Path keyFile = work.resolve("keys").resolve(name);
         BuilderProcess.newKey(keyFile);
