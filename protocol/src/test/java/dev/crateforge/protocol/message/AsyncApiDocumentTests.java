@@ -1,0 +1,52 @@
+package dev.crateforge.protocol.message;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docs/asyncapi.yaml describes the builder WebSocket for other languages' tooling; this keeps it
+ * listing every message the library knows, under the same wire names.
+ */
+class AsyncApiDocumentTests {
+
+    private static final Path DOCUMENT = Path.of("..", "docs", "asyncapi.yaml");
+
+    @Test
+    void listsEveryMessageTypeUnderItsWireName() throws Exception {
+        String document = Files.readString(DOCUMENT);
+
+        assertThat(document)
+                .startsWith("#")
+                .contains("asyncapi: 3.0.0")
+                .contains("address: " + BuilderProtocol.PATH);
+        for (String name : wireNames()) {
+            assertThat(document)
+                    .as("message %s", name)
+                    .contains("name: " + name + "\n")
+                    .contains("{const: " + name + "}");
+        }
+    }
+
+    @Test
+    void namesBothSignatureNamespaces() throws Exception {
+        String document = Files.readString(DOCUMENT);
+
+        assertThat(document)
+                .contains(BuilderProtocol.AUTH_NAMESPACE)
+                .contains(BuilderProtocol.BUILD_NAMESPACE);
+    }
+
+    private static List<String> wireNames() {
+        return Stream.of(ClientMessage.class, ServerMessage.class)
+                .flatMap(type -> Arrays.stream(type.getAnnotation(JsonSubTypes.class).value()))
+                .map(JsonSubTypes.Type::name)
+                .toList();
+    }
+}
