@@ -41,15 +41,24 @@ public final class KafkaServer {
         return new Started<>(process, new KafkaAddress("127.0.0.1:" + port));
     }
 
-    /** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding. */
-    private static String clusterId() {
-        UUID uuid = UUID.randomUUID();
-        byte[] bytes =
-                java.nio.ByteBuffer.allocate(16)
-                        .putLong(uuid.getMostSignificantBits())
-                        .putLong(uuid.getLeastSignificantBits())
-                        .array();
-        return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    /**
+     * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding. Never one that starts
+     * with {@code -}: the storage tool would read it as an option (Kafka's own {@code
+     * Uuid.randomUuid()} avoids those for the same reason).
+     */
+    static String clusterId() {
+        while (true) {
+            UUID uuid = UUID.randomUUID();
+            byte[] bytes =
+                    java.nio.ByteBuffer.allocate(16)
+                            .putLong(uuid.getMostSignificantBits())
+                            .putLong(uuid.getLeastSignificantBits())
+                            .array();
+            String id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+            if (!id.startsWith("-")) {
+                return id;
+            }
+        }
     }
 
     private static void writeConfig(Path config, Path logDir, int port, int controllerPort) {
