@@ -84,6 +84,20 @@ public class AssignmentService {
         return requests.lock(request.connectionId()).map(this::serve).orElse(0);
     }
 
+    /**
+     * Handles one poll of requests in one transaction, in their order (a later request of a
+     * connection replaces an earlier one, as it would record by record).
+     *
+     * @return the number of jobs assigned now
+     */
+    public int requestsReceived(List<JobRequested> batch) {
+        int assigned = 0;
+        for (JobRequested request : batch) {
+            assigned += requestReceived(request);
+        }
+        return assigned;
+    }
+
     /** Serves one waiting request, unless another transaction is serving it right now. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
     public int serveWaiting(String connectionId) {

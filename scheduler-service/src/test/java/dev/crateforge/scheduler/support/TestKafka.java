@@ -60,6 +60,28 @@ public final class TestKafka implements AutoCloseable {
         }
     }
 
+    /**
+     * Sends raw values without waiting between them, then waits for all: they reach the broker back
+     * to back, so a consumer polls them together.
+     */
+    public void sendAllRaw(String topic, List<Map.Entry<String, byte[]>> records) {
+        List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+        for (Map.Entry<String, byte[]> record : records) {
+            sent.add(
+                    producer.send(
+                            new ProducerRecord<>(
+                                    topic(topic), record.getKey(), record.getValue())));
+        }
+        producer.flush();
+        try {
+            for (java.util.concurrent.Future<?> each : sent) {
+                each.get();
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Reads a topic from its beginning. */
     public <T> Reader<T> reader(String topic, Class<T> type) {
         return new Reader<>(topic(topic), type);
