@@ -81,7 +81,12 @@ public final class CrateForgeClient {
     }
 
     public JsonNode job(UUID jobId) {
-        return send(get(system.scheduler().baseUri(), "/api/v1/jobs/" + jobId), 200, "get job");
+        return job(system.scheduler(), jobId);
+    }
+
+    /** The job as one particular scheduler replica shows it. */
+    public JsonNode job(ServiceProcess scheduler, UUID jobId) {
+        return send(get(scheduler.baseUri(), "/api/v1/jobs/" + jobId), 200, "get job");
     }
 
     /** The job's state, for example {@code running} or {@code succeeded}. */
@@ -126,8 +131,13 @@ public final class CrateForgeClient {
 
     /** The artifact of a job, as bytes, with its response headers. */
     public HttpResponse<byte[]> download(UUID jobId, String kind) {
+        return download(system.artifacts(), jobId, kind);
+    }
+
+    /** The artifact of a job as one particular artifact service replica serves it. */
+    public HttpResponse<byte[]> download(ServiceProcess artifacts, UUID jobId, String kind) {
         HttpRequest request =
-                get(system.artifacts().baseUri(), "/api/v1/jobs/" + jobId + "/artifacts/" + kind);
+                get(artifacts.baseUri(), "/api/v1/jobs/" + jobId + "/artifacts/" + kind);
         return expect(request, HttpResponse.BodyHandlers.ofByteArray(), 200, "download artifact");
     }
 
