@@ -36,7 +36,7 @@ import java.util.stream.Stream;
  * <p>For a local run, from the repository root:
  *
  * <pre>
- * ./mvnw -pl local-stack -am verify -DskipTests -Prun-local-stack
+ * ./mvnw -pl local-stack -am package -DskipTests -Prun-local-stack
  * </pre>
  *
  * <p>prints the addresses and keeps running until Ctrl-C; add {@code -Dlocal-stack.args="--data-dir
