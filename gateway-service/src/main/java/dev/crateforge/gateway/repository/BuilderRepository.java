@@ -31,11 +31,14 @@ public class BuilderRepository implements PanacheRepositoryBase<Builder, UUID> {
                 .getResultList();
     }
 
-    /** Moves last_seen_at forward only, so that a late flush never turns time back. */
-    public int touchLastSeen(UUID id, Instant at) {
+    /**
+     * Sets last_seen_at of all {@code ids} to {@code at} in one statement; it only moves forward,
+     * so that a late flush never turns time back.
+     */
+    public int touchLastSeen(Collection<UUID> ids, Instant at) {
         return update(
-                "lastSeenAt = ?1 where id = ?2 and (lastSeenAt is null or lastSeenAt < ?1)",
+                "lastSeenAt = ?1 where id in ?2 and (lastSeenAt is null or lastSeenAt < ?1)",
                 at,
-                id);
+                ids);
     }
 }

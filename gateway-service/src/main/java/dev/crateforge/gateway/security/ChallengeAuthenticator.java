@@ -7,6 +7,7 @@ import dev.crateforge.protocol.message.BuilderProtocol;
 import dev.crateforge.protocol.message.ChallengeResponse;
 import dev.crateforge.protocol.ssh.SshFormatException;
 import dev.crateforge.protocol.ssh.SshSignature;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -22,8 +23,9 @@ import java.util.Optional;
  * <p>Every failure takes the same path to the same answer. The registry lookup happens only when
  * the response arrives (so a {@code Hello} tells nothing), and for an unknown fingerprint the
  * signature is still verified, against its own embedded key, so that the time taken does not say
- * whether a key is registered. Blocking (registry lookup, signature arithmetic): call it from a
- * worker thread.
+ * whether a key is registered. Non-blocking: the registry lookup is asynchronous and the signature
+ * check is a bounded computation (one verification per handshake, on a message of at most the
+ * pre-authentication size limit).
  */
 @ApplicationScoped
 public class ChallengeAuthenticator {
@@ -50,13 +52,13 @@ public class ChallengeAuthenticator {
     }
 
     /**
-     * Checks a response.
+     * Checks a response. Completes on the caller's Vert.x context.
      *
      * @param fingerprint what the builder's {@code Hello} claimed
      * @param connectionId this connection's id, as sent in the challenge
      * @param issued the challenge issued on this connection (already consumed by the caller)
      */
-    public AuthOutcome authenticate(
+    public Uni<AuthOutcome> authenticate(
             String fingerprint, String connectionId, String issued, ChallengeResponse response) {
         boolean challengeMatches =
                 MessageDigest.isEqual(
@@ -66,11 +68,22 @@ public class ChallengeAuthenticator {
         try {
             signature = SshSignature.parse(response.signature());
         } catch (SshFormatException e) {
-            directory.findByFingerprint(fingerprint);
-            return AuthOutcome.failed("malformed_signature");
+            // Still looked up, so that a malformed signature takes the path of any other failure.
+            return directory
+                    .findByFingerprint(fingerprint)
+                    .map(ignored -> AuthOutcome.failed("malformed_signature"));
         }
-        Optional<KnownBuilder> builder = directory.findByFingerprint(fingerprint);
         byte[] signed = AuthChallenge.signedBytes(connectionId, issued);
+        return directory
+                .findByFingerprint(fingerprint)
+                .map(builder -> decide(builder, signature, signed, challengeMatches));
+    }
+
+    private static AuthOutcome decide(
+            Optional<KnownBuilder> builder,
+            SshSignature signature,
+            byte[] signed,
+            boolean challengeMatches) {
         // For an unknown fingerprint verify against the embedded key: the same arithmetic as for a
         // known one, and the answer is thrown away.
         boolean verified =

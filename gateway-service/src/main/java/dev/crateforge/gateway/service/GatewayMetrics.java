@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -16,6 +18,8 @@ public class GatewayMetrics {
     private final MeterRegistry registry;
     private final AtomicInteger connected = new AtomicInteger();
     private final AtomicInteger pending = new AtomicInteger();
+    private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+    private final Map<String, Timer> timers = new ConcurrentHashMap<>();
 
     public GatewayMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -38,46 +42,53 @@ public class GatewayMetrics {
      * close reason.
      */
     public void handshake(String outcome, String reason) {
-        Counter.builder("crateforge.gateway.handshakes")
-                .description("Builder handshakes by outcome and failure reason")
-                .tag("outcome", outcome)
-                .tag("reason", reason)
-                .register(registry)
+        counter(
+                        "crateforge.gateway.handshakes",
+                        "Builder handshakes by outcome and failure reason",
+                        "outcome",
+                        outcome,
+                        "reason",
+                        reason)
                 .increment();
     }
 
     public void messageIn(String type) {
-        Counter.builder("crateforge.gateway.messages.in")
-                .description("Messages received from builders, by type")
-                .tag("type", type)
-                .register(registry)
+        counter(
+                        "crateforge.gateway.messages.in",
+                        "Messages received from builders, by type",
+                        "type",
+                        type)
                 .increment();
     }
 
     public void messageOut(String type) {
-        Counter.builder("crateforge.gateway.messages.out")
-                .description("Messages sent to builders, by type")
-                .tag("type", type)
-                .register(registry)
+        counter(
+                        "crateforge.gateway.messages.out",
+                        "Messages sent to builders, by type",
+                        "type",
+                        type)
                 .increment();
     }
 
     /** A connection closed by the gateway, by close code. */
     public void closed(int code) {
-        Counter.builder("crateforge.gateway.closes")
-                .description("Connections the gateway closed, by close code")
-                .tag("code", Integer.toString(code))
-                .register(registry)
+        counter(
+                        "crateforge.gateway.closes",
+                        "Connections the gateway closed, by close code",
+                        "code",
+                        Integer.toString(code))
                 .increment();
     }
 
     /** A Kafka record consumed, by channel and what became of it. */
     public void consumed(String channel, String outcome) {
-        Counter.builder("crateforge.gateway.kafka.consumed")
-                .description("Kafka records consumed, by channel and outcome")
-                .tag("channel", channel)
-                .tag("outcome", outcome)
-                .register(registry)
+        counter(
+                        "crateforge.gateway.kafka.consumed",
+                        "Kafka records consumed, by channel and outcome",
+                        "channel",
+                        channel,
+                        "outcome",
+                        outcome)
                 .increment();
     }
 
@@ -96,12 +107,30 @@ public class GatewayMetrics {
     }
 
     public void stopPublish(Timer.Sample sample, String topic, boolean ok) {
+        String outcome = ok ? "ok" : "failed";
         sample.stop(
-                Timer.builder("crateforge.gateway.kafka.publish")
-                        .description("Time until Kafka acknowledged a record")
-                        .tag("topic", topic)
-                        .tag("outcome", ok ? "ok" : "failed")
-                        .publishPercentileHistogram()
-                        .register(registry));
+                timers.computeIfAbsent(
+                        topic + '|' + outcome,
+                        key ->
+                                Timer.builder("crateforge.gateway.kafka.publish")
+                                        .description("Time until Kafka acknowledged a record")
+                                        .tag("topic", topic)
+                                        .tag("outcome", outcome)
+                                        .publishPercentileHistogram()
+                                        .register(registry)));
+    }
+
+    /**
+     * The counter with these tags (name/value pairs), registered on first use. Remembered here
+     * because registering builds and sorts an id each time, on every handshake and message.
+     */
+    private Counter counter(String name, String description, String... tags) {
+        return counters.computeIfAbsent(
+                name + '|' + String.join("|", tags),
+                key ->
+                        Counter.builder(name)
+                                .description(description)
+                                .tags(tags)
+                                .register(registry));
     }
 }

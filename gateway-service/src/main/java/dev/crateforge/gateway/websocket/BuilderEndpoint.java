@@ -30,6 +30,7 @@ import io.quarkus.websockets.next.OnTextMessage;
 import io.quarkus.websockets.next.WebSocket;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.common.annotation.NonBlocking;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
@@ -44,12 +45,17 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>State machine per connection: AWAITING_HELLO → (Hello) → AWAITING_RESPONSE → (valid
  * ChallengeResponse) → AUTHENTICATED. Anything else before authentication closes with 1008.
- * Opening, closing and binary frames are handled on the event loop; text frames on a worker thread,
- * because the handshake looks up the registry and verifies signatures, and one connection's frames
- * are processed one at a time.
+ *
+ * <p>Everything runs on the connection's event loop. Nothing here blocks: the registry lookup
+ * answers from a cache or goes to a worker thread by itself, Kafka sends are asynchronous, and a
+ * signature check is one bounded computation per message. A text handler returns a {@link Uni}, and
+ * websockets-next processes a connection's next frame only when it has completed, so one
+ * connection's frames are still handled one at a time and in order.
  */
 @WebSocket(path = BuilderProtocol.PATH)
 public class BuilderEndpoint {
+
+    private static final Uni<Void> DONE = Uni.createFrom().voidItem();
 
     private final ChallengeAuthenticator authenticator;
     private final JobBridge bridge;
@@ -105,10 +111,11 @@ public class BuilderEndpoint {
     }
 
     @OnTextMessage
-    public void onText(WebSocketConnection socket, String text) {
+    @NonBlocking
+    public Uni<Void> onText(WebSocketConnection socket, String text) {
         BuilderConnection connection = bySocket.get(socket.id());
         if (connection == null || connection.phase() == BuilderConnection.Phase.CLOSING) {
-            return;
+            return DONE;
         }
         boolean authenticated = connection.phase() == BuilderConnection.Phase.AUTHENTICATED;
         int limit = authenticated ? config.maxMessageBytes() : config.preAuthMaxMessageBytes();
@@ -118,22 +125,22 @@ public class BuilderEndpoint {
                     CloseCodes.MESSAGE_TOO_BIG,
                     "message too big: the limit is " + limit + " bytes",
                     "too_big");
-            return;
+            return DONE;
         }
         ClientMessage message;
         try {
             message = MessageCodec.decodeClientMessage(text);
         } catch (ProtocolDecodeException e) {
             refuse(connection, CloseCodes.POLICY_VIOLATION, e.getMessage(), "malformed");
-            return;
+            return DONE;
         }
         metrics.messageIn(message.getClass().getSimpleName());
-        switch (connection.phase()) {
+        return switch (connection.phase()) {
             case AWAITING_HELLO -> hello(connection, message);
             case AWAITING_RESPONSE -> challengeResponse(connection, message);
             case AUTHENTICATED -> dispatch(connection, message);
-            case CLOSING -> {}
-        }
+            case CLOSING -> DONE;
+        };
     }
 
     @OnBinaryMessage
@@ -199,14 +206,14 @@ public class BuilderEndpoint {
         }
     }
 
-    private void hello(BuilderConnection connection, ClientMessage message) {
+    private Uni<Void> hello(BuilderConnection connection, ClientMessage message) {
         if (!(message instanceof Hello hello)) {
             refuse(
                     connection,
                     CloseCodes.POLICY_VIOLATION,
                     "expected hello before anything else",
                     "out_of_order");
-            return;
+            return DONE;
         }
         if (hello.protocolVersion() != BuilderProtocol.VERSION) {
             refuse(
@@ -214,7 +221,7 @@ public class BuilderEndpoint {
                     CloseCodes.POLICY_VIOLATION,
                     "unsupported protocol version; this gateway speaks " + BuilderProtocol.VERSION,
                     "unsupported_version");
-            return;
+            return DONE;
         }
         String challenge = authenticator.newChallenge();
         connection.challengeIssued(hello.fingerprint(), challenge);
@@ -231,21 +238,38 @@ public class BuilderEndpoint {
                                 secondsLeft))
                 .subscribe()
                 .with(ignored -> {}, failure -> {});
+        return DONE;
     }
 
-    private void challengeResponse(BuilderConnection connection, ClientMessage message) {
+    private Uni<Void> challengeResponse(BuilderConnection connection, ClientMessage message) {
         if (!(message instanceof ChallengeResponse response)) {
             refuse(
                     connection,
                     CloseCodes.POLICY_VIOLATION,
                     "expected challenge_response",
                     "out_of_order");
-            return;
+            return DONE;
         }
         String issued = connection.consumeChallenge();
-        AuthOutcome outcome =
-                authenticator.authenticate(
-                        connection.fingerprint(), connection.connectionId(), issued, response);
+        return authenticator
+                .authenticate(connection.fingerprint(), connection.connectionId(), issued, response)
+                .invoke(outcome -> finishHandshake(connection, outcome))
+                .onFailure()
+                .invoke(
+                        failure -> {
+                            Log.errorf(
+                                    failure,
+                                    "authentication of connection %s could not be completed",
+                                    connection.connectionId());
+                            metrics.handshake("failed", "internal_error");
+                            connection.close(CloseCodes.INTERNAL_ERROR, "internal error");
+                        })
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    private void finishHandshake(BuilderConnection connection, AuthOutcome outcome) {
         if (!outcome.succeeded()) {
             Log.infof(
                     "authentication failed on connection %s: %s",
@@ -289,16 +313,17 @@ public class BuilderEndpoint {
                 .with(ignored -> {}, failure -> {});
     }
 
-    private void dispatch(BuilderConnection connection, ClientMessage message) {
+    private Uni<Void> dispatch(BuilderConnection connection, ClientMessage message) {
         if (message instanceof JobRequest request) {
             bridge.jobRequest(connection, request);
         } else if (message instanceof JobEvent event) {
             bridge.jobEvent(connection, event);
         } else if (message instanceof JobResponse response) {
-            bridge.jobResponse(connection, response);
+            return bridge.jobResponse(connection, response);
         } else {
             connection.close(CloseCodes.POLICY_VIOLATION, "already authenticated");
         }
+        return DONE;
     }
 
     private void deadlinePassed(BuilderConnection connection) {

@@ -12,6 +12,7 @@ import dev.crateforge.protocol.message.JobRequest;
 import dev.crateforge.protocol.message.JobResponse;
 import dev.crateforge.protocol.message.JobResponseAccepted;
 import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +22,8 @@ import java.util.Optional;
 /**
  * Turns an authenticated builder's messages into Kafka records: job requests (within the builder's
  * allowed targets and job limit), job events (in the order received, keyed by job id) and verified
- * job responses. Called on a worker thread, one message of a connection at a time.
+ * job responses. Called on the connection's event loop, one message of a connection at a time;
+ * nothing here blocks.
  */
 @ApplicationScoped
 public class JobBridge {
@@ -94,7 +96,8 @@ public class JobBridge {
                 .with(ignored -> {}, failure -> {});
     }
 
-    void jobResponse(BuilderConnection connection, JobResponse response) {
+    /** Completes when the builder has been answered: accepted, refused, or asked to retry. */
+    Uni<Void> jobResponse(BuilderConnection connection, JobResponse response) {
         KnownBuilder builder = connection.builder();
         Optional<ErrorMessage> refusal = verifier.check(builder, response);
         if (refusal.isPresent()) {
@@ -106,7 +109,7 @@ public class JobBridge {
                     response.attempt(),
                     refusal.get().code());
             reply(connection, refusal.get());
-            return;
+            return Uni.createFrom().voidItem();
         }
         JobActivity.Completed completed =
                 new JobActivity.Completed(
@@ -120,22 +123,39 @@ public class JobBridge {
                         response.signature(),
                         builder.publicKey().openSshLine(),
                         Instant.now());
-        try {
-            publisher.jobActivity(completed).await().atMost(COMPLETION_ACK_TIMEOUT);
-        } catch (RuntimeException e) {
-            reply(
-                    connection,
-                    new ErrorMessage(
-                            "unavailable",
-                            "the response could not be stored; send it again",
-                            response.jobId()));
-            return;
-        }
-        connection.jobEnded(response.jobId());
-        Log.infof(
-                "job %s attempt %d completed by builder %s: %s",
-                response.jobId(), response.attempt(), builder.id(), response.result());
-        reply(connection, new JobResponseAccepted(response.jobId(), response.attempt()));
+        // The builder's next message waits until Kafka has the completion (or the wait failed):
+        // only then may it be told that its response is safe.
+        return publisher
+                .jobActivity(completed)
+                .ifNoItem()
+                .after(COMPLETION_ACK_TIMEOUT)
+                .fail()
+                .onItemOrFailure()
+                .invoke(
+                        (ignored, failure) -> {
+                            if (failure != null) {
+                                reply(
+                                        connection,
+                                        new ErrorMessage(
+                                                "unavailable",
+                                                "the response could not be stored; send it again",
+                                                response.jobId()));
+                                return;
+                            }
+                            connection.jobEnded(response.jobId());
+                            Log.infof(
+                                    "job %s attempt %d completed by builder %s: %s",
+                                    response.jobId(),
+                                    response.attempt(),
+                                    builder.id(),
+                                    response.result());
+                            reply(
+                                    connection,
+                                    new JobResponseAccepted(response.jobId(), response.attempt()));
+                        })
+                .onFailure()
+                .recoverWithNull()
+                .replaceWithVoid();
     }
 
     private static void reply(

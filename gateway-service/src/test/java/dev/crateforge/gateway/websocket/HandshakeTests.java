@@ -20,17 +20,21 @@ import dev.crateforge.protocol.message.Hello;
 import dev.crateforge.protocol.message.JobRequest;
 import dev.crateforge.protocol.message.MessageCodec;
 import dev.crateforge.protocol.ssh.SshPrivateKey;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -57,6 +61,25 @@ class HandshakeTests extends GatewayTest {
         assertThat(authenticated.builderId()).isEqualTo(id);
         assertThat(authenticated.builderName()).isEqualTo(key + "-builder");
         assertThat(authenticated.maxMessageBytes()).isEqualTo(1048576);
+    }
+
+    @Test
+    void anAuthenticatedBuilderIsSeenInTheRegistryWithinTheFlushInterval() throws Exception {
+        UUID id = register("ed25519");
+        UUID other = register("ecdsa256");
+        Instant before = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+        connect().authenticate(TestKeys.privateKey("ed25519"));
+
+        // The test profile flushes every second; the builder that never connected stays unseen.
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(lastSeen(id)).isNotNull().isAfterOrEqualTo(before));
+        assertThat(lastSeen(other)).isNull();
+    }
+
+    private Instant lastSeen(UUID id) {
+        return QuarkusTransaction.requiringNew().call(() -> registry.get(id).getLastSeenAt());
     }
 
     @ParameterizedTest
