@@ -2,7 +2,7 @@ package dev.crateforge.gateway.service;
 
 import dev.crateforge.gateway.config.GatewayConfig;
 import dev.crateforge.gateway.repository.BuilderRepository;
-import io.quarkus.narayana.jta.QuarkusTransaction;
+import dev.crateforge.gateway.repository.FingerprintLookup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
@@ -49,13 +49,19 @@ public class BuilderDirectory {
     }
 
     private final BuilderRepository builders;
+    private final FingerprintLookup lookup;
     private final Vertx vertx;
     private final long ttlNanos;
     private final Map<String, Cached> byFingerprint = new ConcurrentHashMap<>();
     private final Set<UUID> seen = ConcurrentHashMap.newKeySet();
 
-    public BuilderDirectory(BuilderRepository builders, GatewayConfig config, Vertx vertx) {
+    public BuilderDirectory(
+            BuilderRepository builders,
+            FingerprintLookup lookup,
+            GatewayConfig config,
+            Vertx vertx) {
         this.builders = builders;
+        this.lookup = lookup;
         this.vertx = vertx;
         this.ttlNanos = config.registryCacheTtl().toNanos();
     }
@@ -79,9 +85,7 @@ public class BuilderDirectory {
 
     private Optional<KnownBuilder> load(String fingerprint) {
         long now = System.nanoTime();
-        Optional<KnownBuilder> found =
-                QuarkusTransaction.requiringNew()
-                        .call(() -> builders.findByFingerprint(fingerprint).map(KnownBuilder::of));
+        Optional<KnownBuilder> found = lookup.find(fingerprint).map(KnownBuilder::of);
         if (byFingerprint.size() >= MAX_CACHED) {
             byFingerprint.clear();
         }

@@ -251,22 +251,24 @@ public class BuilderEndpoint {
             return DONE;
         }
         String issued = connection.consumeChallenge();
+        // One operator only: each Mutiny stage costs a context capture, on every handshake.
         return authenticator
                 .authenticate(connection.fingerprint(), connection.connectionId(), issued, response)
-                .invoke(outcome -> finishHandshake(connection, outcome))
-                .onFailure()
-                .invoke(
-                        failure -> {
-                            Log.errorf(
-                                    failure,
-                                    "authentication of connection %s could not be completed",
-                                    connection.connectionId());
-                            metrics.handshake("failed", "internal_error");
-                            connection.close(CloseCodes.INTERNAL_ERROR, "internal error");
-                        })
-                .onFailure()
-                .recoverWithNull()
-                .replaceWithVoid();
+                .onItemOrFailure()
+                .transform(
+                        (outcome, failure) -> {
+                            if (failure == null) {
+                                finishHandshake(connection, outcome);
+                            } else {
+                                Log.errorf(
+                                        failure,
+                                        "authentication of connection %s could not be completed",
+                                        connection.connectionId());
+                                metrics.handshake("failed", "internal_error");
+                                connection.close(CloseCodes.INTERNAL_ERROR, "internal error");
+                            }
+                            return null;
+                        });
     }
 
     private void finishHandshake(BuilderConnection connection, AuthOutcome outcome) {

@@ -2,6 +2,7 @@ package dev.crateforge.gateway.websocket;
 
 import dev.crateforge.gateway.service.GatewayMetrics;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +28,9 @@ public class BuilderSessions {
     private volatile boolean draining;
     private final AtomicInteger connected;
 
+    // @Inject: with two constructors CDI would otherwise take the no-argument one, and the
+    // connected-builders gauge would never move.
+    @Inject
     public BuilderSessions(GatewayMetrics metrics) {
         this.connected = metrics.connectedBuilders();
     }

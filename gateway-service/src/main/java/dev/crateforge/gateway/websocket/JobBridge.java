@@ -131,7 +131,7 @@ public class JobBridge {
                 .after(COMPLETION_ACK_TIMEOUT)
                 .fail()
                 .onItemOrFailure()
-                .invoke(
+                .transform(
                         (ignored, failure) -> {
                             if (failure != null) {
                                 reply(
@@ -140,7 +140,7 @@ public class JobBridge {
                                                 "unavailable",
                                                 "the response could not be stored; send it again",
                                                 response.jobId()));
-                                return;
+                                return null;
                             }
                             connection.jobEnded(response.jobId());
                             Log.infof(
@@ -152,10 +152,8 @@ public class JobBridge {
                             reply(
                                     connection,
                                     new JobResponseAccepted(response.jobId(), response.attempt()));
-                        })
-                .onFailure()
-                .recoverWithNull()
-                .replaceWithVoid();
+                            return null;
+                        });
     }
 
     private static void reply(

@@ -2,17 +2,10 @@ package dev.crateforge.gateway.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crateforge.gateway.service.GatewayMetrics;
 import dev.crateforge.gateway.support.GatewayTest;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
-import dev.crateforge.protocol.message.AuthChallenge;
-import dev.crateforge.protocol.message.Authenticated;
-import dev.crateforge.protocol.message.BuilderProtocol;
-import dev.crateforge.protocol.message.ChallengeRequest;
-import dev.crateforge.protocol.message.ChallengeResponse;
-import dev.crateforge.protocol.message.Hello;
-import dev.crateforge.protocol.message.MessageCodec;
-import dev.crateforge.protocol.message.ServerMessage;
 import dev.crateforge.protocol.ssh.SshPrivateKey;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -21,9 +14,13 @@ import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import jakarta.inject.Inject;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -32,17 +29,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Full ed25519 handshakes per second, their latency, and heap per idle authenticated connection, on
- * one gateway instance with the load generator in the same JVM. Not a timed test: run it on request
- * and read docs/performance-gateway.md.
+ * Full ed25519 handshakes per second and their latency on one gateway instance with the load
+ * generator in the same JVM, then the gateway's heap per idle authenticated connection with the
+ * idle builders in a JVM of their own ({@link IdleFleet}). Not a timed test: run it on request and
+ * read docs/performance-gateway.md.
  *
  * <pre>
  * ./mvnw -B -ntp -pl gateway-service -am verify -Dgateway.excludedGroups= -Dgroups=benchmark \
- *     [-Dbench.seconds=20 -Dbench.concurrency=32 -Dbench.builders=256 -Dbench.idle=2000]
+ *     -Dtest=HandshakeBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
+ *     "-Dtest.jvm.args=-Xmx512m -XX:+UseSerialGC" \
+ *     [-Dbench.seconds=20 -Dbench.concurrency=24 -Dbench.builders=256 -Dbench.idle=10000]
  * </pre>
  */
 @QuarkusTest
@@ -54,24 +56,24 @@ class HandshakeBenchmark extends GatewayTest {
     private static final int SECONDS = Integer.getInteger("bench.seconds", 20);
     private static final int CONCURRENCY = Integer.getInteger("bench.concurrency", 24);
     private static final int BUILDERS = Integer.getInteger("bench.builders", 256);
-    private static final int IDLE = Integer.getInteger("bench.idle", 2000);
+    private static final int IDLE = Integer.getInteger("bench.idle", 10_000);
 
     @Inject Vertx vertx;
+    @Inject GatewayMetrics metrics;
 
     private WebSocketClient client;
-    private int port;
 
     @Test
     void measureHandshakes() throws Exception {
-        port = base.getPort();
         client =
                 vertx.createWebSocketClient(
                         new WebSocketClientOptions()
                                 .setDefaultHost("localhost")
-                                .setDefaultPort(port));
+                                .setDefaultPort(base.getPort()));
         int keysNeeded = Math.max(BUILDERS, IDLE);
-        List<SshPrivateKey> keys = GeneratedKeys.ed25519(keysNeeded);
+        List<SshPrivateKey> keys = new ArrayList<>(keysNeeded);
         for (int i = 0; i < keysNeeded; i++) {
+            keys.add(SshPrivateKey.generateEd25519());
             registry.register(
                     "bench-" + i, keys.get(i).publicKey().openSshLine(), List.of(), 1, true);
         }
@@ -80,10 +82,12 @@ class HandshakeBenchmark extends GatewayTest {
         run("warm-up", 5, loadKeys, true);
         Result bare = run("upgrade + close", SECONDS, loadKeys, false);
         Result full = run("full handshake", SECONDS, loadKeys, true);
-        double heapPerConnection = idleHeapPerConnection(keys.subList(0, IDLE));
+        client.close();
+        Idle idle = idleFleet(keys.subList(0, IDLE));
 
         assertThat(full.count).isPositive();
-        writeReport(bare, full, heapPerConnection);
+        assertThat(idle.opened).isPositive();
+        writeReport(bare, full, idle);
     }
 
     private record Result(String name, int count, int errors, double seconds, List<Long> nanos) {
@@ -94,6 +98,12 @@ class HandshakeBenchmark extends GatewayTest {
         double percentileMillis(double p) {
             int index = (int) Math.min(nanos.size() - 1, Math.ceil(p * nanos.size()) - 1);
             return nanos.get(Math.max(0, index)) / 1e6;
+        }
+    }
+
+    private record Idle(int opened, int failed, int connected, long heapBefore, long heapAfter) {
+        double bytesPerConnection() {
+            return (heapAfter - heapBefore) / (double) connected;
         }
     }
 
@@ -142,116 +152,75 @@ class HandshakeBenchmark extends GatewayTest {
             return;
         }
         long start = System.nanoTime();
-        connection(keys.get(next % keys.size()), authenticate, true)
-                .whenComplete(
-                        (ws, failure) -> {
-                            if (failure == null) {
-                                latencies.add(System.nanoTime() - start);
-                            } else {
-                                errors.incrementAndGet();
-                            }
-                            loop(keys, next + 1, end, authenticate, latencies, errors, done);
-                        });
+        CompletableFuture<WebSocket> attempt =
+                authenticate
+                        ? HandshakeClient.authenticate(client, keys.get(next % keys.size()), true)
+                        : HandshakeClient.upgradeAndClose(client);
+        attempt.whenComplete(
+                (ws, failure) -> {
+                    if (failure == null) {
+                        latencies.add(System.nanoTime() - start);
+                    } else {
+                        errors.incrementAndGet();
+                    }
+                    loop(keys, next + 1, end, authenticate, latencies, errors, done);
+                });
     }
 
-    /** One connection: upgrade, and if asked the whole handshake; closed at the end if asked. */
-    private CompletableFuture<WebSocket> connection(
-            SshPrivateKey key, boolean authenticate, boolean closeWhenDone) {
-        CompletableFuture<WebSocket> result = new CompletableFuture<>();
-        client.connect(BuilderProtocol.PATH)
-                .onFailure(result::completeExceptionally)
-                .onSuccess(
-                        ws -> {
-                            if (!authenticate) {
-                                ws.close().onComplete(ignored -> result.complete(ws));
-                                return;
-                            }
-                            ws.closeHandler(
-                                    ignored ->
-                                            result.completeExceptionally(
-                                                    new IllegalStateException(
-                                                            "closed " + ws.closeStatusCode())));
-                            ws.textMessageHandler(
-                                    text -> {
-                                        try {
-                                            ServerMessage message =
-                                                    MessageCodec.decodeServerMessage(text);
-                                            if (message instanceof ChallengeRequest challenge) {
-                                                byte[] signed =
-                                                        AuthChallenge.signedBytes(
-                                                                challenge.connectionId(),
-                                                                challenge.challenge());
-                                                ws.writeTextMessage(
-                                                        MessageCodec.encode(
-                                                                new ChallengeResponse(
-                                                                        challenge.challenge(),
-                                                                        key.sign(
-                                                                                        challenge
-                                                                                                .namespace(),
-                                                                                        signed)
-                                                                                .armored())));
-                                            } else if (message instanceof Authenticated) {
-                                                result.complete(ws);
-                                                if (closeWhenDone) {
-                                                    ws.closeHandler(null);
-                                                    ws.close();
-                                                }
-                                            }
-                                        } catch (Exception e) {
-                                            result.completeExceptionally(e);
-                                        }
-                                    });
-                            ws.writeTextMessage(
-                                    MessageCodec.encode(
-                                            new Hello(
-                                                    BuilderProtocol.VERSION,
-                                                    key.publicKey().fingerprint(),
-                                                    "bench")));
-                        });
-        return result;
-    }
-
-    private double idleHeapPerConnection(List<SshPrivateKey> keys) throws Exception {
-        // A client of its own, so that nothing of the load phases is left in its pool.
-        client.close();
-        client =
-                vertx.createWebSocketClient(
-                        new WebSocketClientOptions()
-                                .setDefaultHost("localhost")
-                                .setDefaultPort(port)
-                                .setMaxConnections(keys.size() + 100));
+    /** Opens one authenticated connection per key from another JVM and weighs this one's heap. */
+    private Idle idleFleet(List<SshPrivateKey> keys) throws Exception {
+        Path keyFile = Files.createTempFile("idle-fleet", ".keys");
+        Files.writeString(
+                keyFile,
+                keys.stream().map(SshPrivateKey::toOpenSsh).collect(Collectors.joining("\n\n")));
         long before = usedHeapAfterGc();
-        List<WebSocket> open = Collections.synchronizedList(new ArrayList<>());
-        int failed = 0;
-        for (int from = 0; from < keys.size(); from += CONCURRENCY) {
-            List<CompletableFuture<WebSocket>> batch = new ArrayList<>();
-            for (int i = from; i < Math.min(keys.size(), from + CONCURRENCY); i++) {
-                batch.add(connection(keys.get(i), true, false));
+        Process fleet =
+                new ProcessBuilder(
+                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                                "-Xmx1g",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                IdleFleet.class.getName(),
+                                Integer.toString(base.getPort()),
+                                keyFile.toString(),
+                                Integer.toString(CONCURRENCY))
+                        .redirectError(ProcessBuilder.Redirect.INHERIT)
+                        .start();
+        try (BufferedReader out =
+                new BufferedReader(
+                        new InputStreamReader(fleet.getInputStream(), StandardCharsets.UTF_8))) {
+            String line;
+            do {
+                line = out.readLine();
+            } while (line != null && !line.startsWith("READY "));
+            assertThat(line).as("the idle fleet reports READY").isNotNull();
+            String[] counts = line.split(" ");
+            int opened = Integer.parseInt(counts[1]);
+            int failed = Integer.parseInt(counts[2]);
+            // Authenticated on the client side means bound here only once the last frame is in.
+            Awaitility.await()
+                    .atMost(Duration.ofSeconds(30))
+                    .until(() -> metrics.connectedBuilders().get() >= opened);
+            int connected = metrics.connectedBuilders().get();
+            long after = usedHeapAfterGc();
+            Idle idle = new Idle(opened, failed, connected, before, after);
+            System.out.printf(
+                    "BENCHMARK idle: %d authenticated connections held by the gateway (%d failed),"
+                            + " heap %.1f MiB -> %.1f MiB after GC, %.1f KiB each%n",
+                    connected,
+                    failed,
+                    before / 1048576.0,
+                    after / 1048576.0,
+                    idle.bytesPerConnection() / 1024);
+            return idle;
+        } finally {
+            fleet.getOutputStream().close();
+            if (!fleet.waitFor(30, TimeUnit.SECONDS)) {
+                fleet.destroyForcibly();
             }
-            for (CompletableFuture<WebSocket> f : batch) {
-                try {
-                    open.add(f.get(30, TimeUnit.SECONDS));
-                } catch (Exception e) {
-                    failed++;
-                }
-            }
+            Files.deleteIfExists(keyFile);
         }
-        long after = usedHeapAfterGc();
-        double perConnection = (after - before) / (double) open.size();
-        System.out.printf(
-                "BENCHMARK idle: %d authenticated connections (%d failed), heap +%.1f MiB, %.1f KiB each (server and client)%n",
-                open.size(), failed, (after - before) / 1048576.0, perConnection / 1024);
-        for (WebSocket ws : open) {
-            ws.closeHandler(null);
-            ws.close();
-        }
-        idleOpened = open.size();
-        idleFailed = failed;
-        return perConnection;
     }
-
-    private int idleOpened;
-    private int idleFailed;
 
     private static long usedHeapAfterGc() throws InterruptedException {
         for (int i = 0; i < 3; i++) {
@@ -261,59 +230,66 @@ class HandshakeBenchmark extends GatewayTest {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    private void writeReport(Result bare, Result full, double heapPerConnection) throws Exception {
+    private void writeReport(Result bare, Result full, Idle idle) throws Exception {
         String report =
                 "# Gateway performance\n\n"
                         + "Measured "
                         + LocalDate.now()
                         + " on the development machine (2 cores, 24 GiB RAM, JDK "
                         + System.getProperty("java.version")
-                        + "), gateway and load generator in ONE JVM (the test JVM, flags `"
+                        + "), PostgreSQL and Kafka of the local stack running beside it. Test JVM"
+                        + " flags `"
                         + String.join(
                                 " ",
                                 ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                                         .filter(a -> a.startsWith("-X"))
                                         .toList())
-                        + "`), PostgreSQL and Kafka"
-                        + " of the local stack running beside it. Numbers on this machine vary ±2x between"
-                        + " runs; compare the ratio to the bare upgrade rate of the same run.\n\n"
+                        + "`; load average of the machine when the run ended: "
+                        + String.format(
+                                "%.1f",
+                                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
+                        + ". Numbers on this machine vary ±2x with what else runs; compare the ratio to"
+                        + " the bare upgrade rate of the same run.\n\n"
                         + "Command:\n\n```sh\n./mvnw -B -ntp -pl gateway-service -am verify"
                         + " -Dgateway.excludedGroups= -Dgroups=benchmark -Dtest=HandshakeBenchmark"
-                        + " -Dsurefire.failIfNoSpecifiedTests=false\n```\n\n"
-                        + "Settings: "
+                        + " -Dsurefire.failIfNoSpecifiedTests=false"
+                        + " \"-Dtest.jvm.args=-Xmx512m -XX:+UseSerialGC\"\n```\n\n"
+                        + "## Handshakes\n\n"
+                        + "Gateway and load generator in ONE JVM: "
                         + CONCURRENCY
                         + " concurrent clients, "
                         + BUILDERS
                         + " registered ed25519 builders rotated per client, "
                         + SECONDS
-                        + " s per phase after a 5 s warm-up; load average of the machine when the run"
-                        + " ended: "
-                        + String.format(
-                                "%.1f",
-                                ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
-                        + " (other builds share the cores); the test profile's logging (two INFO lines per"
-                        + " connection, as in production) and limits (auth timeout 3 s, 32 pending).\n\n"
+                        + " s per phase after a 5 s warm-up; the test profile's logging (two INFO lines"
+                        + " per connection, as in production) and limits (auth timeout 3 s, 32"
+                        + " pending).\n\n"
                         + "| phase | count | per second | p50 ms | p99 ms | errors |\n"
                         + "|---|---|---|---|---|---|\n"
                         + row(bare)
                         + row(full)
                         + "\nFull handshake = WebSocket upgrade, Hello, ChallengeRequest, client signs"
-                        + " (ed25519, protocol library), ChallengeResponse, registry lookup (cached),"
-                        + " SSHSIG verify, Authenticated, Connected record to Kafka, close, Disconnected"
+                        + " (ed25519, protocol library), ChallengeResponse, registry lookup, SSHSIG"
+                        + " verify, Authenticated, Connected record to Kafka, close, Disconnected"
                         + " record. Ratio full/bare: "
                         + String.format("%.2f", full.perSecond() / bare.perSecond())
-                        + ".\n\nIdle authenticated connections: "
-                        + idleOpened
+                        + ".\n\n## Idle authenticated connections\n\n"
+                        + "Held by a separate client JVM (`IdleFleet`), so the heap below is the"
+                        + " gateway's alone (plus the test harness): "
+                        + idle.connected
+                        + " connected builders ("
+                        + idle.opened
                         + " of "
                         + IDLE
-                        + " opened and held at once ("
-                        + idleFailed
-                        + " handshakes failed or timed out); heap growth after GC "
-                        + String.format("%.1f", heapPerConnection / 1024)
-                        + " KiB per connection, server AND client side together (they share the JVM),"
-                        + " so the server's own share is lower. Extrapolated to 10,000 connections: "
-                        + String.format("%.0f", heapPerConnection * 10_000 / 1048576)
-                        + " MiB (upper bound).\n";
+                        + " handshakes succeeded, "
+                        + idle.failed
+                        + " failed or timed out); used heap after GC "
+                        + String.format("%.1f", idle.heapBefore / 1048576.0)
+                        + " MiB before, "
+                        + String.format("%.1f", idle.heapAfter / 1048576.0)
+                        + " MiB with them all open: "
+                        + String.format("%.1f", idle.bytesPerConnection() / 1024)
+                        + " KiB per connection.\n";
         Path out = Path.of("..", "docs", "performance-gateway.md");
         Files.writeString(out, report);
         System.out.println(report);

@@ -372,8 +372,16 @@ class HandshakeTests extends GatewayTest {
                         "crateforge_gateway_handshakes_total{outcome=\"succeeded\",reason=\"none\"}")
                 .contains(
                         "crateforge_gateway_handshakes_total{outcome=\"failed\",reason=\"unknown_key\"}")
-                .contains("crateforge_gateway_connected_builders")
                 .contains("crateforge_gateway_messages_in_total");
+        // The gauge counts the one builder still connected (connections of earlier tests are
+        // closed, though their close may still be on its way).
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(10))
+                .untilAsserted(
+                        () ->
+                                assertThat(given().get("/q/metrics").asString())
+                                        .containsPattern(
+                                                "(?m)^crateforge_gateway_connected_builders 1\\.0$"));
     }
 
     private Closed authenticateExpectingClose(String helloKey, String signingKey, String namespace)
