@@ -4,6 +4,9 @@ import dev.crateforge.gateway.service.BuilderNotFoundException;
 import dev.crateforge.gateway.service.DuplicateKeyException;
 import dev.crateforge.gateway.service.InvalidBuilderException;
 import io.quarkus.logging.Log;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import org.hibernate.exception.ConstraintViolationException;
@@ -34,6 +37,26 @@ public class ProblemMappers {
         return Problem.response(
                 Response.Status.CONFLICT,
                 "a builder with this key fingerprint is already registered");
+    }
+
+    @ServerExceptionMapper
+    public Response unauthorized(UnauthorizedException e) {
+        return Problem.response(
+                Response.Status.UNAUTHORIZED,
+                "an operator bearer token with the role admin is required");
+    }
+
+    @ServerExceptionMapper
+    public Response authenticationFailed(AuthenticationFailedException e) {
+        return Problem.response(
+                Response.Status.UNAUTHORIZED,
+                "the bearer token was not accepted (signature, issuer or expiry)");
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e) {
+        return Problem.response(
+                Response.Status.FORBIDDEN, "the builder registry needs the role admin");
     }
 
     /** Unreadable JSON, a path id that is not a UUID, and other framework refusals. */

@@ -233,8 +233,26 @@ class BuilderAdminTests extends GatewayTest {
 
     @Test
     void requiresAnAdminToken() {
-        given().get(PATH).then().statusCode(401);
-        given().auth().oauth2(Operators.token("viewer")).get(PATH).then().statusCode(403);
-        given().auth().oauth2("not-a-jwt").get(PATH).then().statusCode(401);
+        given().get(PATH)
+                .then()
+                .statusCode(401)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("status", equalTo(401))
+                .body("detail", containsString("role admin"));
+        given().auth()
+                .oauth2(Operators.token("viewer"))
+                .get(PATH)
+                .then()
+                .statusCode(403)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("status", equalTo(403))
+                .body("detail", containsString("role admin"));
+        given().auth()
+                .oauth2("not-a-jwt")
+                .get(PATH)
+                .then()
+                .statusCode(401)
+                .contentType(Problem.MEDIA_TYPE)
+                .body("detail", containsString("not accepted"));
     }
 }
