@@ -9,13 +9,10 @@ import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.protocol.ssh.SshPrivateKey;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.WebSocket;
-import io.vertx.core.http.WebSocketClient;
-import io.vertx.core.http.WebSocketClientOptions;
 import jakarta.inject.Inject;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,22 +20,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Full ed25519 handshakes per second and their latency on one gateway instance with the load
- * generator in the same JVM, then the gateway's heap per idle authenticated connection with the
- * idle builders in a JVM of their own ({@link IdleFleet}). Not a timed test: run it on request and
- * read docs/performance-gateway.md.
+ * Full ed25519 handshakes per second, their latency and the gateway's CPU time per handshake on one
+ * gateway instance; then the gateway's heap per idle authenticated connection. The builders run in
+ * a second JVM ({@link LoadGenerator}) on the same machine, so this JVM's CPU time and heap are the
+ * gateway's. Not a timed test: run it on request and read docs/performance-gateway.md.
  *
  * <pre>
  * ./mvnw -B -ntp -pl gateway-service -am verify -Dgateway.excludedGroups= -Dgroups=benchmark \
@@ -58,46 +53,16 @@ class HandshakeBenchmark extends GatewayTest {
     private static final int BUILDERS = Integer.getInteger("bench.builders", 256);
     private static final int IDLE = Integer.getInteger("bench.idle", 10_000);
 
-    @Inject Vertx vertx;
     @Inject GatewayMetrics metrics;
 
-    private WebSocketClient client;
-
-    @Test
-    void measureHandshakes() throws Exception {
-        client =
-                vertx.createWebSocketClient(
-                        new WebSocketClientOptions()
-                                .setDefaultHost("localhost")
-                                .setDefaultPort(base.getPort()));
-        int keysNeeded = Math.max(BUILDERS, IDLE);
-        List<SshPrivateKey> keys = new ArrayList<>(keysNeeded);
-        for (int i = 0; i < keysNeeded; i++) {
-            keys.add(SshPrivateKey.generateEd25519());
-            registry.register(
-                    "bench-" + i, keys.get(i).publicKey().openSshLine(), List.of(), 1, true);
-        }
-        List<SshPrivateKey> loadKeys = keys.subList(0, BUILDERS);
-
-        run("warm-up", 5, loadKeys, true);
-        Result bare = run("upgrade + close", SECONDS, loadKeys, false);
-        Result full = run("full handshake", SECONDS, loadKeys, true);
-        client.close();
-        Idle idle = idleFleet(keys.subList(0, IDLE));
-
-        assertThat(full.count).isPositive();
-        assertThat(idle.opened).isPositive();
-        writeReport(bare, full, idle);
-    }
-
-    private record Result(String name, int count, int errors, double seconds, List<Long> nanos) {
+    private record Phase(
+            String name, int count, int errors, double seconds, double p50, double p99, long cpu) {
         double perSecond() {
             return count / seconds;
         }
 
-        double percentileMillis(double p) {
-            int index = (int) Math.min(nanos.size() - 1, Math.ceil(p * nanos.size()) - 1);
-            return nanos.get(Math.max(0, index)) / 1e6;
+        double cpuMillisEach() {
+            return cpu / 1e6 / count;
         }
     }
 
@@ -107,119 +72,128 @@ class HandshakeBenchmark extends GatewayTest {
         }
     }
 
-    private Result run(String name, int seconds, List<SshPrivateKey> keys, boolean authenticate)
-            throws Exception {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
-        List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
-        AtomicInteger errors = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(CONCURRENCY);
-        long start = System.nanoTime();
-        for (int worker = 0; worker < CONCURRENCY; worker++) {
-            // Each worker owns its keys, so no two concurrent handshakes are the same builder.
-            List<SshPrivateKey> own = new ArrayList<>();
-            for (int i = worker; i < keys.size(); i += CONCURRENCY) {
-                own.add(keys.get(i));
-            }
-            loop(own, 0, end, authenticate, latencies, errors, done);
+    @Test
+    void measureHandshakes() throws Exception {
+        int keysNeeded = Math.max(BUILDERS, IDLE);
+        List<SshPrivateKey> keys = new ArrayList<>(keysNeeded);
+        for (int i = 0; i < keysNeeded; i++) {
+            keys.add(SshPrivateKey.generateEd25519());
+            registry.register(
+                    "bench-" + i, keys.get(i).publicKey().openSshLine(), List.of(), 1, true);
         }
-        assertThat(done.await(seconds + 60L, TimeUnit.SECONDS)).isTrue();
-        double elapsed = (System.nanoTime() - start) / 1e9;
-        List<Long> sorted = new ArrayList<>(latencies);
-        Collections.sort(sorted);
-        Result result = new Result(name, sorted.size(), errors.get(), elapsed, sorted);
-        System.out.printf(
-                "BENCHMARK %s: %d in %.1f s = %.0f/s, p50 %.2f ms, p99 %.2f ms, errors %d%n",
-                name,
-                result.count,
-                elapsed,
-                result.perSecond(),
-                result.percentileMillis(0.50),
-                result.percentileMillis(0.99),
-                result.errors);
-        return result;
-    }
-
-    private void loop(
-            List<SshPrivateKey> keys,
-            int next,
-            long end,
-            boolean authenticate,
-            List<Long> latencies,
-            AtomicInteger errors,
-            CountDownLatch done) {
-        if (System.nanoTime() >= end) {
-            done.countDown();
-            return;
-        }
-        long start = System.nanoTime();
-        CompletableFuture<WebSocket> attempt =
-                authenticate
-                        ? HandshakeClient.authenticate(client, keys.get(next % keys.size()), true)
-                        : HandshakeClient.upgradeAndClose(client);
-        attempt.whenComplete(
-                (ws, failure) -> {
-                    if (failure == null) {
-                        latencies.add(System.nanoTime() - start);
-                    } else {
-                        errors.incrementAndGet();
-                    }
-                    loop(keys, next + 1, end, authenticate, latencies, errors, done);
-                });
-    }
-
-    /** Opens one authenticated connection per key from another JVM and weighs this one's heap. */
-    private Idle idleFleet(List<SshPrivateKey> keys) throws Exception {
-        Path keyFile = Files.createTempFile("idle-fleet", ".keys");
+        Path keyFile = Files.createTempFile("bench", ".keys");
         Files.writeString(
                 keyFile,
                 keys.stream().map(SshPrivateKey::toOpenSsh).collect(Collectors.joining("\n\n")));
-        long before = usedHeapAfterGc();
-        Process fleet =
-                new ProcessBuilder(
-                                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                                "-Xmx1g",
-                                "-cp",
-                                System.getProperty("java.class.path"),
-                                IdleFleet.class.getName(),
-                                Integer.toString(base.getPort()),
-                                keyFile.toString(),
-                                Integer.toString(CONCURRENCY))
-                        .redirectError(ProcessBuilder.Redirect.INHERIT)
-                        .start();
+        Process generator = startGenerator(keyFile);
         try (BufferedReader out =
-                new BufferedReader(
-                        new InputStreamReader(fleet.getInputStream(), StandardCharsets.UTF_8))) {
+                        new BufferedReader(
+                                new InputStreamReader(
+                                        generator.getInputStream(), StandardCharsets.UTF_8));
+                OutputStream in = generator.getOutputStream()) {
+            Map<String, Phase> phases = new LinkedHashMap<>();
+            long cpuAtBegin = 0;
             String line;
-            do {
-                line = out.readLine();
-            } while (line != null && !line.startsWith("READY "));
-            assertThat(line).as("the idle fleet reports READY").isNotNull();
-            String[] counts = line.split(" ");
-            int opened = Integer.parseInt(counts[1]);
-            int failed = Integer.parseInt(counts[2]);
-            // Authenticated on the client side means bound here only once the last frame is in.
-            Awaitility.await()
-                    .atMost(Duration.ofSeconds(30))
-                    .until(() -> metrics.connectedBuilders().get() >= opened);
-            int connected = metrics.connectedBuilders().get();
-            long after = usedHeapAfterGc();
-            Idle idle = new Idle(opened, failed, connected, before, after);
-            System.out.printf(
-                    "BENCHMARK idle: %d authenticated connections held by the gateway (%d failed),"
-                            + " heap %.1f MiB -> %.1f MiB after GC, %.1f KiB each%n",
-                    connected,
-                    failed,
-                    before / 1048576.0,
-                    after / 1048576.0,
-                    idle.bytesPerConnection() / 1024);
-            return idle;
+            while ((line = out.readLine()) != null && !line.equals("PAUSE")) {
+                if (line.startsWith("BEGIN ")) {
+                    cpuAtBegin = processCpuNanos();
+                } else if (line.startsWith("END ")) {
+                    Phase phase = phase(line, processCpuNanos() - cpuAtBegin);
+                    phases.put(phase.name, phase);
+                    System.out.printf(
+                            "BENCHMARK %s: %d in %.1f s = %.0f/s, p50 %.2f ms, p99 %.2f ms,"
+                                    + " errors %d, gateway CPU %.3f ms each%n",
+                            phase.name,
+                            phase.count,
+                            phase.seconds,
+                            phase.perSecond(),
+                            phase.p50,
+                            phase.p99,
+                            phase.errors,
+                            phase.cpuMillisEach());
+                }
+            }
+            assertThat(line).as("the load generator reached its idle phase").isEqualTo("PAUSE");
+            Idle idle = idle(out, in);
+
+            assertThat(phases.get("full").count).isPositive();
+            assertThat(idle.connected).isPositive();
+            writeReport(phases.get("bare"), phases.get("full"), idle);
         } finally {
-            fleet.getOutputStream().close();
-            if (!fleet.waitFor(30, TimeUnit.SECONDS)) {
-                fleet.destroyForcibly();
+            if (!generator.waitFor(30, TimeUnit.SECONDS)) {
+                generator.destroyForcibly();
             }
             Files.deleteIfExists(keyFile);
         }
+    }
+
+    private Process startGenerator(Path keyFile) throws Exception {
+        return new ProcessBuilder(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-Xmx1g",
+                        "-XX:+UseSerialGC",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        LoadGenerator.class.getName(),
+                        Integer.toString(base.getPort()),
+                        keyFile.toString(),
+                        Integer.toString(CONCURRENCY),
+                        Integer.toString(SECONDS),
+                        Integer.toString(BUILDERS))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+    }
+
+    private static Phase phase(String endLine, long cpuNanos) {
+        String[] f = endLine.split(" ");
+        return new Phase(
+                f[1],
+                Integer.parseInt(f[2]),
+                Integer.parseInt(f[3]),
+                Double.parseDouble(f[4]),
+                Double.parseDouble(f[5]),
+                Double.parseDouble(f[6]),
+                cpuNanos);
+    }
+
+    /** Weighs the heap, lets the generator open its idle connections, weighs again. */
+    private Idle idle(BufferedReader out, OutputStream in) throws Exception {
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> metrics.connectedBuilders().get() == 0);
+        long before = usedHeapAfterGc();
+        in.write("go\n".getBytes(StandardCharsets.UTF_8));
+        in.flush();
+        String line;
+        do {
+            line = out.readLine();
+        } while (line != null && !line.startsWith("READY "));
+        assertThat(line).as("the load generator reports READY").isNotNull();
+        String[] counts = line.split(" ");
+        int opened = Integer.parseInt(counts[1]);
+        int failed = Integer.parseInt(counts[2]);
+        // Authenticated on the client side is bound here once the last frame is in.
+        Awaitility.await()
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> metrics.connectedBuilders().get() >= opened);
+        int connected = metrics.connectedBuilders().get();
+        long after = usedHeapAfterGc();
+        Idle idle = new Idle(opened, failed, connected, before, after);
+        System.out.printf(
+                "BENCHMARK idle: %d authenticated connections held by the gateway (%d failed),"
+                        + " heap %.1f MiB -> %.1f MiB after GC, %.1f KiB each%n",
+                connected,
+                failed,
+                before / 1048576.0,
+                after / 1048576.0,
+                idle.bytesPerConnection() / 1024);
+        return idle;
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean)
+                        ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {
@@ -230,64 +204,67 @@ class HandshakeBenchmark extends GatewayTest {
         return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
     }
 
-    private void writeReport(Result bare, Result full, Idle idle) throws Exception {
+    private void writeReport(Phase bare, Phase full, Idle idle) throws Exception {
         String report =
                 "# Gateway performance\n\n"
                         + "Measured "
                         + LocalDate.now()
-                        + " on the development machine (2 cores, 24 GiB RAM, JDK "
+                        + " on the development machine ("
+                        + Runtime.getRuntime().availableProcessors()
+                        + " cores, JDK "
                         + System.getProperty("java.version")
-                        + "), PostgreSQL and Kafka of the local stack running beside it. Test JVM"
+                        + "), PostgreSQL and Kafka of the local stack on the same machine. Gateway JVM"
                         + " flags `"
                         + String.join(
                                 " ",
                                 ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
                                         .filter(a -> a.startsWith("-X"))
                                         .toList())
-                        + "`; load average of the machine when the run ended: "
+                        + "`; the builders run in a second JVM on the same cores. Load average when the"
+                        + " run ended: "
                         + String.format(
                                 "%.1f",
                                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
-                        + ". Numbers on this machine vary ±2x with what else runs; compare the ratio to"
-                        + " the bare upgrade rate of the same run.\n\n"
+                        + ".\n\n"
                         + "Command:\n\n```sh\n./mvnw -B -ntp -pl gateway-service -am verify"
                         + " -Dgateway.excludedGroups= -Dgroups=benchmark -Dtest=HandshakeBenchmark"
                         + " -Dsurefire.failIfNoSpecifiedTests=false"
                         + " \"-Dtest.jvm.args=-Xmx512m -XX:+UseSerialGC\"\n```\n\n"
                         + "## Handshakes\n\n"
-                        + "Gateway and load generator in ONE JVM: "
                         + CONCURRENCY
-                        + " concurrent clients, "
+                        + " handshakes at once, "
                         + BUILDERS
-                        + " registered ed25519 builders rotated per client, "
+                        + " registered ed25519 builders rotated, "
                         + SECONDS
-                        + " s per phase after a 5 s warm-up; the test profile's logging (two INFO lines"
+                        + " s per phase after a warm-up phase as long; the test profile's logging (two INFO lines"
                         + " per connection, as in production) and limits (auth timeout 3 s, 32"
-                        + " pending).\n\n"
-                        + "| phase | count | per second | p50 ms | p99 ms | errors |\n"
-                        + "|---|---|---|---|---|---|\n"
-                        + row(bare)
-                        + row(full)
-                        + "\nFull handshake = WebSocket upgrade, Hello, ChallengeRequest, client signs"
-                        + " (ed25519, protocol library), ChallengeResponse, registry lookup, SSHSIG"
+                        + " pending). Gateway CPU = CPU time of the gateway's JVM during the phase"
+                        + " divided by the count.\n\n"
+                        + "| phase | count | per second | p50 ms | p99 ms | errors | gateway CPU ms"
+                        + " each |\n"
+                        + "|---|---|---|---|---|---|---|\n"
+                        + row("upgrade + close", bare)
+                        + row("full handshake", full)
+                        + "\nFull handshake = WebSocket upgrade, Hello, ChallengeRequest, the builder"
+                        + " signs (ed25519, protocol library), ChallengeResponse, registry lookup, SSHSIG"
                         + " verify, Authenticated, Connected record to Kafka, close, Disconnected"
                         + " record. Ratio full/bare: "
                         + String.format("%.2f", full.perSecond() / bare.perSecond())
-                        + ".\n\n## Idle authenticated connections\n\n"
-                        + "Held by a separate client JVM (`IdleFleet`), so the heap below is the"
-                        + " gateway's alone (plus the test harness): "
+                        + "; the gateway's CPU per full handshake puts one core's capacity at "
+                        + String.format("%.0f", 1000 / full.cpuMillisEach())
+                        + " handshakes/s.\n\n## Idle authenticated connections\n\n"
                         + idle.connected
-                        + " connected builders ("
+                        + " builders connected and authenticated at once ("
                         + idle.opened
                         + " of "
                         + IDLE
                         + " handshakes succeeded, "
                         + idle.failed
-                        + " failed or timed out); used heap after GC "
+                        + " failed or timed out); the gateway's used heap after GC "
                         + String.format("%.1f", idle.heapBefore / 1048576.0)
                         + " MiB before, "
                         + String.format("%.1f", idle.heapAfter / 1048576.0)
-                        + " MiB with them all open: "
+                        + " MiB with all of them open: "
                         + String.format("%.1f", idle.bytesPerConnection() / 1024)
                         + " KiB per connection.\n";
         Path out = Path.of("..", "docs", "performance-gateway.md");
@@ -295,14 +272,9 @@ class HandshakeBenchmark extends GatewayTest {
         System.out.println(report);
     }
 
-    private static String row(Result r) {
+    private static String row(String name, Phase p) {
         return String.format(
-                "| %s | %d | %.0f | %.2f | %.2f | %d |%n",
-                r.name,
-                r.count,
-                r.perSecond(),
-                r.percentileMillis(0.5),
-                r.percentileMillis(0.99),
-                r.errors);
+                "| %s | %d | %.0f | %.2f | %.2f | %d | %.3f |%n",
+                name, p.count, p.perSecond(), p.p50, p.p99, p.errors, p.cpuMillisEach());
     }
 }
