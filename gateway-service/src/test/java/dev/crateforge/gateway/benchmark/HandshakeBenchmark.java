@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,14 +35,13 @@ import org.junit.jupiter.api.Test;
  * gateway's. Not a timed test: run it on request and read docs/performance-gateway.md.
  *
  * <pre>
- * ./mvnw -B -ntp -pl gateway-service -am verify -Dgateway.excludedGroups= -Dgroups=benchmark \
+ * ./mvnw -B -ntp -pl gateway-service -am verify \
  *     -Dtest=HandshakeBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
  *     "-Dtest.jvm.args=-Xmx512m -XX:+UseSerialGC" \
  *     [-Dbench.seconds=20 -Dbench.concurrency=24 -Dbench.builders=256 -Dbench.idle=10000]
  * </pre>
  */
 @QuarkusTest
-@Tag("benchmark")
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)
 class HandshakeBenchmark extends GatewayTest {
@@ -227,7 +225,7 @@ class HandshakeBenchmark extends GatewayTest {
                                 ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage())
                         + ".\n\n"
                         + "Command:\n\n```sh\n./mvnw -B -ntp -pl gateway-service -am verify"
-                        + " -Dgateway.excludedGroups= -Dgroups=benchmark -Dtest=HandshakeBenchmark"
+                        + " -Dtest=HandshakeBenchmark"
                         + " -Dsurefire.failIfNoSpecifiedTests=false"
                         + " \"-Dtest.jvm.args=-Xmx512m -XX:+UseSerialGC\"\n```\n\n"
                         + "## Handshakes\n\n"

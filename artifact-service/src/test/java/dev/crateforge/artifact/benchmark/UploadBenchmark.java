@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
 
@@ -36,8 +35,8 @@ import software.amazon.awssdk.services.s3.S3Client;
  * same run, and the peak heap while a 1 GiB upload goes through a service started with a small
  * heap. Runs only on request (it writes gigabytes); see docs/performance-artifact.md:
  *
- * <pre>./mvnw -B -ntp -pl artifact-service -am verify -Dcrateforge.benchmark=true \
- *   -Dtest=UploadBenchmarkTests -Dsurefire.failIfNoSpecifiedTests=false \
+ * <pre>./mvnw -B -ntp -pl artifact-service -am verify \
+ *   -Dtest=UploadBenchmark -Dsurefire.failIfNoSpecifiedTests=false \
  *   -Dtest.jvm.args="-Xmx256m -XX:+UseSerialGC"</pre>
  */
 @QuarkusTest
@@ -45,8 +44,7 @@ import software.amazon.awssdk.services.s3.S3Client;
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(S3TestResource.class)
 @WithTestResource(JwksTestResource.class)
-@EnabledIfSystemProperty(named = "crateforge.benchmark", matches = "true")
-class UploadBenchmarkTests {
+class UploadBenchmark {
 
     private static final long GIB = 1024L * 1024 * 1024;
     private static final long SIZE = Long.getLong("crateforge.benchmark.bytes", GIB);
