@@ -1,19 +1,29 @@
 package dev.crateforge.scheduler.security;
 
+import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.repository.Job;
-import io.smallrye.jwt.algorithm.SignatureAlgorithm;
-import io.smallrye.jwt.build.Jwt;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import org.jose4j.json.JsonUtil;
+import org.jose4j.jwt.JwtClaims;
+import org.jose4j.jwt.NumericDate;
 
 /**
  * Mints the job token that lets one attempt of one job upload its artifacts. The artifact service
  * checks signature (JWKS), issuer, audience, expiry, and the claims {@code sub} (job), {@code
  * attempt}, {@code builder} and {@code kinds}; it also refuses an attempt that is no longer live,
  * which is how a cancel or reassignment revokes a token early.
+ *
+ * <p>The token is a compact JWS put together here (header and claims are JSON from jose4j, the
+ * signature from {@link Es256Signer}), because a token is minted per assignment and the JCA
+ * signature behind the general JWT builders was most of an assignment's CPU.
  */
 @ApplicationScoped
 public class JobTokenIssuer {
@@ -27,28 +37,46 @@ public class JobTokenIssuer {
     /** Claim: the artifact kinds the token may upload. */
     public static final String KINDS = "kinds";
 
-    private final SigningKeys keys;
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
     private final SchedulerConfig config;
+    private final Es256Signer signer;
+    private final String encodedHeader;
 
     public JobTokenIssuer(SigningKeys keys, SchedulerConfig config) {
-        this.keys = keys;
         this.config = config;
+        this.signer = new Es256Signer(keys.signingKey());
+        Map<String, Object> header = new LinkedHashMap<>();
+        header.put("kid", keys.signingKid());
+        header.put("typ", "JWT");
+        header.put("alg", "ES256");
+        this.encodedHeader = base64url(JsonUtil.toJson(header));
     }
 
     /** A token for the job's current attempt, valid for the job timeout. */
     public String mint(Job job, UUID builderId, Instant now) {
-        return Jwt.issuer(config.token().issuer())
-                .audience(config.token().audience())
-                .subject(job.id.toString())
-                .claim(ATTEMPT, job.attempt)
-                .claim(BUILDER, builderId.toString())
-                .claim(KINDS, List.of(job.kind.wireName()))
-                .claim("jti", UUID.randomUUID().toString())
-                .issuedAt(now)
-                .expiresAt(now.plus(config.jobTimeout()))
-                .jws()
-                .keyId(keys.signingKid())
-                .algorithm(SignatureAlgorithm.ES256)
-                .sign(keys.signingKey());
+        return mint(job.id, job.attempt, job.kind, builderId, now);
+    }
+
+    /** A token for one attempt of a job, valid for the job timeout. */
+    public String mint(UUID jobId, int attempt, ArtifactKind kind, UUID builderId, Instant now) {
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(config.token().issuer());
+        claims.setAudience(config.token().audience());
+        claims.setSubject(jobId.toString());
+        claims.setClaim(ATTEMPT, attempt);
+        claims.setClaim(BUILDER, builderId.toString());
+        claims.setStringListClaim(KINDS, List.of(kind.wireName()));
+        claims.setJwtId(UUID.randomUUID().toString());
+        claims.setIssuedAt(NumericDate.fromSeconds(now.getEpochSecond()));
+        claims.setExpirationTime(
+                NumericDate.fromSeconds(now.plus(config.jobTimeout()).getEpochSecond()));
+        String signingInput = encodedHeader + "." + base64url(claims.toJson());
+        byte[] signature = signer.sign(signingInput.getBytes(StandardCharsets.US_ASCII));
+        return signingInput + "." + BASE64URL.encodeToString(signature);
+    }
+
+    private static String base64url(String json) {
+        return BASE64URL.encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 }
