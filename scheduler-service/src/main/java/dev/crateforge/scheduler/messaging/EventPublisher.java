@@ -78,7 +78,13 @@ public class EventPublisher {
                         job.kind,
                         provenance,
                         Instant.now());
-        afterCommit(() -> send(states, Record.of(job.id.toString(), change), "state change"));
+        stateChanged(change);
+    }
+
+    /** Key: job id. */
+    public void stateChanged(JobStateChanged change) {
+        afterCommit(
+                () -> send(states, Record.of(change.jobId().toString(), change), "state change"));
     }
 
     /** Key: builder id. Tells whichever gateway holds the builder to stop the attempt. */

@@ -50,15 +50,6 @@ public class BuilderConnectionRepository {
                 .executeUpdate();
     }
 
-    public boolean isClosed(String connectionId) {
-        return !em.createNativeQuery(
-                        "select 1 from builder_connection where connection_id = :c"
-                                + " and disconnected_at is not null")
-                .setParameter("c", connectionId)
-                .getResultList()
-                .isEmpty();
-    }
-
     @SuppressWarnings("unchecked")
     public List<OnlineBuilder> online() {
         List<Object[]> rows =

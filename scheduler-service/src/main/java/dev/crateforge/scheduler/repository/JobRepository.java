@@ -9,7 +9,6 @@ import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +16,7 @@ import java.util.UUID;
 
 /**
  * Jobs, with the few statements that must be single SQL statements to stay correct across replicas:
- * the idempotent insert, the claim and the sweep.
+ * the idempotent insert and the sweep (the claim is {@link JobClaimRepository}).
  */
 @ApplicationScoped
 public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
@@ -70,62 +69,6 @@ public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
                                 .and("target", target)
                                 .and("kind", kind))
                 .firstResultOptional();
-    }
-
-    /**
-     * Claims up to {@code limit} queued jobs for one builder connection in one statement. {@code
-     * FOR UPDATE SKIP LOCKED} makes concurrent claims (threads or replicas) pass each other by
-     * instead of waiting or taking the same row; the state check inside the locked row makes a
-     * second claim of the same job impossible. The pick is a MATERIALIZED CTE on purpose: as a
-     * plain subquery joined to the update, the planner may rescan it per row and claim more than
-     * {@code limit} jobs.
-     *
-     * @return the claimed jobs, best first
-     */
-    public List<Job> claim(
-            List<String> targets,
-            int limit,
-            UUID builderId,
-            String connectionId,
-            String gatewayInstance,
-            Duration lease) {
-        @SuppressWarnings("unchecked")
-        List<Object> ids =
-                getEntityManager()
-                        .createNativeQuery(
-                                """
-                                with picked as materialized (
-                                    select id from job
-                                    where state = 'queued' and not_before <= now()
-                                      and target = any(string_to_array(:targets, ','))
-                                    order by priority desc, fair_turn, created_at
-                                    limit :limit
-                                    for update skip locked)
-                                update job j set state = 'assigned', builder_id = :builder,
-                                    connection_id = :connection, gateway_instance = :gateway,
-                                    lease_expires_at = now() + make_interval(secs => :lease),
-                                    assigned_at = now(), updated_at = now(),
-                                    disconnected_at = null, stage = null
-                                from picked
-                                where j.id = picked.id and j.state = 'queued'
-                                returning j.id
-                                """)
-                        .setParameter("builder", builderId)
-                        .setParameter("connection", connectionId)
-                        .setParameter("gateway", gatewayInstance)
-                        .setParameter("lease", (double) lease.toMillis() / 1000.0)
-                        .setParameter("targets", String.join(",", targets))
-                        .setParameter("limit", limit)
-                        .getResultList();
-        List<Job> jobs = new ArrayList<>(ids.size());
-        for (Object id : ids) {
-            jobs.add(findById((UUID) id));
-        }
-        jobs.sort(
-                Comparator.comparingInt((Job j) -> -j.priority)
-                        .thenComparingLong(j -> j.fairTurn)
-                        .thenComparing(j -> j.createdAt));
-        return jobs;
     }
 
     /**
@@ -200,7 +143,7 @@ public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
         return getEntityManager()
                 .createNativeQuery(
                         "select id from job where connection_id = :c"
-                                + " and state in ('assigned', 'running')")
+                                + " and state in ('assigned', 'running') order by id")
                 .setParameter("c", connectionId)
                 .getResultList();
     }

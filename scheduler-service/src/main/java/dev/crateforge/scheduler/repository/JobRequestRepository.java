@@ -1,97 +1,221 @@
 package dev.crateforge.scheduler.repository;
 
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.persistence.EntityManager;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
+import java.util.UUID;
 
 /**
  * Waiting requests, one per builder connection. Kept in the database rather than in memory so that
- * any replica can answer a request when a job arrives, and a restart loses none.
+ * any replica can answer a request when a job arrives, and a restart loses none. Every method takes
+ * many connections at once (plain JDBC on the transaction's connection), so that one poll of
+ * requests costs a fixed number of statements.
  */
 @ApplicationScoped
 public class JobRequestRepository {
 
-    private final EntityManager em;
+    /**
+     * Stores the requests, each replacing its connection's previous one, except those of
+     * connections already seen closed (a late request must not outlive its connection). The upsert
+     * locks each stored row (waiting for a transaction that is serving it right now), so the rows
+     * returned are this transaction's to serve.
+     */
+    private static final String STORE =
+            """
+            insert into job_request as r (connection_id, builder_id, gateway_instance, targets,
+                free_slots, requested_at, received_at)
+            select s.connection_id, s.builder_id, s.gateway_instance,
+                string_to_array(s.targets, ','), s.free_slots, s.requested_at, now()
+            from unnest(?::text[], ?::uuid[], ?::text[], ?::text[], ?::int[], ?::timestamptz[])
+                as s (connection_id, builder_id, gateway_instance, targets, free_slots,
+                      requested_at)
+            where not exists (select 1 from builder_connection c
+                              where c.connection_id = s.connection_id
+                                and c.disconnected_at is not null)
+            on conflict (connection_id) do update set builder_id = excluded.builder_id,
+                gateway_instance = excluded.gateway_instance, targets = excluded.targets,
+                free_slots = excluded.free_slots, requested_at = excluded.requested_at,
+                received_at = now()
+            returning r.connection_id
+            """;
 
-    public JobRequestRepository(EntityManager em) {
-        this.em = em;
-    }
+    private static final String COLUMNS =
+            "connection_id, builder_id, gateway_instance, array_to_string(targets, ','),"
+                    + " free_slots, requested_at";
 
-    /** Stores the request, replacing the connection's previous one. */
-    public void upsert(WaitingRequest request) {
-        em.createNativeQuery(
-                        """
-                        insert into job_request (connection_id, builder_id, gateway_instance,
-                            targets, free_slots, requested_at, received_at)
-                        values (:connection, :builder, :gateway, string_to_array(:targets, ','),
-                            :slots, :requestedAt, now())
-                        on conflict (connection_id) do update set builder_id = excluded.builder_id,
-                            gateway_instance = excluded.gateway_instance, targets = excluded.targets,
-                            free_slots = excluded.free_slots, requested_at = excluded.requested_at,
-                            received_at = now()
-                        """)
-                .setParameter("connection", request.connectionId())
-                .setParameter("builder", request.builderId())
-                .setParameter("gateway", request.gatewayInstance())
-                .setParameter("targets", String.join(",", request.targets()))
-                .setParameter("slots", request.freeSlots())
-                .setParameter("requestedAt", request.requestedAt())
-                .executeUpdate();
+    private final AgroalDataSource dataSource;
+
+    public JobRequestRepository(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
     }
 
     /**
-     * Locks the connection's request unless another transaction is serving it already (that one
-     * will see any job we would have offered).
+     * Stores the requests (at most one per connection) unless their connection is closed.
+     *
+     * @return the stored requests, locked, in the order given
      */
-    @SuppressWarnings("unchecked")
-    public Optional<WaitingRequest> lock(String connectionId) {
-        List<Object[]> rows =
-                em.createNativeQuery(
-                                """
-                                select connection_id, builder_id, gateway_instance,
-                                    array_to_string(targets, ','), free_slots, requested_at
-                                from job_request where connection_id = :connection
-                                for update skip locked
-                                """)
-                        .setParameter("connection", connectionId)
-                        .getResultList();
-        if (rows.isEmpty()) {
-            return Optional.empty();
+    public List<WaitingRequest> storeUnlessClosed(List<WaitingRequest> batch) {
+        if (batch.isEmpty()) {
+            return List.of();
         }
-        Object[] r = rows.get(0);
-        return Optional.of(
-                new WaitingRequest(
-                        (String) r[0],
-                        (java.util.UUID) r[1],
-                        (String) r[2],
-                        Arrays.asList(((String) r[3]).split(",")),
-                        ((Number) r[4]).intValue(),
-                        JobLogRepository.toInstant(r[5])));
+        int n = batch.size();
+        String[] connections = new String[n];
+        UUID[] builders = new UUID[n];
+        String[] gateways = new String[n];
+        String[] targets = new String[n];
+        Integer[] slots = new Integer[n];
+        String[] requestedAt = new String[n];
+        for (int i = 0; i < n; i++) {
+            WaitingRequest request = batch.get(i);
+            connections[i] = request.connectionId();
+            builders[i] = request.builderId();
+            gateways[i] = request.gatewayInstance();
+            targets[i] = String.join(",", request.targets());
+            slots[i] = request.freeSlots();
+            requestedAt[i] = request.requestedAt().toString();
+        }
+        java.util.Set<String> stored = new java.util.HashSet<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement = connection.prepareStatement(STORE)) {
+            statement.setArray(1, connection.createArrayOf("text", connections));
+            statement.setArray(2, connection.createArrayOf("uuid", builders));
+            statement.setArray(3, connection.createArrayOf("text", gateways));
+            statement.setArray(4, connection.createArrayOf("text", targets));
+            statement.setArray(5, connection.createArrayOf("int4", slots));
+            statement.setArray(6, connection.createArrayOf("text", requestedAt));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    stored.add(rows.getString(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("storing requests failed", e);
+        }
+        return batch.stream().filter(r -> stored.contains(r.connectionId())).toList();
     }
 
-    public void setFreeSlots(String connectionId, int freeSlots) {
-        if (freeSlots <= 0) {
-            delete(connectionId);
+    /**
+     * Locks the requests of these connections, oldest first, skipping those another transaction is
+     * serving right now (that one will see any job we would have offered).
+     */
+    public List<WaitingRequest> lockAll(Collection<String> connectionIds) {
+        if (connectionIds.isEmpty()) {
+            return List.of();
+        }
+        List<WaitingRequest> locked = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement =
+                        connection.prepareStatement(
+                                "select "
+                                        + COLUMNS
+                                        + " from job_request where connection_id = any (?)"
+                                        + " order by requested_at, connection_id"
+                                        + " for update skip locked")) {
+            statement.setArray(
+                    1, connection.createArrayOf("text", connectionIds.toArray(String[]::new)));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    locked.add(
+                            new WaitingRequest(
+                                    rows.getString(1),
+                                    rows.getObject(2, UUID.class),
+                                    rows.getString(3),
+                                    Arrays.asList(rows.getString(4).split(",")),
+                                    rows.getInt(5),
+                                    rows.getObject(6, OffsetDateTime.class).toInstant()));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("locking requests failed", e);
+        }
+        return locked;
+    }
+
+    /**
+     * Takes the used slots off locked requests: a request with none left is deleted, the others
+     * keep the rest.
+     */
+    public void takeSlots(List<WaitingRequest> served, Map<String, Integer> taken) {
+        List<String> done = new ArrayList<>();
+        Map<String, Integer> left = new HashMap<>();
+        for (WaitingRequest request : served) {
+            int used = taken.getOrDefault(request.connectionId(), 0);
+            if (used == 0) {
+                continue;
+            }
+            if (used >= request.freeSlots()) {
+                done.add(request.connectionId());
+            } else {
+                left.put(request.connectionId(), request.freeSlots() - used);
+            }
+        }
+        deleteAll(done);
+        if (left.isEmpty()) {
             return;
         }
-        em.createNativeQuery("update job_request set free_slots = :slots where connection_id = :c")
-                .setParameter("slots", freeSlots)
-                .setParameter("c", connectionId)
-                .executeUpdate();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement =
+                        connection.prepareStatement(
+                                """
+                                update job_request r set free_slots = s.free_slots
+                                from unnest(?::text[], ?::int[]) as s (connection_id, free_slots)
+                                where r.connection_id = s.connection_id
+                                """)) {
+            statement.setArray(
+                    1, connection.createArrayOf("text", left.keySet().toArray(String[]::new)));
+            statement.setArray(
+                    2, connection.createArrayOf("int4", left.values().toArray(Integer[]::new)));
+            statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("updating requests failed", e);
+        }
     }
 
     public int delete(String connectionId) {
-        return em.createNativeQuery("delete from job_request where connection_id = :c")
-                .setParameter("c", connectionId)
-                .executeUpdate();
+        return deleteAll(List.of(connectionId));
+    }
+
+    /** Deletes the requests of these connections. */
+    public int deleteAll(Collection<String> connectionIds) {
+        if (connectionIds.isEmpty()) {
+            return 0;
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement =
+                        connection.prepareStatement(
+                                "delete from job_request where connection_id = any (?)")) {
+            statement.setArray(
+                    1, connection.createArrayOf("text", connectionIds.toArray(String[]::new)));
+            return statement.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("deleting requests failed", e);
+        }
     }
 
     /** Connections waiting, oldest request first. */
-    @SuppressWarnings("unchecked")
     public List<String> waitingConnections() {
-        return em.createNativeQuery("select connection_id from job_request order by requested_at")
-                .getResultList();
+        List<String> waiting = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement =
+                        connection.prepareStatement(
+                                "select connection_id from job_request order by requested_at");
+                ResultSet rows = statement.executeQuery()) {
+            while (rows.next()) {
+                waiting.add(rows.getString(1));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("listing requests failed", e);
+        }
+        return waiting;
     }
 }

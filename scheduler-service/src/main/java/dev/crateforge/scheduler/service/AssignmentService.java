@@ -1,14 +1,15 @@
 package dev.crateforge.scheduler.service;
 
+import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.job.Naming;
 import dev.crateforge.protocol.kafka.JobAssigned;
 import dev.crateforge.protocol.kafka.JobRequested;
+import dev.crateforge.protocol.kafka.JobStateChanged;
 import dev.crateforge.protocol.message.JobAssignment;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.messaging.EventPublisher;
-import dev.crateforge.scheduler.repository.BuilderConnectionRepository;
-import dev.crateforge.scheduler.repository.Job;
-import dev.crateforge.scheduler.repository.JobRepository;
+import dev.crateforge.scheduler.repository.ClaimedJob;
+import dev.crateforge.scheduler.repository.JobClaimRepository;
 import dev.crateforge.scheduler.repository.JobRequestRepository;
 import dev.crateforge.scheduler.repository.WaitingRequest;
 import dev.crateforge.scheduler.security.JobTokenIssuer;
@@ -17,37 +18,41 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * Matches builder requests with queued jobs. A request is stored first and then served under its
- * row lock, so that exactly one transaction (on any replica) serves a request at a time, and the
- * claim itself ({@link JobRepository#claim}) guarantees no job goes to two builders. A request that
- * finds nothing stays stored and is served again when {@link WorkSignal} hears of new work.
+ * Matches builder requests with queued jobs. Requests are stored first and then served under their
+ * row locks, so that exactly one transaction (on any replica) serves a request at a time, and the
+ * claim itself ({@link JobClaimRepository#claim}) guarantees no job goes to two builders. A request
+ * that finds nothing stays stored and is served again when {@link WorkSignal} hears of new work.
+ * Many requests are served together with a fixed number of statements; tokens are signed and
+ * records published only after the commit, so rows stay locked for the SQL alone.
  */
 @ApplicationScoped
 @Transactional
 public class AssignmentService {
 
-    private final JobRepository jobs;
+    private final JobClaimRepository claims;
     private final JobRequestRepository requests;
-    private final BuilderConnectionRepository connections;
     private final JobTokenIssuer tokens;
     private final EventPublisher publisher;
     private final SchedulerMetrics metrics;
     private final SchedulerConfig config;
 
     public AssignmentService(
-            JobRepository jobs,
+            JobClaimRepository claims,
             JobRequestRepository requests,
-            BuilderConnectionRepository connections,
             JobTokenIssuer tokens,
             EventPublisher publisher,
             SchedulerMetrics metrics,
             SchedulerConfig config) {
-        this.jobs = jobs;
+        this.claims = claims;
         this.requests = requests;
-        this.connections = connections;
         this.tokens = tokens;
         this.publisher = publisher;
         this.metrics = metrics;
@@ -60,48 +65,37 @@ public class AssignmentService {
      * @return the number of jobs assigned now
      */
     public int requestReceived(JobRequested request) {
-        List<String> targets =
-                request.targets().stream().filter(Naming::isTarget).distinct().toList();
-        if (request.freeSlots() == 0 || targets.isEmpty()) {
-            // Nothing to serve: the newer request replaces the old one with "nothing".
-            requests.delete(request.connectionId());
-            return 0;
-        }
-        if (connections.isClosed(request.connectionId())) {
-            Log.infof(
-                    "Ignoring a request of closed connection %s (builder %s)",
-                    request.connectionId(), request.builderId());
-            return 0;
-        }
-        requests.upsert(
-                new WaitingRequest(
-                        request.connectionId(),
-                        request.builderId(),
-                        request.gatewayInstance(),
-                        targets,
-                        request.freeSlots(),
-                        request.requestedAt()));
-        return requests.lock(request.connectionId()).map(this::serve).orElse(0);
+        return requestsReceived(List.of(request));
     }
 
     /**
-     * Handles one poll of requests in one transaction, in their order (a later request of a
-     * connection replaces an earlier one, as it would record by record).
+     * Handles one poll of requests in one transaction, with the same outcome as one by one in their
+     * order: a later request of a connection replaces an earlier one after the earlier one was
+     * served. To keep that, the batch is cut wherever a connection repeats, and each part (usually
+     * the whole poll) is stored and served with a few statements.
      *
      * @return the number of jobs assigned now
      */
     public int requestsReceived(List<JobRequested> batch) {
         int assigned = 0;
+        List<JobRequested> part = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
         for (JobRequested request : batch) {
-            assigned += requestReceived(request);
+            if (!seen.add(request.connectionId())) {
+                assigned += receive(part);
+                part = new ArrayList<>();
+                seen.clear();
+                seen.add(request.connectionId());
+            }
+            part.add(request);
         }
-        return assigned;
+        return assigned + receive(part);
     }
 
-    /** Serves one waiting request, unless another transaction is serving it right now. */
+    /** Serves waiting requests, unless another transaction is serving them right now. */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public int serveWaiting(String connectionId) {
-        return requests.lock(connectionId).map(this::serve).orElse(0);
+    public int serveWaiting(List<String> connectionIds) {
+        return serve(requests.lockAll(connectionIds));
     }
 
     /** Connections whose requests wait, oldest first. */
@@ -109,59 +103,125 @@ public class AssignmentService {
         return requests.waitingConnections();
     }
 
-    private int serve(WaitingRequest request) {
-        List<Job> claimed =
-                jobs.claim(
-                        request.targets(),
-                        request.freeSlots(),
-                        request.builderId(),
-                        request.connectionId(),
-                        request.gatewayInstance(),
-                        config.lease());
+    /** Requests of distinct connections. */
+    private int receive(List<JobRequested> part) {
+        List<String> withdrawn = new ArrayList<>();
+        List<WaitingRequest> offered = new ArrayList<>();
+        for (JobRequested request : part) {
+            List<String> targets =
+                    request.targets().stream().filter(Naming::isTarget).distinct().toList();
+            if (request.freeSlots() <= 0 || targets.isEmpty()) {
+                // Nothing to serve: the newer request replaces the old one with "nothing".
+                withdrawn.add(request.connectionId());
+            } else {
+                offered.add(
+                        new WaitingRequest(
+                                request.connectionId(),
+                                request.builderId(),
+                                request.gatewayInstance(),
+                                targets,
+                                request.freeSlots(),
+                                request.requestedAt()));
+            }
+        }
+        requests.deleteAll(withdrawn);
+        List<WaitingRequest> stored = requests.storeUnlessClosed(offered);
+        if (stored.size() < offered.size()) {
+            Set<String> kept = new HashSet<>();
+            stored.forEach(r -> kept.add(r.connectionId()));
+            offered.stream()
+                    .filter(r -> !kept.contains(r.connectionId()))
+                    .forEach(
+                            r ->
+                                    Log.infof(
+                                            "Ignoring a request of closed connection %s"
+                                                    + " (builder %s)",
+                                            r.connectionId(), r.builderId()));
+        }
+        return serve(stored);
+    }
+
+    /** Serves requests this transaction holds locked. */
+    private int serve(List<WaitingRequest> locked) {
+        List<ClaimedJob> claimed = claims.claim(locked, config.lease());
         if (claimed.isEmpty()) {
             return 0;
         }
+        Map<String, Integer> taken = new HashMap<>();
+        for (ClaimedJob job : claimed) {
+            taken.merge(job.request().connectionId(), 1, Integer::sum);
+        }
+        requests.takeSlots(locked, taken);
+        // Signing is the costliest step after the SQL; done after the commit, it holds no lock.
+        publisher.afterCommit(() -> announce(claimed));
+        return claimed.size();
+    }
+
+    /** Mints each token and publishes the assignments and state changes (after the commit). */
+    private void announce(List<ClaimedJob> claimed) {
         Instant now = Instant.now();
-        for (Job job : claimed) {
-            String uploadUrl =
-                    config.artifactBaseUrl()
-                            + "/api/v1/jobs/"
-                            + job.id
-                            + "/artifacts/"
-                            + job.kind.wireName();
-            JobAssignment assignment =
-                    new JobAssignment(
-                            job.id,
-                            job.attempt,
-                            job.crate,
-                            job.version,
-                            job.sourceUrl,
-                            job.sourceSha256,
-                            job.target,
-                            job.kind,
-                            uploadUrl,
-                            tokens.mint(job, request.builderId(), now),
-                            (int) config.jobTimeout().toSeconds());
-            publisher.jobAssigned(
-                    new JobAssigned(
-                            request.builderId(),
-                            request.connectionId(),
-                            request.gatewayInstance(),
-                            assignment,
-                            now));
-            publisher.stateChanged(job);
+        int timeout = (int) config.jobTimeout().toSeconds();
+        for (ClaimedJob job : claimed) {
+            WaitingRequest request = job.request();
+            try {
+                String uploadUrl =
+                        config.artifactBaseUrl()
+                                + "/api/v1/jobs/"
+                                + job.id()
+                                + "/artifacts/"
+                                + job.kind().wireName();
+                JobAssignment assignment =
+                        new JobAssignment(
+                                job.id(),
+                                job.attempt(),
+                                job.crate(),
+                                job.version(),
+                                job.sourceUrl(),
+                                job.sourceSha256(),
+                                job.target(),
+                                job.kind(),
+                                uploadUrl,
+                                tokens.mint(
+                                        job.id(),
+                                        job.attempt(),
+                                        job.kind(),
+                                        request.builderId(),
+                                        now),
+                                timeout);
+                publisher.jobAssigned(
+                        new JobAssigned(
+                                request.builderId(),
+                                request.connectionId(),
+                                request.gatewayInstance(),
+                                assignment,
+                                now));
+                publisher.stateChanged(
+                        new JobStateChanged(
+                                job.id(),
+                                job.attempt(),
+                                JobState.ASSIGNED,
+                                request.builderId(),
+                                job.crate(),
+                                job.version(),
+                                job.target(),
+                                job.kind(),
+                                null,
+                                now));
+            } catch (RuntimeException e) {
+                // Committed but not announced: like a lost record, the lease sweep requeues it.
+                Log.errorf(e, "Could not announce the assignment of job %s", job.id());
+                continue;
+            }
             metrics.assigned(Duration.between(request.requestedAt(), now));
             Log.infof(
                     "Assigned job %s attempt %d (%s@%s %s %s) to builder %s",
-                    job.id,
-                    job.attempt,
-                    job.crate,
-                    job.version,
-                    job.target,
-                    job.kind,
+                    job.id(),
+                    job.attempt(),
+                    job.crate(),
+                    job.version(),
+                    job.target(),
+                    job.kind(),
                     request.builderId());
         }
-        requests.setFreeSlots(request.connectionId(), request.freeSlots() - claimed.size());
-        return claimed.size();
     }
 }

@@ -30,6 +30,9 @@ public class WorkSignal {
     /** The PostgreSQL notification channel. */
     public static final String CHANNEL = "crateforge_scheduler_work";
 
+    /** Waiting requests served per transaction by the matcher. */
+    static final int SERVE_CHUNK = 200;
+
     private final AssignmentService assignments;
     private final EventPublisher publisher;
     private final EntityManager em;
@@ -102,11 +105,14 @@ public class WorkSignal {
     private void serveAll() {
         List<String> waiting = assignments.waitingConnections();
         int assigned = 0;
-        for (String connectionId : waiting) {
+        // Oldest first, a chunk of requests per transaction (one claim statement per chunk).
+        for (int from = 0; from < waiting.size(); from += SERVE_CHUNK) {
             if (!running) {
                 return;
             }
-            assigned += assignments.serveWaiting(connectionId);
+            assigned +=
+                    assignments.serveWaiting(
+                            waiting.subList(from, Math.min(waiting.size(), from + SERVE_CHUNK)));
         }
         if (assigned > 0) {
             Log.debugf("Served %d job(s) to %d waiting request(s)", assigned, waiting.size());

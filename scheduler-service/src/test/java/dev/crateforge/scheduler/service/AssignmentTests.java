@@ -342,6 +342,63 @@ class AssignmentTests {
                 .isEqualTo(4);
     }
 
+    @Test
+    void onePollOfRequestsIsServedAsIfOneByOne() {
+        String target = "a07-unknown-test";
+        String idle = "a08-unknown-test";
+        List<Job> queued = queue(target, 5);
+        UUID b1 = UUID.randomUUID();
+        UUID b2 = UUID.randomUUID();
+        UUID b4 = UUID.randomUUID();
+        UUID b5 = UUID.randomUUID();
+        db.execute(
+                """
+                insert into builder_connection (connection_id, builder_id, builder_name,
+                    gateway_instance, connected_at, disconnected_at)
+                values ('a07-closed', gen_random_uuid(), 'gone', 'gateway-1', now(), now())
+                """);
+        assertThat(assignments.requestReceived(Fixtures.request(b4, "a07-c4", idle, 1))).isZero();
+
+        int assigned =
+                assignments.requestsReceived(
+                        List.of(
+                                Fixtures.request(b1, "a07-c1", target, 2),
+                                Fixtures.request(b2, "a07-c2", target, 1),
+                                Fixtures.request(UUID.randomUUID(), "a07-closed", target, 1),
+                                // The same connection again: served after its first request.
+                                Fixtures.request(b1, "a07-c1", target, 1),
+                                // Withdraws c4's waiting request.
+                                Fixtures.request(b4, "a07-c4", idle, 0),
+                                // Another target in the same poll: nothing queued, so it waits.
+                                Fixtures.request(b5, "a07-c5", idle, 2)));
+
+        assertThat(assigned).isEqualTo(4);
+        assertThat(queued.stream().map(j -> db.job(j.id).builderId).toList())
+                .containsExactly(b1, b1, b2, b1, null);
+        assertThat(db.job(queued.get(4).id).state.wireName()).isEqualTo("queued");
+        assertThat(
+                        db.count(
+                                "select count(*) from job_request where connection_id like"
+                                        + " 'a07-%'"))
+                .isEqualTo(1);
+        assertThat(
+                        db.count(
+                                "select free_slots from job_request where connection_id ="
+                                        + " 'a07-c5'"))
+                .isEqualTo(2);
+
+        // A request with more slots than jobs keeps the rest.
+        UUID b6 = UUID.randomUUID();
+        assertThat(assignments.requestsReceived(List.of(Fixtures.request(b6, "a07-c6", target, 3))))
+                .isEqualTo(1);
+        assertThat(db.job(queued.get(4).id).builderId).isEqualTo(b6);
+        assertThat(
+                        db.count(
+                                "select free_slots from job_request where connection_id ="
+                                        + " 'a07-c6'"))
+                .isEqualTo(2);
+    }
+
     private static List<JobAssigned> forTarget(
             List<Map.Entry<String, JobAssigned>> seen, String target) {
         return seen.stream()

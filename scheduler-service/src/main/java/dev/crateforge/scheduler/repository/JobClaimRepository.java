@@ -1,0 +1,167 @@
+package dev.crateforge.scheduler.repository;
+
+import dev.crateforge.protocol.job.ArtifactKind;
+import io.agroal.api.AgroalDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * The claim: queued jobs handed to waiting requests, several requests with one statement. Plain
+ * JDBC on the transaction's connection, because this is the hottest path of the scheduler and the
+ * entity layer would add a reload per claimed job.
+ */
+@ApplicationScoped
+public class JobClaimRepository {
+
+    /**
+     * One statement for all requests that accept the same targets. {@code slot} numbers the free
+     * slots of the requests in their order (oldest request first); {@code picked} locks the best
+     * queued jobs ({@code FOR UPDATE SKIP LOCKED}, so concurrent claims on any replica pass each
+     * other by) and numbers them best first; slot n gets job n. The pick is MATERIALIZED on
+     * purpose: as a plain subquery joined to the update, the planner may rescan it and claim more
+     * jobs than there are slots. The state check on the locked row makes a second claim of the same
+     * job impossible.
+     */
+    private static final String CLAIM =
+            """
+            with slot as (
+                select s.connection_id, s.builder_id, s.gateway_instance,
+                    row_number() over (order by s.ord, g.n) as n
+                from unnest(?::text[], ?::uuid[], ?::text[], ?::int[]) with ordinality
+                    as s (connection_id, builder_id, gateway_instance, free_slots, ord)
+                cross join lateral generate_series(1, s.free_slots) as g (n)
+            ),
+            picked as materialized (
+                select c.id,
+                    row_number() over (order by c.priority desc, c.fair_turn, c.created_at) as n
+                from (select id, priority, fair_turn, created_at from job
+                      where state = 'queued' and not_before <= now()
+                        and target = any (?::text[])
+                      order by priority desc, fair_turn, created_at
+                      limit ?
+                      for update skip locked) c
+            )
+            update job j set state = 'assigned', builder_id = slot.builder_id,
+                connection_id = slot.connection_id, gateway_instance = slot.gateway_instance,
+                lease_expires_at = now() + make_interval(secs => ?),
+                assigned_at = now(), updated_at = now(), disconnected_at = null, stage = null
+            from picked join slot on slot.n = picked.n
+            where j.id = picked.id and j.state = 'queued'
+            returning slot.connection_id, j.id, j.attempt, j.crate, j.version, j.source_url,
+                j.source_sha256, j.target, j.kind, j.priority, j.fair_turn, j.created_at
+            """;
+
+    private final AgroalDataSource dataSource;
+
+    public JobClaimRepository(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /**
+     * Claims queued jobs for locked waiting requests, at most each request's free slots. Requests
+     * are served in their order within each set of targets: an earlier request gets the better job.
+     * Requests with different targets are claimed for with one statement per set of targets.
+     *
+     * @return the claimed jobs, each with its request, best first per request
+     */
+    public List<ClaimedJob> claim(List<WaitingRequest> requests, Duration lease) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        Map<List<String>, List<WaitingRequest>> byTargets = new LinkedHashMap<>();
+        for (WaitingRequest request : requests) {
+            List<String> targets = request.targets().stream().distinct().sorted().toList();
+            byTargets.computeIfAbsent(targets, t -> new ArrayList<>()).add(request);
+        }
+        List<ClaimedJob> claimed = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection()) {
+            for (Map.Entry<List<String>, List<WaitingRequest>> group : byTargets.entrySet()) {
+                claimed.addAll(claim(connection, group.getKey(), group.getValue(), lease));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("claim failed", e);
+        }
+        return claimed;
+    }
+
+    private static List<ClaimedJob> claim(
+            Connection connection, List<String> targets, List<WaitingRequest> group, Duration lease)
+            throws SQLException {
+        int n = group.size();
+        String[] connections = new String[n];
+        UUID[] builders = new UUID[n];
+        String[] gateways = new String[n];
+        Integer[] slots = new Integer[n];
+        Map<String, WaitingRequest> byConnection = new HashMap<>();
+        Map<String, Integer> order = new HashMap<>();
+        int total = 0;
+        for (int i = 0; i < n; i++) {
+            WaitingRequest request = group.get(i);
+            connections[i] = request.connectionId();
+            builders[i] = request.builderId();
+            gateways[i] = request.gatewayInstance();
+            slots[i] = request.freeSlots();
+            total += request.freeSlots();
+            byConnection.put(request.connectionId(), request);
+            order.put(request.connectionId(), i);
+        }
+        List<ClaimedJob> claimed = new ArrayList<>();
+        try (PreparedStatement statement = connection.prepareStatement(CLAIM)) {
+            Array connectionArray = connection.createArrayOf("text", connections);
+            Array builderArray = connection.createArrayOf("uuid", builders);
+            Array gatewayArray = connection.createArrayOf("text", gateways);
+            Array slotArray = connection.createArrayOf("int4", slots);
+            Array targetArray = connection.createArrayOf("text", targets.toArray(String[]::new));
+            statement.setArray(1, connectionArray);
+            statement.setArray(2, builderArray);
+            statement.setArray(3, gatewayArray);
+            statement.setArray(4, slotArray);
+            statement.setArray(5, targetArray);
+            statement.setInt(6, total);
+            statement.setDouble(7, lease.toMillis() / 1000.0);
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    claimed.add(
+                            new ClaimedJob(
+                                    byConnection.get(rows.getString(1)),
+                                    rows.getObject(2, UUID.class),
+                                    rows.getInt(3),
+                                    rows.getString(4),
+                                    rows.getString(5),
+                                    rows.getString(6),
+                                    rows.getString(7),
+                                    rows.getString(8),
+                                    kind(rows.getString(9)),
+                                    rows.getInt(10),
+                                    rows.getLong(11),
+                                    rows.getObject(12, java.time.OffsetDateTime.class)
+                                            .toInstant()));
+                }
+            }
+        }
+        // RETURNING has no order: requests in their order, each with its jobs best first.
+        claimed.sort(
+                Comparator.comparingInt((ClaimedJob c) -> order.get(c.request().connectionId()))
+                        .thenComparingInt(c -> -c.priority())
+                        .thenComparingLong(ClaimedJob::fairTurn)
+                        .thenComparing(ClaimedJob::createdAt));
+        return claimed;
+    }
+
+    private static ArtifactKind kind(String name) {
+        return ArtifactKind.fromWireName(name)
+                .orElseThrow(() -> new IllegalStateException("unknown kind in database"));
+    }
+}
