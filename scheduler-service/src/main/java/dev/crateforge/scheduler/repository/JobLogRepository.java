@@ -1,16 +1,18 @@
 package dev.crateforge.scheduler.repository;
 
+import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import java.sql.Array;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.hibernate.Session;
 
 /**
  * Log lines keyed by (job, attempt, seq). Insert-or-ignore on that key is what makes a resent line
@@ -20,108 +22,90 @@ import org.hibernate.Session;
 public class JobLogRepository {
 
     private final EntityManager em;
+    private final AgroalDataSource dataSource;
 
-    public JobLogRepository(EntityManager em) {
+    public JobLogRepository(EntityManager em, AgroalDataSource dataSource) {
         this.em = em;
+        this.dataSource = dataSource;
     }
 
     /**
-     * @return true if the line was new
-     */
-    public boolean insert(UUID jobId, int attempt, long seq, String stream, String line) {
-        return em.createNativeQuery(
-                                """
-                                insert into job_log (job_id, attempt, seq, stream, line)
-                                values (:job, :attempt, :seq, :stream, :line)
-                                on conflict do nothing
-                                """)
-                        .setParameter("job", jobId)
-                        .setParameter("attempt", attempt)
-                        .setParameter("seq", seq)
-                        .setParameter("stream", stream)
-                        .setParameter("line", line)
-                        .executeUpdate()
-                == 1;
-    }
-
-    /**
-     * Which of {@code seqs} one attempt already has: one round trip for a whole batch of lines, so
-     * that the log cap counts only new lines (the caller holds the job's row lock, so no other
-     * writer adds lines of this attempt meanwhile).
+     * Which of {@code seqs} one attempt already has, so that the log cap counts only new lines (the
+     * caller holds the job's row lock, so no other writer adds lines of this attempt meanwhile).
      */
     public Set<Long> existingSeqs(UUID jobId, int attempt, List<Long> seqs) {
         if (seqs.isEmpty()) {
             return Set.of();
         }
-        return em.unwrap(Session.class)
-                .doReturningWork(
-                        connection -> {
-                            Set<Long> found = new HashSet<>();
-                            try (PreparedStatement statement =
-                                    connection.prepareStatement(
-                                            "select seq from job_log where job_id = ? and attempt"
-                                                    + " = ? and seq = any (?)")) {
-                                Array array =
-                                        connection.createArrayOf(
-                                                "bigint", seqs.toArray(Long[]::new));
-                                statement.setObject(1, jobId);
-                                statement.setInt(2, attempt);
-                                statement.setArray(3, array);
-                                try (ResultSet rows = statement.executeQuery()) {
-                                    while (rows.next()) {
-                                        found.add(rows.getLong(1));
-                                    }
-                                }
-                                array.free();
-                            }
-                            return found;
-                        });
+        Set<Long> found = new HashSet<>();
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement =
+                        connection.prepareStatement(
+                                "select seq from job_log where job_id = ? and attempt = ?"
+                                        + " and seq = any (?)")) {
+            statement.setObject(1, jobId);
+            statement.setInt(2, attempt);
+            statement.setArray(3, connection.createArrayOf("int8", seqs.toArray(Long[]::new)));
+            try (ResultSet rows = statement.executeQuery()) {
+                while (rows.next()) {
+                    found.add(rows.getLong(1));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("reading log seqs failed", e);
+        }
+        return found;
     }
 
     /**
-     * Inserts many lines of one attempt with a single statement ({@code unnest} of three arrays); a
-     * (job, attempt, seq) that exists already is left as it is.
+     * Inserts lines of any jobs with a single statement ({@code unnest} of five arrays); a (job,
+     * attempt, seq) that exists already is left as it is.
      *
-     * @return the number of lines inserted
+     * @return the (job, seq) of each line actually inserted
      */
-    public int insertAll(
-            UUID jobId, int attempt, List<Long> seqs, List<String> streams, List<String> lines) {
-        if (seqs.isEmpty()) {
-            return 0;
+    public Set<Map.Entry<UUID, Long>> insertAll(List<LogRow> rows) {
+        Set<Map.Entry<UUID, Long>> inserted = new HashSet<>();
+        if (rows.isEmpty()) {
+            return inserted;
         }
-        return em.unwrap(Session.class)
-                .doReturningWork(
-                        connection -> {
-                            try (PreparedStatement statement =
-                                    connection.prepareStatement(
-                                            """
-                                            insert into job_log (job_id, attempt, seq, stream, line)
-                                            select ?, ?, s.seq, s.stream, s.line
-                                            from unnest(?::bigint[], ?::text[], ?::text[])
-                                                 as s (seq, stream, line)
-                                            on conflict (job_id, attempt, seq) do nothing
-                                            """)) {
-                                Array seqArray =
-                                        connection.createArrayOf(
-                                                "bigint", seqs.toArray(Long[]::new));
-                                Array streamArray =
-                                        connection.createArrayOf(
-                                                "text", streams.toArray(String[]::new));
-                                Array lineArray =
-                                        connection.createArrayOf(
-                                                "text", lines.toArray(String[]::new));
-                                statement.setObject(1, jobId);
-                                statement.setInt(2, attempt);
-                                statement.setArray(3, seqArray);
-                                statement.setArray(4, streamArray);
-                                statement.setArray(5, lineArray);
-                                int inserted = statement.executeUpdate();
-                                seqArray.free();
-                                streamArray.free();
-                                lineArray.free();
-                                return inserted;
-                            }
-                        });
+        int n = rows.size();
+        UUID[] jobs = new UUID[n];
+        Integer[] attempts = new Integer[n];
+        Long[] seqs = new Long[n];
+        String[] streams = new String[n];
+        String[] lines = new String[n];
+        for (int i = 0; i < n; i++) {
+            LogRow row = rows.get(i);
+            jobs[i] = row.jobId();
+            attempts[i] = row.attempt();
+            seqs[i] = row.seq();
+            streams[i] = row.stream();
+            lines[i] = row.line();
+        }
+        try (Connection connection = dataSource.getConnection();
+                PreparedStatement statement =
+                        connection.prepareStatement(
+                                """
+                                insert into job_log (job_id, attempt, seq, stream, line)
+                                select * from unnest(?::uuid[], ?::int[], ?::bigint[], ?::text[],
+                                                     ?::text[])
+                                on conflict (job_id, attempt, seq) do nothing
+                                returning job_id, seq
+                                """)) {
+            statement.setArray(1, connection.createArrayOf("uuid", jobs));
+            statement.setArray(2, connection.createArrayOf("int4", attempts));
+            statement.setArray(3, connection.createArrayOf("int8", seqs));
+            statement.setArray(4, connection.createArrayOf("text", streams));
+            statement.setArray(5, connection.createArrayOf("text", lines));
+            try (ResultSet result = statement.executeQuery()) {
+                while (result.next()) {
+                    inserted.add(Map.entry(result.getObject(1, UUID.class), result.getLong(2)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("inserting log lines failed", e);
+        }
+        return inserted;
     }
 
     /** Lines of one attempt after {@code afterSeq}, in order. */

@@ -10,13 +10,11 @@ import dev.crateforge.protocol.kafka.ArtifactStored;
 import dev.crateforge.protocol.kafka.BuilderConnectionChange;
 import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.RecordCodec;
-import dev.crateforge.protocol.message.JobEventBody;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.messaging.EventPublisher;
 import dev.crateforge.scheduler.repository.ArtifactRepository;
 import dev.crateforge.scheduler.repository.BuilderConnectionRepository;
 import dev.crateforge.scheduler.repository.Job;
-import dev.crateforge.scheduler.repository.JobLogRepository;
 import dev.crateforge.scheduler.repository.JobRepository;
 import dev.crateforge.scheduler.repository.JobRequestRepository;
 import io.quarkus.logging.Log;
@@ -28,13 +26,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
 
 /**
  * Moves jobs through their life on what builders, gateways and the artifact service report, and on
@@ -49,7 +44,7 @@ public class LifecycleService {
     public static final String SCHEDULER_STREAM = "scheduler";
 
     private final JobRepository jobs;
-    private final JobLogRepository logs;
+    private final EventIngestion events;
     private final ArtifactRepository artifacts;
     private final BuilderConnectionRepository connections;
     private final JobRequestRepository requests;
@@ -60,7 +55,7 @@ public class LifecycleService {
 
     public LifecycleService(
             JobRepository jobs,
-            JobLogRepository logs,
+            EventIngestion events,
             ArtifactRepository artifacts,
             BuilderConnectionRepository connections,
             JobRequestRepository requests,
@@ -69,7 +64,7 @@ public class LifecycleService {
             SchedulerMetrics metrics,
             SchedulerConfig config) {
         this.jobs = jobs;
-        this.logs = logs;
+        this.events = events;
         this.artifacts = artifacts;
         this.connections = connections;
         this.requests = requests;
@@ -92,149 +87,48 @@ public class LifecycleService {
 
     /**
      * Handles one poll's worth of job-events records in the caller's single transaction, in their
-     * order. A job's row is checked and locked once for a run of its events instead of once per
-     * line, and its log lines are written with one existence query and one multi-row insert. Any
-     * other record (completion, undeliverable notice) first writes the lines collected so far, so a
-     * completion still lands after the log lines sent before it.
+     * order. Each run of consecutive builder events is applied by {@link EventIngestion} with a
+     * fixed number of statements; any other record (completion, undeliverable notice) is handled on
+     * its own after the events before it, so a completion still lands after the log lines sent
+     * before it.
      */
     public void activities(List<JobActivity> batch) {
-        Map<UUID, PendingLines> pending = new LinkedHashMap<>();
+        List<JobActivity.EventReported> run = new ArrayList<>();
+        boolean entitiesUsed = false;
         for (JobActivity activity : batch) {
             if (activity instanceof JobActivity.EventReported event) {
-                PendingLines lines = pending.get(event.jobId());
-                if (lines == null || !lines.accepts(event)) {
-                    if (lines != null) {
-                        // A different attempt or builder: settle what we have, check afresh.
-                        flush(lines);
-                        pending.remove(event.jobId());
-                    }
-                    Optional<Job> live =
-                            liveAttempt(event.jobId(), event.attempt(), event.builderId(), "event");
-                    if (live.isEmpty()) {
-                        continue;
-                    }
-                    lines = new PendingLines(live.get(), event.attempt());
-                    pending.put(event.jobId(), lines);
-                }
-                applyEvent(lines, event);
-            } else {
-                pending.values().forEach(this::flush);
-                pending.clear();
-                activity(activity);
+                run.add(event);
+                continue;
             }
+            applyEvents(run, entitiesUsed);
+            run.clear();
+            activity(activity);
+            entitiesUsed = true;
         }
-        pending.values().forEach(this::flush);
+        applyEvents(run, entitiesUsed);
+    }
+
+    /**
+     * A run of events, written with plain SQL. Job entities a completion loaded earlier in this
+     * transaction are flushed first (so the SQL sees their changes) and detached (so nobody later
+     * reads a copy older than the SQL's writes).
+     */
+    private void applyEvents(List<JobActivity.EventReported> run, boolean entitiesUsed) {
+        if (run.isEmpty()) {
+            return;
+        }
+        if (entitiesUsed) {
+            jobs.flush();
+            jobs.getEntityManager().clear();
+        }
+        events.apply(run);
     }
 
     /**
      * A log line, stage change or heartbeat: extends the lease, starts the job, stores the line.
      */
     public void eventReported(JobActivity.EventReported event) {
-        Optional<Job> live =
-                liveAttempt(event.jobId(), event.attempt(), event.builderId(), "event");
-        if (live.isEmpty()) {
-            return;
-        }
-        PendingLines lines = new PendingLines(live.get(), event.attempt());
-        applyEvent(lines, event);
-        flush(lines);
-    }
-
-    private void applyEvent(PendingLines lines, JobActivity.EventReported event) {
-        Job job = lines.job;
-        Instant now = Instant.now();
-        boolean started = job.state == JobState.ASSIGNED;
-        if (started) {
-            job.state = JobState.RUNNING;
-            job.startedAt = now;
-        }
-        job.leaseExpiresAt = now.plus(config.lease());
-        // The builder is evidently back (possibly on a new connection).
-        job.disconnectedAt = null;
-        job.updatedAt = now;
-        if (event.event() instanceof JobEventBody.Log log) {
-            lines.add(event.seq(), log.stream().wireName(), log.line());
-        } else if (event.event() instanceof JobEventBody.StageChanged stage) {
-            job.stage = stage.stage().wireName();
-        }
-        if (started) {
-            publisher.stateChanged(job);
-        }
-    }
-
-    /**
-     * Writes the collected lines of one job, in order, under the log cap: a line already stored
-     * (resent or redelivered) is skipped and not counted; the first line that does not fit is
-     * replaced by one truncation marker and everything after it is dropped.
-     */
-    private void flush(PendingLines pending) {
-        if (pending.seqs.isEmpty()) {
-            return;
-        }
-        Job job = pending.job;
-        Set<Long> taken =
-                job.logTruncated
-                        ? Set.of()
-                        : new HashSet<>(logs.existingSeqs(job.id, pending.attempt, pending.seqs));
-        List<Long> seqs = new ArrayList<>();
-        List<String> streams = new ArrayList<>();
-        List<String> lines = new ArrayList<>();
-        int stored = 0;
-        for (int i = 0; i < pending.seqs.size() && !job.logTruncated; i++) {
-            long seq = pending.seqs.get(i);
-            String line = pending.lines.get(i);
-            long size = line.getBytes(StandardCharsets.UTF_8).length + 1L;
-            if (job.logBytes + size > config.logCapBytes()) {
-                // One marker in the place of the first line that did not fit; the rest is dropped.
-                if (!taken.contains(seq)) {
-                    seqs.add(seq);
-                    streams.add(SCHEDULER_STREAM);
-                    lines.add(
-                            "[log truncated: this attempt reached the limit of "
-                                    + config.logCapBytes()
-                                    + " bytes; further lines are dropped]");
-                }
-                job.logTruncated = true;
-            } else if (taken.add(seq)) {
-                seqs.add(seq);
-                streams.add(pending.streams.get(i));
-                lines.add(line);
-                job.logBytes += size;
-                stored++;
-            }
-        }
-        logs.insertAll(job.id, pending.attempt, seqs, streams, lines);
-        for (int i = 0; i < stored; i++) {
-            metrics.logLineStored();
-        }
-        pending.seqs.clear();
-        pending.streams.clear();
-        pending.lines.clear();
-    }
-
-    /** Log lines of one live attempt waiting to be written, with the job row they lock. */
-    private static final class PendingLines {
-        final Job job;
-        final int attempt;
-        final List<Long> seqs = new ArrayList<>();
-        final List<String> streams = new ArrayList<>();
-        final List<String> lines = new ArrayList<>();
-
-        PendingLines(Job job, int attempt) {
-            this.job = job;
-            this.attempt = attempt;
-        }
-
-        /** Whether the event belongs to the attempt already checked and locked. */
-        boolean accepts(JobActivity.EventReported event) {
-            return job.isLive(event.attempt()) && event.builderId().equals(job.builderId);
-        }
-
-        void add(long seq, String stream, String line) {
-            seqs.add(seq);
-            streams.add(stream);
-            lines.add(line);
-        }
+        events.apply(List.of(event));
     }
 
     /** The builder's signed result. Success waits for the artifact records it names. */

@@ -76,6 +76,12 @@ public class SchedulerMetrics {
         logLines.increment();
     }
 
+    public void logLinesStored(int count) {
+        if (count > 0) {
+            logLines.increment(count);
+        }
+    }
+
     /** Replaces the queue-depth gauges with a fresh count; absent pairs drop to zero. */
     public void queueDepth(Map<List<String>, Long> counts) {
         depth.forEach((key, value) -> value.set(counts.getOrDefault(key, 0L)));

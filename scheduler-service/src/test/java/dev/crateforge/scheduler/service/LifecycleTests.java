@@ -607,4 +607,61 @@ class LifecycleTests {
         assertThat(running.state).isEqualTo(JobState.RUNNING);
         assertThat(running.logBytes).isEqualTo(10L * ("line 1".length() + 1) + 1);
     }
+
+    @Test
+    void lineResentInALaterPollIsCountedOnceAndACompletionLandsBetweenTheLinesAroundIt() {
+        UUID builder = UUID.randomUUID();
+        Job job = assigned("mixed", "l15-unknown-test", "l15-conn", builder);
+        event(job, builder, 1, 1, line("one"));
+        event(job, builder, 1, 2, line("two"));
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                db.count(
+                                                "select count(*) from job_log where job_id = '"
+                                                        + job.id
+                                                        + "'")
+                                        == 2);
+        JobActivity.Completed ok = Fixtures.completion(job, builder, List.of());
+        JobActivity.Completed failed =
+                new JobActivity.Completed(
+                        job.id,
+                        1,
+                        builder,
+                        dev.crateforge.protocol.job.JobResult.FAILED,
+                        "tests failed",
+                        List.of(),
+                        ok.statement(),
+                        ok.signature(),
+                        ok.builderPublicKey(),
+                        Instant.now());
+        // Produced back to back, so they usually share one poll: lines, completion, a late line.
+        List<Map.Entry<String, byte[]>> records = new ArrayList<>();
+        for (JobActivity activity :
+                List.<JobActivity>of(
+                        new JobActivity.EventReported(
+                                job.id, 1, builder, 2L, line("two, resent"), Instant.now()),
+                        new JobActivity.EventReported(
+                                job.id, 1, builder, 3L, line("three"), Instant.now()),
+                        failed,
+                        new JobActivity.EventReported(
+                                job.id, 1, builder, 4L, line("after the end"), Instant.now()))) {
+            records.add(Map.entry(job.id.toString(), RecordCodec.encode(activity)));
+        }
+        kafka.sendAllRaw(Topics.JOB_EVENTS, records);
+        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
+
+        List<String> lines =
+                given().get("/api/v1/jobs/" + job.id + "/logs")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath()
+                        .getList("lines.line", String.class);
+        assertThat(lines).containsExactly("one", "two", "three");
+        Job done = db.job(job.id);
+        assertThat(done.failureReason).isEqualTo("build failed on builder: tests failed");
+        // Each stored line once: the resent line 2 is not counted again.
+        assertThat(done.logBytes).isEqualTo(("one".length() + 1) + ("two".length() + 1) + 6L);
+    }
 }
