@@ -192,12 +192,17 @@ public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
         return counts;
     }
 
-    /** Queued jobs whose backoff ended in (since, now]: they can be claimed again. */
+    /**
+     * Queued jobs whose backoff ended in (since, now]: they can be claimed again. Only requeued
+     * jobs have {@code not_before} after their creation; the condition lets the query use the small
+     * {@code job_backoff_idx} (new jobs are announced when they are submitted).
+     */
     public boolean anyBecameEligibleSince(java.time.Instant since) {
         return getEntityManager()
                         .createNativeQuery(
                                 "select 1 from job where state = 'queued' and not_before > :since"
-                                        + " and not_before <= now() limit 1")
+                                        + " and not_before <= now() and not_before > created_at"
+                                        + " limit 1")
                         .setParameter("since", since)
                         .getResultList()
                         .size()
