@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.postgresql.PGStatement;
 
 /**
  * The claim: queued jobs handed to waiting requests, several requests with one statement. Plain
@@ -119,6 +120,9 @@ public class JobClaimRepository {
         }
         List<ClaimedJob> claimed = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(CLAIM)) {
+            // Planned afresh with the actual limit each time (an unnamed statement): a cached
+            // generic plan does not know the limit and may sort the whole queue for one slot.
+            statement.unwrap(PGStatement.class).setPrepareThreshold(0);
             Array connectionArray = connection.createArrayOf("text", connections);
             Array builderArray = connection.createArrayOf("uuid", builders);
             Array gatewayArray = connection.createArrayOf("text", gateways);
