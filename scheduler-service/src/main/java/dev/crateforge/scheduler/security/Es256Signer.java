@@ -3,22 +3,23 @@ package dev.crateforge.scheduler.security;
 import java.math.BigInteger;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECFieldFp;
 import org.bouncycastle.asn1.x9.X9ECParameters;
+import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.ec.CustomNamedCurves;
 import org.bouncycastle.crypto.params.ECDomainParameters;
 import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
-import org.bouncycastle.crypto.params.ParametersWithRandom;
 import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
 
 /**
  * JWS ES256 signatures (ECDSA over P-256 with SHA-256, encoded as the 64 bytes R‖S of RFC 7518
  * §3.4). One token is signed per assignment, and JDK 17's provider needs ~0.5 ms per signature on
  * this hardware, most of the assignment path's CPU; BouncyCastle's P-256 arithmetic with its
- * precomputed base-point table needs ~0.08 ms. Thread-safe: a signer engine is made per call (it is
- * cheap; the table is cached on the curve), the random source is shared.
+ * precomputed base-point table needs ~0.08 ms. The nonce is deterministic (RFC 6979), so a weak or
+ * repeating random source can never leak the key. Thread-safe: a signer engine is made per call (it
+ * is cheap; the table is cached on the curve).
  */
 final class Es256Signer {
 
@@ -28,7 +29,6 @@ final class Es256Signer {
     private static final int FIELD_BYTES = 32;
 
     private final ECPrivateKeyParameters key;
-    private final SecureRandom random = new SecureRandom();
 
     Es256Signer(ECPrivateKey privateKey) {
         BigInteger prime =
@@ -50,8 +50,8 @@ final class Es256Signer {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing", e);
         }
-        ECDSASigner signer = new ECDSASigner();
-        signer.init(true, new ParametersWithRandom(key, random));
+        ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
+        signer.init(true, key);
         BigInteger[] rs = signer.generateSignature(hash);
         byte[] signature = new byte[2 * FIELD_BYTES];
         copyFixed(rs[0], signature, 0);

@@ -9,6 +9,7 @@ import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.security.interfaces.ECPrivateKey;
 import java.security.spec.ECGenParameterSpec;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** The hand-assembled ES256 signatures verify with the JDK's own ECDSA, whatever R and S are. */
@@ -37,10 +38,18 @@ class Es256SignerTests {
     }
 
     @Test
-    void signaturesAreRandomized() throws Exception {
+    void theNonceIsDeterministicPerKeyAndInput() throws Exception {
+        // RFC 6979: no dependence on the random source; another input or key gives another R.
         Es256Signer signer = new Es256Signer((ECPrivateKey) pair("secp256r1").getPrivate());
+        Es256Signer other = new Es256Signer((ECPrivateKey) pair("secp256r1").getPrivate());
         byte[] input = "same input".getBytes(StandardCharsets.US_ASCII);
-        assertThat(signer.sign(input)).isNotEqualTo(signer.sign(input));
+        byte[] signature = signer.sign(input);
+        assertThat(signer.sign(input)).isEqualTo(signature);
+        assertThat(
+                        Arrays.copyOf(
+                                signer.sign("other input".getBytes(StandardCharsets.US_ASCII)), 32))
+                .isNotEqualTo(Arrays.copyOf(signature, 32));
+        assertThat(other.sign(input)).isNotEqualTo(signature);
     }
 
     @Test
