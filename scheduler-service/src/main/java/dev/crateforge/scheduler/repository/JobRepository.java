@@ -177,13 +177,20 @@ public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
                 .list();
     }
 
-    /** Jobs per (state, target): a cheap aggregate for the queue-depth gauges. */
+    /**
+     * Live jobs (queued, assigned, running) per (state, target), for the queue-depth gauges. Only
+     * live states: finished jobs accumulate forever, and counting them made this query grow with
+     * the job history (180 ms at 100,000 jobs) where it now reads the small {@code
+     * job_live_state_target_idx}.
+     */
     @SuppressWarnings("unchecked")
-    public Map<List<String>, Long> countByStateAndTarget() {
+    public Map<List<String>, Long> countLiveByStateAndTarget() {
         List<Object[]> rows =
                 getEntityManager()
                         .createNativeQuery(
-                                "select state, target, count(*) from job group by state, target")
+                                "select state, target, count(*) from job"
+                                        + " where state in ('queued', 'assigned', 'running')"
+                                        + " group by state, target")
                         .getResultList();
         Map<List<String>, Long> counts = new java.util.HashMap<>();
         for (Object[] row : rows) {

@@ -77,6 +77,6 @@ public class Housekeeping {
             skipExecutionIf = Scheduled.ApplicationNotRunning.class)
     @Transactional
     void countQueue() {
-        metrics.queueDepth(jobs.countByStateAndTarget());
+        metrics.queueDepth(jobs.countLiveByStateAndTarget());
     }
 }
