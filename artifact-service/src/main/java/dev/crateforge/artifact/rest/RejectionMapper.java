@@ -3,6 +3,7 @@ package dev.crateforge.artifact.rest;
 import dev.crateforge.artifact.service.ArtifactMetrics;
 import dev.crateforge.artifact.service.ByteRange;
 import dev.crateforge.artifact.service.Rejection;
+import dev.crateforge.protocol.http.Problem;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
@@ -27,12 +28,7 @@ public class RejectionMapper implements ExceptionMapper<Rejection> {
         Response.ResponseBuilder answer =
                 Response.status(r.status())
                         .type(Problem.MEDIA_TYPE)
-                        .entity(
-                                new Problem(
-                                        Problem.type(r.reason()),
-                                        r.title(),
-                                        r.status(),
-                                        r.detail()));
+                        .entity(Problem.of(r.status(), r.reason(), r.title(), r.detail()));
         if (r.status() == 401) {
             answer.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
         }

@@ -1,5 +1,6 @@
 package dev.crateforge.artifact.rest;
 
+import dev.crateforge.protocol.http.Problem;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
@@ -15,10 +16,10 @@ public class UnexpectedErrorMapper implements ExceptionMapper<RuntimeException> 
         return Response.status(500)
                 .type(Problem.MEDIA_TYPE)
                 .entity(
-                        new Problem(
-                                Problem.type("internal"),
-                                "Internal Server Error",
+                        Problem.of(
                                 500,
+                                "internal",
+                                "Internal Server Error",
                                 "the artifact service failed; the operator has the details"))
                 .build();
     }

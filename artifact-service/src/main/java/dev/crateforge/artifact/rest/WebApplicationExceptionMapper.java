@@ -1,5 +1,6 @@
 package dev.crateforge.artifact.rest;
 
+import dev.crateforge.protocol.http.Problem;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -31,7 +32,7 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
         Response.ResponseBuilder answer =
                 Response.fromResponse(original)
                         .type(Problem.MEDIA_TYPE)
-                        .entity(new Problem(Problem.type("http-" + status), title, status, detail));
+                        .entity(Problem.of(status, "http-" + status, title, detail));
         return answer.build();
     }
 }

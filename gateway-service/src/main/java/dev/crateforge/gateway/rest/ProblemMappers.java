@@ -3,6 +3,7 @@ package dev.crateforge.gateway.rest;
 import dev.crateforge.gateway.service.BuilderNotFoundException;
 import dev.crateforge.gateway.service.DuplicateKeyException;
 import dev.crateforge.gateway.service.InvalidBuilderException;
+import dev.crateforge.protocol.http.Problem;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -17,46 +18,51 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response invalid(InvalidBuilderException e) {
-        return Problem.response(Response.Status.BAD_REQUEST, e.getMessage());
+        return response(Response.Status.BAD_REQUEST, "invalid-builder", e.getMessage());
     }
 
     @ServerExceptionMapper
     public Response notFound(BuilderNotFoundException e) {
-        return Problem.response(Response.Status.NOT_FOUND, e.getMessage());
+        return response(Response.Status.NOT_FOUND, "builder-not-found", e.getMessage());
     }
 
     @ServerExceptionMapper
     public Response duplicate(DuplicateKeyException e) {
-        return Problem.response(Response.Status.CONFLICT, e.getMessage());
+        return response(Response.Status.CONFLICT, "duplicate-key", e.getMessage());
     }
 
     /** Two registrations of one key at the same moment: the unique constraint decides. */
     @ServerExceptionMapper
     public Response constraint(ConstraintViolationException e) {
         Log.infof("registry constraint violated: %s", e.getConstraintName());
-        return Problem.response(
+        return response(
                 Response.Status.CONFLICT,
+                "duplicate-key",
                 "a builder with this key fingerprint is already registered");
     }
 
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e) {
-        return Problem.response(
+        return response(
                 Response.Status.UNAUTHORIZED,
+                "unauthorized",
                 "an operator bearer token with the role admin is required");
     }
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e) {
-        return Problem.response(
+        return response(
                 Response.Status.UNAUTHORIZED,
+                "unauthorized",
                 "the bearer token was not accepted (signature, issuer or expiry)");
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return Problem.response(
-                Response.Status.FORBIDDEN, "the builder registry needs the role admin");
+        return response(
+                Response.Status.FORBIDDEN,
+                "forbidden",
+                "the builder registry needs the role admin");
     }
 
     /** Unreadable JSON, a path id that is not a UUID, and other framework refusals. */
@@ -70,6 +76,15 @@ public class ProblemMappers {
                 status == Response.Status.BAD_REQUEST
                         ? "request body is not valid JSON of the expected shape"
                         : e.getMessage();
-        return Problem.response(status, detail);
+        return response(status, "http-" + status.getStatusCode(), detail);
+    }
+
+    private static Response response(Response.Status status, String reason, String detail) {
+        return Response.status(status)
+                .type(Problem.MEDIA_TYPE)
+                .entity(
+                        Problem.of(
+                                status.getStatusCode(), reason, status.getReasonPhrase(), detail))
+                .build();
     }
 }

@@ -11,6 +11,7 @@ import dev.crateforge.gateway.support.Operators;
 import dev.crateforge.gateway.support.TestKeys;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
+import dev.crateforge.protocol.http.Problem;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -237,6 +238,7 @@ class BuilderAdminTests extends GatewayTest {
                 .then()
                 .statusCode(401)
                 .contentType(Problem.MEDIA_TYPE)
+                .body("type", equalTo("https://crateforge.dev/problems/unauthorized"))
                 .body("status", equalTo(401))
                 .body("detail", containsString("role admin"));
         given().auth()

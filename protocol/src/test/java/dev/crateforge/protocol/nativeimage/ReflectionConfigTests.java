@@ -26,6 +26,7 @@ class ReflectionConfigTests {
             "/META-INF/native-image/dev.crateforge/protocol/reflect-config.json";
     private static final List<String> WIRE_PACKAGES =
             List.of(
+                    "dev/crateforge/protocol/http",
                     "dev/crateforge/protocol/message",
                     "dev/crateforge/protocol/job",
                     "dev/crateforge/protocol/kafka");

@@ -2,6 +2,7 @@ package dev.crateforge.scheduler.rest;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.crateforge.protocol.http.Problem;
 import dev.crateforge.scheduler.service.InvalidSubmissionException;
 import dev.crateforge.scheduler.service.JobConflictException;
 import dev.crateforge.scheduler.service.JobNotFoundException;
@@ -19,23 +20,22 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response invalid(InvalidSubmissionException e) {
         Log.debugf("Rejected a submission: %s", e.getMessage());
-        return Problem.response(422, "invalid-job", "Invalid job", e.getMessage(), e.field());
+        return response(422, "invalid-job", "Invalid job", e.getMessage(), e.field());
     }
 
     @ServerExceptionMapper
     public Response badParameter(BadParameterException e) {
-        return Problem.response(
-                400, "bad-parameter", "Bad parameter", e.getMessage(), e.parameter());
+        return response(400, "bad-parameter", "Bad parameter", e.getMessage(), e.parameter());
     }
 
     @ServerExceptionMapper
     public Response notFound(JobNotFoundException e) {
-        return Problem.response(404, "job-not-found", "Job not found", e.getMessage());
+        return response(404, "job-not-found", "Job not found", e.getMessage());
     }
 
     @ServerExceptionMapper
     public Response conflict(JobConflictException e) {
-        return Problem.response(409, "job-state-conflict", "Job state conflict", e.getMessage());
+        return response(409, "job-state-conflict", "Job state conflict", e.getMessage());
     }
 
     @ServerExceptionMapper
@@ -49,7 +49,7 @@ public class ProblemMappers {
                                                 : "[" + r.getIndex() + "]")
                         .reduce((a, b) -> b.startsWith("[") ? a + b : a + "." + b)
                         .orElse(null);
-        return Problem.response(
+        return response(
                 400,
                 "malformed-body",
                 "Malformed request body",
@@ -61,7 +61,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response json(JsonProcessingException e) {
-        return Problem.response(
+        return response(
                 400,
                 "malformed-body",
                 "Malformed request body",
@@ -70,19 +70,18 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response unauthorized(UnauthorizedException e) {
-        return Problem.response(
+        return response(
                 401, "unauthorized", "Unauthorized", "a valid operator bearer token is required");
     }
 
     @ServerExceptionMapper
     public Response authenticationFailed(AuthenticationFailedException e) {
-        return Problem.response(
-                401, "unauthorized", "Unauthorized", "the bearer token was not accepted");
+        return response(401, "unauthorized", "Unauthorized", "the bearer token was not accepted");
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e) {
-        return Problem.response(
+        return response(
                 403, "forbidden", "Forbidden", "this operation needs the role submitter or admin");
     }
 
@@ -97,7 +96,19 @@ public class ProblemMappers {
         }
         int status = e.getResponse().getStatus();
         String title = e.getResponse().getStatusInfo().getReasonPhrase();
-        return Problem.response(
+        return response(
                 status, "http-" + status, title, e.getMessage() == null ? title : e.getMessage());
+    }
+
+    private static Response response(int status, String reason, String title, String detail) {
+        return response(status, reason, title, detail, null);
+    }
+
+    private static Response response(
+            int status, String reason, String title, String detail, String field) {
+        return Response.status(status)
+                .type(Problem.MEDIA_TYPE)
+                .entity(Problem.of(status, reason, title, detail).about(field))
+                .build();
     }
 }
