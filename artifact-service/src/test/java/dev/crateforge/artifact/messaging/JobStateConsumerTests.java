@@ -34,7 +34,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(JwksTestResource.class)
 class JobStateConsumerTests {
 
-    private static final String DLQ = Topics.JOB_STATES + ".artifact-service.dlq";
+    private static final String DLQ = Topics.ARTIFACT_DEAD_LETTERS;
 
     @Inject ArtifactCatalog catalog;
 

@@ -168,7 +168,7 @@ class BridgeTests extends GatewayTest {
         assertThat(client.next(Jobs.class).jobs().get(0).jobId()).isEqualTo(job);
         Received<String> dead =
                 KafkaProbe.awaitRawRecord(
-                        "crateforge.gateway-dead-letters.v1", r -> r.value().equals(poison));
+                        Topics.GATEWAY_DEAD_LETTERS, r -> r.value().equals(poison));
         assertThat(dead.key()).isEqualTo(a.toString());
     }
 

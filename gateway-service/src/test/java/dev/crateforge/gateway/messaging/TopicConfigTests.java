@@ -49,6 +49,8 @@ class TopicConfigTests {
                     .isEqualTo("crateforge-gateway-${crateforge.gateway.instance-id}");
             assertThat(props.getProperty(base + "auto.offset.reset")).isEqualTo("latest");
             assertThat(props.getProperty(base + "failure-strategy")).isEqualTo("dead-letter-queue");
+            assertThat(props.getProperty(base + "dead-letter-queue.topic"))
+                    .isEqualTo("${crateforge.kafka.topic-prefix:}" + Topics.GATEWAY_DEAD_LETTERS);
         }
         assertThat(props.getProperty("kafka.acks")).isEqualTo("all");
         assertThat(props.getProperty("kafka.enable.idempotence")).isEqualTo("true");

@@ -46,6 +46,17 @@ public final class Topics {
     /** Artifact service to scheduler: an artifact was stored. Key: job id. */
     public static final String ARTIFACTS = "crateforge.artifacts.v1";
 
+    /**
+     * Per service, the records it consumed but could not process, as received (the {@code
+     * dead-letter-queue} failure strategy). One naming scheme: {@code
+     * crateforge.<service>.dead-letters.v1}.
+     */
+    public static final String GATEWAY_DEAD_LETTERS = "crateforge.gateway.dead-letters.v1";
+
+    public static final String SCHEDULER_DEAD_LETTERS = "crateforge.scheduler.dead-letters.v1";
+
+    public static final String ARTIFACT_DEAD_LETTERS = "crateforge.artifact.dead-letters.v1";
+
     /** Every topic, for tools that create them (Helm hook, local stack). */
     public static final List<String> ALL =
             List.of(

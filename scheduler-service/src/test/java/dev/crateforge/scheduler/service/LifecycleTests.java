@@ -501,7 +501,7 @@ class LifecycleTests {
 
     @Test
     void poisonRecordIsDeadLetteredAndTheConsumerGoesOn() {
-        try (var dead = kafka.reader("crateforge.scheduler.dead-letters.v1", byte[].class)) {
+        try (var dead = kafka.reader(Topics.SCHEDULER_DEAD_LETTERS, byte[].class)) {
             kafka.sendRaw(Topics.JOB_EVENTS, "x", "{not json".getBytes(StandardCharsets.UTF_8));
             UUID builder = UUID.randomUUID();
             Job job = jobs.submit(Fixtures.job("survivor", "1.0.0", "l13-unknown-test")).job();
@@ -563,7 +563,7 @@ class LifecycleTests {
                         RecordCodec.encode(
                                 new JobActivity.EventReported(
                                         job.id, 1, builder, 3L, line("resent"), Instant.now()))));
-        try (var dead = kafka.reader("crateforge.scheduler.dead-letters.v1", byte[].class)) {
+        try (var dead = kafka.reader(Topics.SCHEDULER_DEAD_LETTERS, byte[].class)) {
             kafka.sendAllRaw(Topics.JOB_EVENTS, records);
             await().atMost(WAIT)
                     .until(
