@@ -6,6 +6,7 @@ import dev.crateforge.artifact.service.ProvenanceService;
 import dev.crateforge.artifact.service.Rejection;
 import dev.crateforge.protocol.job.ArtifactKind;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
@@ -50,89 +51,67 @@ public class CrateArtifactResource {
     @Path("/{target}/{kind}")
     @Produces(MediaType.WILDCARD)
     public Response download(
-            @PathParam("name") String name,
-            @PathParam("version") String version,
-            @PathParam("target") String target,
-            @PathParam("kind") String kind,
+            @BeanParam CrateArtifactPath path,
             @HeaderParam("Range") String range,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        return responses.send(find(name, version, target, kind), range, ifNoneMatch, false);
+        return responses.send(find(path), range, ifNoneMatch, false);
     }
 
     @HEAD
     @Path("/{target}/{kind}")
     @Produces(MediaType.WILDCARD)
     public Response head(
-            @PathParam("name") String name,
-            @PathParam("version") String version,
-            @PathParam("target") String target,
-            @PathParam("kind") String kind,
+            @BeanParam CrateArtifactPath path,
             @HeaderParam("Range") String range,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        return responses.send(find(name, version, target, kind), range, ifNoneMatch, true);
+        return responses.send(find(path), range, ifNoneMatch, true);
     }
 
     @GET
     @Path("/{target}/{kind}/provenance")
     @Produces(MediaType.APPLICATION_JSON)
-    public ProvenanceView provenance(
-            @PathParam("name") String name,
-            @PathParam("version") String version,
-            @PathParam("target") String target,
-            @PathParam("kind") String kind) {
-        return ProvenanceView.of(provenance.of(find(name, version, target, kind)));
+    public ProvenanceView provenance(@BeanParam CrateArtifactPath path) {
+        return ProvenanceView.of(provenance.of(find(path)));
     }
 
     @GET
     @Path("/{target}/{kind}/provenance/statement")
     @Produces(MediaType.TEXT_PLAIN)
-    public Response statement(
-            @PathParam("name") String name,
-            @PathParam("version") String version,
-            @PathParam("target") String target,
-            @PathParam("kind") String kind) {
-        return ProvenanceFiles.statement(provenance.of(find(name, version, target, kind)));
+    public Response statement(@BeanParam CrateArtifactPath path) {
+        return ProvenanceFiles.statement(provenance.of(find(path)));
     }
 
     @GET
     @Path("/{target}/{kind}/provenance/signature")
     @Produces(MediaType.TEXT_PLAIN)
-    public Response signature(
-            @PathParam("name") String name,
-            @PathParam("version") String version,
-            @PathParam("target") String target,
-            @PathParam("kind") String kind) {
-        return ProvenanceFiles.signature(provenance.of(find(name, version, target, kind)));
+    public Response signature(@BeanParam CrateArtifactPath path) {
+        return ProvenanceFiles.signature(provenance.of(find(path)));
     }
 
     @GET
     @Path("/{target}/{kind}/provenance/allowed_signers")
     @Produces(MediaType.TEXT_PLAIN)
-    public Response allowedSigners(
-            @PathParam("name") String name,
-            @PathParam("version") String version,
-            @PathParam("target") String target,
-            @PathParam("kind") String kind) {
-        return ProvenanceFiles.allowedSigners(provenance.of(find(name, version, target, kind)));
+    public Response allowedSigners(@BeanParam CrateArtifactPath path) {
+        return ProvenanceFiles.allowedSigners(provenance.of(find(path)));
     }
 
-    private StoredArtifact find(String name, String version, String target, String kind) {
-        String crate = PathParams.crate(name);
-        String v = PathParams.version(version);
-        String t = PathParams.target(target);
-        ArtifactKind k = PathParams.kind(kind);
-        return catalog.latestSucceeded(crate, v, t, k)
+    private StoredArtifact find(CrateArtifactPath path) {
+        String crate = path.crate();
+        String version = path.version();
+        String target = path.target();
+        ArtifactKind kind = path.kind();
+        return catalog.latestSucceeded(crate, version, target, kind)
                 .orElseThrow(
                         () ->
                                 Rejection.notFound(
                                         "no successful build of "
                                                 + crate
                                                 + " "
-                                                + v
+                                                + version
                                                 + " for "
-                                                + t
+                                                + target
                                                 + " stored a "
-                                                + k
+                                                + kind
                                                 + " artifact"));
     }
 }
