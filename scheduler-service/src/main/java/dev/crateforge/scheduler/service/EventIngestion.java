@@ -126,13 +126,7 @@ public class EventIngestion {
                 for (int i = 0; i < pending.seqs.size(); i++) {
                     long seq = pending.seqs.get(i);
                     if (sizes.putIfAbsent(seq, pending.sizes.get(i)) == null) {
-                        rows.add(
-                                new LogRow(
-                                        job.id,
-                                        job.attempt,
-                                        seq,
-                                        pending.streams.get(i),
-                                        pending.lines.get(i)));
+                        rows.add(pending.row(i));
                     }
                 }
                 sizeIfNew.put(job.id, sizes);
@@ -174,13 +168,7 @@ public class EventIngestion {
                 }
                 job.logTruncated = true;
             } else if (taken.add(seq)) {
-                rows.add(
-                        new LogRow(
-                                job.id,
-                                job.attempt,
-                                seq,
-                                pending.streams.get(i),
-                                pending.lines.get(i)));
+                rows.add(pending.row(i));
                 job.logBytes += size;
                 stored++;
             }
@@ -235,6 +223,11 @@ public class EventIngestion {
             lines.add(line);
             sizes.add(size);
             totalBytes += size;
+        }
+
+        /** The {@code i}-th line as a row of this attempt's log. */
+        LogRow row(int i) {
+            return new LogRow(job.id, job.attempt, seqs.get(i), streams.get(i), lines.get(i));
         }
     }
 }

@@ -510,25 +510,7 @@ class LifecycleTests {
             event(job, builder, 1, 1, line("still here"));
             await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.RUNNING);
             // The topic is shared with other tests' poison records: look for this one.
-            assertThat(
-                            dead
-                                    .until(
-                                            WAIT,
-                                            seen ->
-                                                    seen.stream()
-                                                            .anyMatch(
-                                                                    e ->
-                                                                            "{not json"
-                                                                                    .equals(
-                                                                                            new String(
-                                                                                                    e
-                                                                                                            .getValue(),
-                                                                                                    StandardCharsets
-                                                                                                            .UTF_8))))
-                                    .stream()
-                                    .map(e -> new String(e.getValue(), StandardCharsets.UTF_8))
-                                    .toList())
-                    .contains("{not json");
+            assertThat(deadLettersOnceItArrived(dead, "{not json")).contains("{not json");
         }
     }
 
@@ -573,25 +555,8 @@ class LifecycleTests {
                                                             + job.id
                                                             + "'")
                                             == 10);
-            assertThat(
-                            dead
-                                    .until(
-                                            WAIT,
-                                            seen ->
-                                                    seen.stream()
-                                                            .anyMatch(
-                                                                    e ->
-                                                                            new String(
-                                                                                            e
-                                                                                                    .getValue(),
-                                                                                            StandardCharsets
-                                                                                                    .UTF_8)
-                                                                                    .equals(
-                                                                                            "{poison in a batch")))
-                                    .stream()
-                                    .map(e -> new String(e.getValue(), StandardCharsets.UTF_8))
-                                    .filter(v -> v.contains("batch") || v.contains("line"))
-                                    .toList())
+            assertThat(deadLettersOnceItArrived(dead, "{poison in a batch"))
+                    .filteredOn(v -> v.contains("batch") || v.contains("line"))
                     .containsExactly("{poison in a batch");
         }
         List<String> lines =
@@ -663,5 +628,18 @@ class LifecycleTests {
         assertThat(done.failureReason).isEqualTo("build failed on builder: tests failed");
         // Each stored line once: the resent line 2 is not counted again.
         assertThat(done.logBytes).isEqualTo(("one".length() + 1) + ("two".length() + 1) + 6L);
+    }
+
+    /**
+     * What the dead-letter topic held (as text) once {@code payload} had arrived there. The topic
+     * is shared with other tests' poison records, so the caller looks for its own.
+     */
+    private static List<String> deadLettersOnceItArrived(
+            TestKafka.Reader<byte[]> dead, String payload) {
+        return texts(dead.until(WAIT, seen -> texts(seen).contains(payload)));
+    }
+
+    private static List<String> texts(List<Map.Entry<String, byte[]>> records) {
+        return records.stream().map(e -> new String(e.getValue(), StandardCharsets.UTF_8)).toList();
     }
 }
