@@ -2,6 +2,7 @@ package dev.crateforge.scheduler.rest;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 import static org.hamcrest.Matchers.startsWith;
@@ -434,5 +435,28 @@ class JobApiTests {
                         .extract()
                         .asString();
         assertThat(events).isEmpty();
+    }
+
+    @Test
+    void queueDepthGaugeCountsLiveJobsByStateAndTarget() {
+        for (int i = 0; i < 3; i++) {
+            submit(body("gauged", "1.0." + i, "j23-unknown-test")).statusCode(201);
+        }
+        assignments.requestReceived(
+                Fixtures.request(UUID.randomUUID(), "api-gauge", "j23-unknown-test", 1));
+        await().atMost(Duration.ofSeconds(15))
+                .untilAsserted(
+                        () ->
+                                assertThat(
+                                                given().get("/q/metrics")
+                                                        .then()
+                                                        .statusCode(200)
+                                                        .extract()
+                                                        .asString())
+                                        .contains(
+                                                "crateforge_scheduler_jobs{state=\"queued\","
+                                                        + "target=\"j23-unknown-test\"} 2.0",
+                                                "crateforge_scheduler_jobs{state=\"assigned\","
+                                                        + "target=\"j23-unknown-test\"} 1.0"));
     }
 }
