@@ -33,6 +33,7 @@ import io.smallrye.common.annotation.NonBlocking;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClosedException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
@@ -195,12 +196,18 @@ public class BuilderEndpoint {
     }
 
     @OnError
+    @NonBlocking
     public void onError(WebSocketConnection socket, Throwable failure) {
         BuilderConnection connection = bySocket.get(socket.id());
-        Log.errorf(
-                failure,
-                "failure on connection %s",
-                connection == null ? socket.id() : connection.connectionId());
+        String id = connection == null ? socket.id() : connection.connectionId();
+        if (failure instanceof HttpClosedException) {
+            // The builder went away without a close frame (crash, lost network): an ordinary
+            // disconnect, which onClose reports. Not an error, and never 10,000 stack traces
+            // when a whole fleet drops at once.
+            Log.debugf("connection %s was dropped by the builder", id);
+            return;
+        }
+        Log.errorf(failure, "failure on connection %s", id);
         if (connection != null) {
             connection.close(CloseCodes.INTERNAL_ERROR, "internal error");
         }

@@ -24,12 +24,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * are 20,000 sockets on one machine, more than one process may open here.
  *
  * <p>Arguments: gateway port, a file of OpenSSH private keys separated by blank lines, handshakes
- * at once, seconds per phase, and how many keys the load phases rotate through. Talks to the
- * benchmark over standard streams: prints {@code BEGIN <phase>} and {@code END <phase> <count>
- * <errors> <seconds> <p50 ms> <p99 ms>} around each load phase, then {@code PAUSE} and waits for a
- * line (the benchmark weighs the heap), then authenticates one idle connection per key, prints
- * {@code READY <opened> <failed>} and holds them until its standard input closes, so that it never
- * outlives the benchmark.
+ * at once, seconds per phase, how many keys the load phases rotate through, and seconds of warm-up.
+ * Talks to the benchmark over standard streams: prints {@code BEGIN <phase>} and {@code END <phase>
+ * <count> <errors> <seconds> <p50 ms> <p99 ms>} around each load phase, then {@code PAUSE} and
+ * waits for a line (the benchmark weighs the heap), then authenticates one idle connection per key,
+ * prints {@code READY <opened> <failed>} and holds them until its standard input closes, so that it
+ * never outlives the benchmark.
  */
 public final class LoadGenerator {
 
@@ -52,6 +52,7 @@ public final class LoadGenerator {
         int concurrency = Integer.parseInt(args[2]);
         int seconds = Integer.parseInt(args[3]);
         List<SshPrivateKey> loadKeys = keys.subList(0, Integer.parseInt(args[4]));
+        int warmupSeconds = Integer.parseInt(args[5]);
         Vertx vertx = Vertx.vertx();
         WebSocketClient client =
                 vertx.createWebSocketClient(
@@ -61,7 +62,7 @@ public final class LoadGenerator {
                                 .setMaxConnections(keys.size() + 100));
         LoadGenerator generator = new LoadGenerator(client, concurrency);
 
-        generator.phase("warm-up", seconds, loadKeys, true);
+        generator.phase("warm-up", warmupSeconds, loadKeys, true);
         generator.phase("bare", seconds, loadKeys, false);
         generator.phase("full", seconds, loadKeys, true);
 

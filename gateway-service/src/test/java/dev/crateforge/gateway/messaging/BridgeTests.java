@@ -45,6 +45,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -404,11 +405,32 @@ class BridgeTests extends GatewayTest {
 
     @Test
     void connectsAndDisconnectsArePublished() throws Exception {
+        List<Received<BuilderConnectionChange>> changes =
+                connectionRecordsWhenLeaving(BuilderClient::close);
+        assertThat(changes.get(1).value()).isInstanceOf(BuilderConnectionChange.Disconnected.class);
+    }
+
+    @Test
+    void aConnectionDroppedWithoutACloseFrameIsPublishedAsADisconnect() throws Exception {
+        List<Received<BuilderConnectionChange>> changes =
+                connectionRecordsWhenLeaving(BuilderClient::abort);
+        assertThat(changes.get(1).value())
+                .isInstanceOfSatisfying(
+                        BuilderConnectionChange.Disconnected.class,
+                        gone -> assertThat(gone.reason()).contains("closed by the builder"));
+    }
+
+    /**
+     * Authenticates a freshly registered builder, lets it leave as {@code leave} does, and returns
+     * the connection's two records (checked: keyed by the builder, Connected first).
+     */
+    private List<Received<BuilderConnectionChange>> connectionRecordsWhenLeaving(
+            Consumer<BuilderClient> leave) throws Exception {
         UUID id = register("ed25519");
         BuilderClient client = connect();
         client.authenticate(TestKeys.privateKey("ed25519"));
         String connectionId = client.connectionId();
-        client.close();
+        leave.accept(client);
 
         List<Received<BuilderConnectionChange>> changes =
                 KafkaProbe.awaitRecords(
@@ -418,7 +440,7 @@ class BridgeTests extends GatewayTest {
                         2);
         assertThat(changes).extracting(Received::key).containsOnly(id.toString());
         assertThat(changes.get(0).value()).isInstanceOf(BuilderConnectionChange.Connected.class);
-        assertThat(changes.get(1).value()).isInstanceOf(BuilderConnectionChange.Disconnected.class);
+        return changes;
     }
 
     private boolean noActivity(UUID job) {

@@ -151,6 +151,13 @@ public final class BuilderClient implements AutoCloseable {
         return lastChallenge.connectionId();
     }
 
+    /**
+     * Drops the TCP connection without a close frame, as a crashed builder or a lost network does.
+     */
+    public void abort() {
+        socket.abort();
+    }
+
     @Override
     public void close() {
         if (!closed.isDone()) {
