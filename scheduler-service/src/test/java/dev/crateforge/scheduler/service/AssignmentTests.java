@@ -11,12 +11,10 @@ import dev.crateforge.protocol.kafka.JobAssigned;
 import dev.crateforge.protocol.kafka.JobRequested;
 import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.scheduler.repository.Job;
-import dev.crateforge.scheduler.support.Db;
 import dev.crateforge.scheduler.support.Fixtures;
-import dev.crateforge.scheduler.support.TestKafka;
+import dev.crateforge.scheduler.support.SchedulerTest;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -30,45 +28,18 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.consumer.JwtConsumer;
 import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import org.jose4j.jwt.consumer.JwtContext;
 import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)
-class AssignmentTests {
-
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    @ConfigProperty(name = "crateforge.kafka.topic-prefix")
-    String prefix;
-
-    @Inject JobService jobs;
-    @Inject AssignmentService assignments;
-    @Inject Db db;
-
-    TestKafka kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = new TestKafka(bootstrap, prefix);
-    }
-
-    @AfterEach
-    void disconnect() {
-        kafka.close();
-    }
+class AssignmentTests extends SchedulerTest {
 
     private List<Job> queue(String target, int count) {
         List<Job> queued = new ArrayList<>();

@@ -20,53 +20,54 @@ import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.protocol.message.JobEventBody;
 import dev.crateforge.protocol.message.LogStream;
 import dev.crateforge.scheduler.repository.Job;
-import dev.crateforge.scheduler.support.Db;
 import dev.crateforge.scheduler.support.Fixtures;
+import dev.crateforge.scheduler.support.SchedulerTest;
 import dev.crateforge.scheduler.support.TestKafka;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)
-class LifecycleTests {
+class LifecycleTests extends SchedulerTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(30);
     private static final String SHA_B = "b".repeat(64);
 
-    @ConfigProperty(name = "kafka.bootstrap.servers")
-    String bootstrap;
-
-    @ConfigProperty(name = "crateforge.kafka.topic-prefix")
-    String prefix;
-
-    @Inject JobService jobs;
-    @Inject AssignmentService assignments;
-    @Inject Db db;
-
-    TestKafka kafka;
-
-    @BeforeEach
-    void connect() {
-        kafka = new TestKafka(bootstrap, prefix);
+    /** Sends the builder's completion of the job, reporting {@code digests}, and returns it. */
+    private JobActivity.Completed complete(Job job, UUID builder, ArtifactDigest... digests) {
+        JobActivity.Completed completed = Fixtures.completion(job, builder, List.of(digests));
+        kafka.send(Topics.JOB_EVENTS, job.id.toString(), completed);
+        return completed;
     }
 
-    @AfterEach
-    void disconnect() {
-        kafka.close();
+    /** Waits until the job has failed, and checks the reason it gives. */
+    private void awaitFailure(Job job, String reason) {
+        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
+        assertThat(db.job(job.id).failureReason).isEqualTo(reason);
+    }
+
+    /** The job's state changes read so far, once one of them is {@code state}. */
+    private static List<JobStateChanged> changesUntil(
+            TestKafka.Reader<JobStateChanged> states, UUID job, JobState state) {
+        return states
+                .until(
+                        WAIT,
+                        seen ->
+                                seen.stream()
+                                        .map(Map.Entry::getValue)
+                                        .anyMatch(c -> c.jobId().equals(job) && c.state() == state))
+                .stream()
+                .map(Map.Entry::getValue)
+                .filter(c -> c.jobId().equals(job))
+                .toList();
     }
 
     /** A job assigned to a fresh builder on connection {@code connection}. */
@@ -131,24 +132,7 @@ class LifecycleTests {
             Job running = db.job(job.id);
             assertThat(running.state).isEqualTo(JobState.RUNNING);
             assertThat(running.leaseExpiresAt).isAfter(Instant.now().plusSeconds(60));
-            List<JobStateChanged> changes =
-                    states
-                            .until(
-                                    WAIT,
-                                    seen ->
-                                            seen.stream()
-                                                    .anyMatch(
-                                                            e ->
-                                                                    e.getValue()
-                                                                                    .jobId()
-                                                                                    .equals(job.id)
-                                                                            && e.getValue().state()
-                                                                                    == JobState
-                                                                                            .RUNNING))
-                            .stream()
-                            .map(e -> e.getValue())
-                            .filter(c -> c.jobId().equals(job.id))
-                            .toList();
+            List<JobStateChanged> changes = changesUntil(states, job.id, JobState.RUNNING);
             assertThat(changes.stream().map(JobStateChanged::state))
                     .containsExactly(JobState.QUEUED, JobState.ASSIGNED, JobState.RUNNING);
             assertThat(changes.get(2).builderId()).isEqualTo(builder);
@@ -267,9 +251,7 @@ class LifecycleTests {
                 "update job set lease_expires_at = now() - interval '1 second' where id = '"
                         + job.id
                         + "'");
-        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
-        assertThat(db.job(job.id).failureReason)
-                .isEqualTo("lease expired; no attempts left (1 of 1)");
+        awaitFailure(job, "lease expired; no attempts left (1 of 1)");
     }
 
     @Test
@@ -283,29 +265,11 @@ class LifecycleTests {
                     job.id.toString(),
                     new ArtifactStored(
                             job.id, 1, ArtifactKind.BINARY, SHA_B, 1234L, Instant.now()));
-            JobActivity.Completed completed = Fixtures.completion(job, builder, List.of(digest));
-            kafka.send(Topics.JOB_EVENTS, job.id.toString(), completed);
+            JobActivity.Completed completed = complete(job, builder, digest);
             await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.SUCCEEDED);
             JobStateChanged last =
-                    states
-                            .until(
-                                    WAIT,
-                                    seen ->
-                                            seen.stream()
-                                                    .anyMatch(
-                                                            e ->
-                                                                    e.getValue()
-                                                                                    .jobId()
-                                                                                    .equals(job.id)
-                                                                            && e.getValue().state()
-                                                                                    == JobState
-                                                                                            .SUCCEEDED))
-                            .stream()
-                            .map(e -> e.getValue())
-                            .filter(
-                                    c ->
-                                            c.jobId().equals(job.id)
-                                                    && c.state() == JobState.SUCCEEDED)
+                    changesUntil(states, job.id, JobState.SUCCEEDED).stream()
+                            .filter(c -> c.state() == JobState.SUCCEEDED)
                             .findFirst()
                             .orElseThrow();
             assertThat(last.provenance().statement()).isEqualTo(completed.statement());
@@ -326,10 +290,7 @@ class LifecycleTests {
         UUID builder = UUID.randomUUID();
         Job job = assigned("patient", "l06-unknown-test", "l6-conn", builder);
         ArtifactDigest digest = Fixtures.digest(ArtifactKind.BINARY, SHA_B, 99);
-        kafka.send(
-                Topics.JOB_EVENTS,
-                job.id.toString(),
-                Fixtures.completion(job, builder, List.of(digest)));
+        complete(job, builder, digest);
         await().atMost(WAIT).until(() -> db.job(job.id).pendingCompletion != null);
         assertThat(db.job(job.id).state).isEqualTo(JobState.ASSIGNED);
         kafka.send(
@@ -348,33 +309,22 @@ class LifecycleTests {
                 job.id.toString(),
                 new ArtifactStored(
                         job.id, 1, ArtifactKind.BINARY, "c".repeat(64), 10L, Instant.now()));
-        kafka.send(
-                Topics.JOB_EVENTS,
-                job.id.toString(),
-                Fixtures.completion(
-                        job, builder, List.of(Fixtures.digest(ArtifactKind.BINARY, SHA_B, 10))));
-        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
-        assertThat(db.job(job.id).failureReason)
-                .isEqualTo(
-                        "artifact 'binary' mismatch: builder reported sha256 "
-                                + SHA_B
-                                + " size 10, artifact service stored sha256 "
-                                + "c".repeat(64)
-                                + " size 10");
+        complete(job, builder, Fixtures.digest(ArtifactKind.BINARY, SHA_B, 10));
+        awaitFailure(
+                job,
+                "artifact 'binary' mismatch: builder reported sha256 "
+                        + SHA_B
+                        + " size 10, artifact service stored sha256 "
+                        + "c".repeat(64)
+                        + " size 10");
     }
 
     @Test
     void artifactNeverStoredFailsTheJobAfterTheWait() {
         UUID builder = UUID.randomUUID();
         Job job = assigned("ghost", "l08-unknown-test", "l8-conn", builder);
-        kafka.send(
-                Topics.JOB_EVENTS,
-                job.id.toString(),
-                Fixtures.completion(
-                        job, builder, List.of(Fixtures.digest(ArtifactKind.BINARY, SHA_B, 10))));
-        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
-        assertThat(db.job(job.id).failureReason)
-                .isEqualTo("artifact(s) binary reported but not stored within PT3S");
+        complete(job, builder, Fixtures.digest(ArtifactKind.BINARY, SHA_B, 10));
+        awaitFailure(job, "artifact(s) binary reported but not stored within PT3S");
     }
 
     @Test
@@ -397,9 +347,7 @@ class LifecycleTests {
                         forOther.builderPublicKey(),
                         Instant.now());
         kafka.send(Topics.JOB_EVENTS, job.id.toString(), forged);
-        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
-        assertThat(db.job(job.id).failureReason)
-                .isEqualTo("build statement does not match the job: field 'job' differs");
+        awaitFailure(job, "build statement does not match the job: field 'job' differs");
     }
 
     @Test
@@ -421,9 +369,7 @@ class LifecycleTests {
                         ok.signature(),
                         ok.builderPublicKey(),
                         Instant.now()));
-        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
-        assertThat(db.job(job.id).failureReason)
-                .isEqualTo("build failed on builder: cargo build exited with 101");
+        awaitFailure(job, "build failed on builder: cargo build exited with 101");
     }
 
     @Test
@@ -441,8 +387,7 @@ class LifecycleTests {
         assertThat(requeued.maxAttempts).isEqualTo(4);
         assertThat(requeued.notBefore).isBeforeOrEqualTo(Instant.now());
         // The old attempt's completion arrives late: nothing changes.
-        kafka.send(
-                Topics.JOB_EVENTS, job.id.toString(), Fixtures.completion(job, builder, List.of()));
+        complete(job, builder);
         event(job, builder, 1, 1, line("late"));
         UUID marker = UUID.randomUUID();
         // A record behind them on the same partition proves they were processed.
