@@ -15,9 +15,12 @@ public class ArtifactKindConverter implements AttributeConverter<ArtifactKind, S
 
     @Override
     public ArtifactKind convertToEntityAttribute(String name) {
-        return name == null
-                ? null
-                : ArtifactKind.fromWireName(name)
-                        .orElseThrow(() -> new IllegalStateException("unknown kind in database"));
+        return name == null ? null : fromColumn(name);
+    }
+
+    /** A kind as stored; the plain-JDBC repositories read it with this too. */
+    static ArtifactKind fromColumn(String name) {
+        return ArtifactKind.fromWireName(name)
+                .orElseThrow(() -> new IllegalStateException("unknown kind in database: " + name));
     }
 }

@@ -1,14 +1,10 @@
 package dev.crateforge.scheduler.repository;
 
-import dev.crateforge.protocol.job.ArtifactKind;
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -64,10 +60,10 @@ public class JobClaimRepository {
                 j.source_sha256, j.target, j.kind, j.priority, j.fair_turn, j.created_at
             """;
 
-    private final AgroalDataSource dataSource;
+    private final TransactionSql sql;
 
-    public JobClaimRepository(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
+    public JobClaimRepository(TransactionSql sql) {
+        this.sql = sql;
     }
 
     /**
@@ -87,19 +83,14 @@ public class JobClaimRepository {
             byTargets.computeIfAbsent(targets, t -> new ArrayList<>()).add(request);
         }
         List<ClaimedJob> claimed = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection()) {
-            for (Map.Entry<List<String>, List<WaitingRequest>> group : byTargets.entrySet()) {
-                claimed.addAll(claim(connection, group.getKey(), group.getValue(), lease));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("claim failed", e);
+        for (Map.Entry<List<String>, List<WaitingRequest>> group : byTargets.entrySet()) {
+            claimed.addAll(claim(group.getKey(), group.getValue(), lease));
         }
         return claimed;
     }
 
-    private static List<ClaimedJob> claim(
-            Connection connection, List<String> targets, List<WaitingRequest> group, Duration lease)
-            throws SQLException {
+    private List<ClaimedJob> claim(
+            List<String> targets, List<WaitingRequest> group, Duration lease) {
         int n = group.size();
         String[] connections = new String[n];
         UUID[] builders = new UUID[n];
@@ -107,54 +98,43 @@ public class JobClaimRepository {
         Integer[] slots = new Integer[n];
         Map<String, WaitingRequest> byConnection = new HashMap<>();
         Map<String, Integer> order = new HashMap<>();
-        int total = 0;
         for (int i = 0; i < n; i++) {
             WaitingRequest request = group.get(i);
             connections[i] = request.connectionId();
             builders[i] = request.builderId();
             gateways[i] = request.gatewayInstance();
             slots[i] = request.freeSlots();
-            total += request.freeSlots();
             byConnection.put(request.connectionId(), request);
             order.put(request.connectionId(), i);
         }
-        List<ClaimedJob> claimed = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(CLAIM)) {
-            // Planned afresh with the actual limit each time (an unnamed statement): a cached
-            // generic plan does not know the limit and may sort the whole queue for one slot.
-            statement.unwrap(PGStatement.class).setPrepareThreshold(0);
-            Array connectionArray = connection.createArrayOf("text", connections);
-            Array builderArray = connection.createArrayOf("uuid", builders);
-            Array gatewayArray = connection.createArrayOf("text", gateways);
-            Array slotArray = connection.createArrayOf("int4", slots);
-            Array targetArray = connection.createArrayOf("text", targets.toArray(String[]::new));
-            statement.setArray(1, connectionArray);
-            statement.setArray(2, builderArray);
-            statement.setArray(3, gatewayArray);
-            statement.setArray(4, slotArray);
-            statement.setArray(5, targetArray);
-            statement.setInt(6, total);
-            statement.setDouble(7, lease.toMillis() / 1000.0);
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    claimed.add(
-                            new ClaimedJob(
-                                    byConnection.get(rows.getString(1)),
-                                    rows.getObject(2, UUID.class),
-                                    rows.getInt(3),
-                                    rows.getString(4),
-                                    rows.getString(5),
-                                    rows.getString(6),
-                                    rows.getString(7),
-                                    rows.getString(8),
-                                    kind(rows.getString(9)),
-                                    rows.getInt(10),
-                                    rows.getLong(11),
-                                    rows.getObject(12, java.time.OffsetDateTime.class)
-                                            .toInstant()));
-                }
-            }
-        }
+        int total = group.stream().mapToInt(WaitingRequest::freeSlots).sum();
+        List<ClaimedJob> claimed =
+                sql.execute(
+                        "claim",
+                        CLAIM,
+                        (connection, statement) -> {
+                            // Planned afresh with the actual limit each time (an unnamed
+                            // statement): a cached generic plan does not know the limit and may
+                            // sort the whole queue for one slot.
+                            statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+                            statement.setArray(1, connection.createArrayOf("text", connections));
+                            statement.setArray(2, connection.createArrayOf("uuid", builders));
+                            statement.setArray(3, connection.createArrayOf("text", gateways));
+                            statement.setArray(4, connection.createArrayOf("int4", slots));
+                            statement.setArray(
+                                    5,
+                                    connection.createArrayOf(
+                                            "text", targets.toArray(String[]::new)));
+                            statement.setInt(6, total);
+                            statement.setDouble(7, lease.toMillis() / 1000.0);
+                            List<ClaimedJob> rows = new ArrayList<>();
+                            try (ResultSet row = statement.executeQuery()) {
+                                while (row.next()) {
+                                    rows.add(claimedJob(row, byConnection));
+                                }
+                            }
+                            return rows;
+                        });
         // RETURNING has no order: requests in their order, each with its jobs best first.
         claimed.sort(
                 Comparator.comparingInt((ClaimedJob c) -> order.get(c.request().connectionId()))
@@ -164,8 +144,21 @@ public class JobClaimRepository {
         return claimed;
     }
 
-    private static ArtifactKind kind(String name) {
-        return ArtifactKind.fromWireName(name)
-                .orElseThrow(() -> new IllegalStateException("unknown kind in database"));
+    /** One row of the claim's {@code RETURNING}, with the request it was claimed for. */
+    private static ClaimedJob claimedJob(ResultSet row, Map<String, WaitingRequest> byConnection)
+            throws SQLException {
+        return new ClaimedJob(
+                byConnection.get(row.getString(1)),
+                row.getObject(2, UUID.class),
+                row.getInt(3),
+                row.getString(4),
+                row.getString(5),
+                row.getString(6),
+                row.getString(7),
+                row.getString(8),
+                ArtifactKindConverter.fromColumn(row.getString(9)),
+                row.getInt(10),
+                row.getLong(11),
+                row.getObject(12, OffsetDateTime.class).toInstant());
     }
 }

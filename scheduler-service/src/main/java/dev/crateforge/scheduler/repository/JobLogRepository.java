@@ -1,12 +1,8 @@
 package dev.crateforge.scheduler.repository;
 
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.HashSet;
 import java.util.List;
@@ -22,11 +18,11 @@ import java.util.UUID;
 public class JobLogRepository {
 
     private final EntityManager em;
-    private final AgroalDataSource dataSource;
+    private final TransactionSql sql;
 
-    public JobLogRepository(EntityManager em, AgroalDataSource dataSource) {
+    public JobLogRepository(EntityManager em, TransactionSql sql) {
         this.em = em;
-        this.dataSource = dataSource;
+        this.sql = sql;
     }
 
     /**
@@ -37,24 +33,22 @@ public class JobLogRepository {
         if (seqs.isEmpty()) {
             return Set.of();
         }
-        Set<Long> found = new HashSet<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement =
-                        connection.prepareStatement(
-                                "select seq from job_log where job_id = ? and attempt = ?"
-                                        + " and seq = any (?)")) {
-            statement.setObject(1, jobId);
-            statement.setInt(2, attempt);
-            statement.setArray(3, connection.createArrayOf("int8", seqs.toArray(Long[]::new)));
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    found.add(rows.getLong(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("reading log seqs failed", e);
-        }
-        return found;
+        return sql.execute(
+                "reading log seqs",
+                "select seq from job_log where job_id = ? and attempt = ? and seq = any (?)",
+                (connection, statement) -> {
+                    Set<Long> found = new HashSet<>();
+                    statement.setObject(1, jobId);
+                    statement.setInt(2, attempt);
+                    statement.setArray(
+                            3, connection.createArrayOf("int8", seqs.toArray(Long[]::new)));
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            found.add(rows.getLong(1));
+                        }
+                    }
+                    return found;
+                });
     }
 
     /**
@@ -64,9 +58,8 @@ public class JobLogRepository {
      * @return the (job, seq) of each line actually inserted
      */
     public Set<Map.Entry<UUID, Long>> insertAll(List<LogRow> rows) {
-        Set<Map.Entry<UUID, Long>> inserted = new HashSet<>();
         if (rows.isEmpty()) {
-            return inserted;
+            return Set.of();
         }
         int n = rows.size();
         UUID[] jobs = new UUID[n];
@@ -82,30 +75,30 @@ public class JobLogRepository {
             streams[i] = row.stream();
             lines[i] = row.line();
         }
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement =
-                        connection.prepareStatement(
-                                """
-                                insert into job_log (job_id, attempt, seq, stream, line)
-                                select * from unnest(?::uuid[], ?::int[], ?::bigint[], ?::text[],
-                                                     ?::text[])
-                                on conflict (job_id, attempt, seq) do nothing
-                                returning job_id, seq
-                                """)) {
-            statement.setArray(1, connection.createArrayOf("uuid", jobs));
-            statement.setArray(2, connection.createArrayOf("int4", attempts));
-            statement.setArray(3, connection.createArrayOf("int8", seqs));
-            statement.setArray(4, connection.createArrayOf("text", streams));
-            statement.setArray(5, connection.createArrayOf("text", lines));
-            try (ResultSet result = statement.executeQuery()) {
-                while (result.next()) {
-                    inserted.add(Map.entry(result.getObject(1, UUID.class), result.getLong(2)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("inserting log lines failed", e);
-        }
-        return inserted;
+        return sql.execute(
+                "inserting log lines",
+                """
+                insert into job_log (job_id, attempt, seq, stream, line)
+                select * from unnest(?::uuid[], ?::int[], ?::bigint[], ?::text[],
+                                     ?::text[])
+                on conflict (job_id, attempt, seq) do nothing
+                returning job_id, seq
+                """,
+                (connection, statement) -> {
+                    statement.setArray(1, connection.createArrayOf("uuid", jobs));
+                    statement.setArray(2, connection.createArrayOf("int4", attempts));
+                    statement.setArray(3, connection.createArrayOf("int8", seqs));
+                    statement.setArray(4, connection.createArrayOf("text", streams));
+                    statement.setArray(5, connection.createArrayOf("text", lines));
+                    Set<Map.Entry<UUID, Long>> inserted = new HashSet<>();
+                    try (ResultSet result = statement.executeQuery()) {
+                        while (result.next()) {
+                            inserted.add(
+                                    Map.entry(result.getObject(1, UUID.class), result.getLong(2)));
+                        }
+                    }
+                    return inserted;
+                });
     }
 
     /** Lines of one attempt after {@code afterSeq}, in order. */

@@ -1,18 +1,16 @@
 package dev.crateforge.scheduler.repository;
 
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -53,10 +51,10 @@ public class JobRequestRepository {
             "connection_id, builder_id, gateway_instance, array_to_string(targets, ','),"
                     + " free_slots, requested_at";
 
-    private final AgroalDataSource dataSource;
+    private final TransactionSql sql;
 
-    public JobRequestRepository(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
+    public JobRequestRepository(TransactionSql sql) {
+        this.sql = sql;
     }
 
     /**
@@ -84,23 +82,25 @@ public class JobRequestRepository {
             slots[i] = request.freeSlots();
             requestedAt[i] = request.requestedAt().toString();
         }
-        java.util.Set<String> stored = new java.util.HashSet<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement = connection.prepareStatement(STORE)) {
-            statement.setArray(1, connection.createArrayOf("text", connections));
-            statement.setArray(2, connection.createArrayOf("uuid", builders));
-            statement.setArray(3, connection.createArrayOf("text", gateways));
-            statement.setArray(4, connection.createArrayOf("text", targets));
-            statement.setArray(5, connection.createArrayOf("int4", slots));
-            statement.setArray(6, connection.createArrayOf("text", requestedAt));
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    stored.add(rows.getString(1));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("storing requests failed", e);
-        }
+        Set<String> stored =
+                sql.execute(
+                        "storing requests",
+                        STORE,
+                        (connection, statement) -> {
+                            Set<String> ids = new HashSet<>();
+                            statement.setArray(1, connection.createArrayOf("text", connections));
+                            statement.setArray(2, connection.createArrayOf("uuid", builders));
+                            statement.setArray(3, connection.createArrayOf("text", gateways));
+                            statement.setArray(4, connection.createArrayOf("text", targets));
+                            statement.setArray(5, connection.createArrayOf("int4", slots));
+                            statement.setArray(6, connection.createArrayOf("text", requestedAt));
+                            try (ResultSet rows = statement.executeQuery()) {
+                                while (rows.next()) {
+                                    ids.add(rows.getString(1));
+                                }
+                            }
+                            return ids;
+                        });
         return batch.stream().filter(r -> stored.contains(r.connectionId())).toList();
     }
 
@@ -112,33 +112,32 @@ public class JobRequestRepository {
         if (connectionIds.isEmpty()) {
             return List.of();
         }
-        List<WaitingRequest> locked = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement =
-                        connection.prepareStatement(
-                                "select "
-                                        + COLUMNS
-                                        + " from job_request where connection_id = any (?)"
-                                        + " order by requested_at, connection_id"
-                                        + " for update skip locked")) {
-            statement.setArray(
-                    1, connection.createArrayOf("text", connectionIds.toArray(String[]::new)));
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    locked.add(
-                            new WaitingRequest(
-                                    rows.getString(1),
-                                    rows.getObject(2, UUID.class),
-                                    rows.getString(3),
-                                    Arrays.asList(rows.getString(4).split(",")),
-                                    rows.getInt(5),
-                                    rows.getObject(6, OffsetDateTime.class).toInstant()));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("locking requests failed", e);
-        }
-        return locked;
+        return sql.execute(
+                "locking requests",
+                "select "
+                        + COLUMNS
+                        + " from job_request where connection_id = any (?)"
+                        + " order by requested_at, connection_id"
+                        + " for update skip locked",
+                (connection, statement) -> {
+                    List<WaitingRequest> locked = new ArrayList<>();
+                    statement.setArray(
+                            1,
+                            connection.createArrayOf("text", connectionIds.toArray(String[]::new)));
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            locked.add(
+                                    new WaitingRequest(
+                                            rows.getString(1),
+                                            rows.getObject(2, UUID.class),
+                                            rows.getString(3),
+                                            Arrays.asList(rows.getString(4).split(",")),
+                                            rows.getInt(5),
+                                            rows.getObject(6, OffsetDateTime.class).toInstant()));
+                        }
+                    }
+                    return locked;
+                });
     }
 
     /**
@@ -163,22 +162,23 @@ public class JobRequestRepository {
         if (left.isEmpty()) {
             return;
         }
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement =
-                        connection.prepareStatement(
-                                """
-                                update job_request r set free_slots = s.free_slots
-                                from unnest(?::text[], ?::int[]) as s (connection_id, free_slots)
-                                where r.connection_id = s.connection_id
-                                """)) {
-            statement.setArray(
-                    1, connection.createArrayOf("text", left.keySet().toArray(String[]::new)));
-            statement.setArray(
-                    2, connection.createArrayOf("int4", left.values().toArray(Integer[]::new)));
-            statement.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("updating requests failed", e);
-        }
+        sql.execute(
+                "updating requests",
+                """
+                update job_request r set free_slots = s.free_slots
+                from unnest(?::text[], ?::int[]) as s (connection_id, free_slots)
+                where r.connection_id = s.connection_id
+                """,
+                (connection, statement) -> {
+                    statement.setArray(
+                            1,
+                            connection.createArrayOf("text", left.keySet().toArray(String[]::new)));
+                    statement.setArray(
+                            2,
+                            connection.createArrayOf(
+                                    "int4", left.values().toArray(Integer[]::new)));
+                    return statement.executeUpdate();
+                });
     }
 
     public int delete(String connectionId) {
@@ -190,32 +190,30 @@ public class JobRequestRepository {
         if (connectionIds.isEmpty()) {
             return 0;
         }
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement =
-                        connection.prepareStatement(
-                                "delete from job_request where connection_id = any (?)")) {
-            statement.setArray(
-                    1, connection.createArrayOf("text", connectionIds.toArray(String[]::new)));
-            return statement.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("deleting requests failed", e);
-        }
+        return sql.execute(
+                "deleting requests",
+                "delete from job_request where connection_id = any (?)",
+                (connection, statement) -> {
+                    statement.setArray(
+                            1,
+                            connection.createArrayOf("text", connectionIds.toArray(String[]::new)));
+                    return statement.executeUpdate();
+                });
     }
 
     /** Connections waiting, oldest request first. */
     public List<String> waitingConnections() {
-        List<String> waiting = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement =
-                        connection.prepareStatement(
-                                "select connection_id from job_request order by requested_at");
-                ResultSet rows = statement.executeQuery()) {
-            while (rows.next()) {
-                waiting.add(rows.getString(1));
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("listing requests failed", e);
-        }
-        return waiting;
+        return sql.execute(
+                "listing requests",
+                "select connection_id from job_request order by requested_at",
+                (connection, statement) -> {
+                    List<String> waiting = new ArrayList<>();
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            waiting.add(rows.getString(1));
+                        }
+                    }
+                    return waiting;
+                });
     }
 }

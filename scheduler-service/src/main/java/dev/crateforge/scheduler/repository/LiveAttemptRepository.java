@@ -1,13 +1,8 @@
 package dev.crateforge.scheduler.repository;
 
-import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
-import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -24,10 +19,10 @@ import java.util.UUID;
 @ApplicationScoped
 public class LiveAttemptRepository {
 
-    private final AgroalDataSource dataSource;
+    private final TransactionSql sql;
 
-    public LiveAttemptRepository(AgroalDataSource dataSource) {
-        this.dataSource = dataSource;
+    public LiveAttemptRepository(TransactionSql sql) {
+        this.sql = sql;
     }
 
     /**
@@ -37,48 +32,43 @@ public class LiveAttemptRepository {
      * claim (the claim would skip it).
      */
     public Map<UUID, LiveAttempt> lockLive(Collection<UUID> jobIds) {
-        Map<UUID, LiveAttempt> live = new HashMap<>();
         if (jobIds.isEmpty()) {
-            return live;
+            return Map.of();
         }
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement =
-                        connection.prepareStatement(
-                                """
-                                select id, attempt, builder_id, crate, version, target, kind,
-                                    state, stage, log_bytes, log_truncated
-                                from job where id = any (?) and state in ('assigned', 'running')
-                                order by id
-                                for update
-                                """)) {
-            statement.setArray(1, connection.createArrayOf("uuid", jobIds.toArray(UUID[]::new)));
-            try (ResultSet rows = statement.executeQuery()) {
-                while (rows.next()) {
-                    UUID id = rows.getObject(1, UUID.class);
-                    live.put(
-                            id,
-                            new LiveAttempt(
+        return sql.execute(
+                "locking live jobs",
+                """
+                select id, attempt, builder_id, crate, version, target, kind,
+                    state, stage, log_bytes, log_truncated
+                from job where id = any (?) and state in ('assigned', 'running')
+                order by id
+                for update
+                """,
+                (connection, statement) -> {
+                    Map<UUID, LiveAttempt> live = new HashMap<>();
+                    statement.setArray(
+                            1, connection.createArrayOf("uuid", jobIds.toArray(UUID[]::new)));
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            UUID id = rows.getObject(1, UUID.class);
+                            live.put(
                                     id,
-                                    rows.getInt(2),
-                                    rows.getObject(3, UUID.class),
-                                    rows.getString(4),
-                                    rows.getString(5),
-                                    rows.getString(6),
-                                    ArtifactKind.fromWireName(rows.getString(7))
-                                            .orElseThrow(
-                                                    () ->
-                                                            new IllegalStateException(
-                                                                    "unknown kind in database")),
-                                    JobState.fromWireName(rows.getString(8)),
-                                    rows.getString(9),
-                                    rows.getLong(10),
-                                    rows.getBoolean(11)));
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("locking live jobs failed", e);
-        }
-        return live;
+                                    new LiveAttempt(
+                                            id,
+                                            rows.getInt(2),
+                                            rows.getObject(3, UUID.class),
+                                            rows.getString(4),
+                                            rows.getString(5),
+                                            rows.getString(6),
+                                            ArtifactKindConverter.fromColumn(rows.getString(7)),
+                                            JobState.fromWireName(rows.getString(8)),
+                                            rows.getString(9),
+                                            rows.getLong(10),
+                                            rows.getBoolean(11)));
+                        }
+                    }
+                    return live;
+                });
     }
 
     /**
@@ -107,33 +97,32 @@ public class LiveAttemptRepository {
             truncated[i] = attempt.logTruncated;
             i++;
         }
-        try (Connection connection = dataSource.getConnection();
-                PreparedStatement statement =
-                        connection.prepareStatement(
-                                """
-                                update job j set state = s.state,
-                                    started_at = case when s.started then ? else j.started_at end,
-                                    stage = s.stage, log_bytes = s.log_bytes,
-                                    log_truncated = s.log_truncated, lease_expires_at = ?,
-                                    disconnected_at = null, updated_at = ?
-                                from unnest(?::uuid[], ?::text[], ?::boolean[], ?::text[],
-                                            ?::bigint[], ?::boolean[])
-                                    as s (id, state, started, stage, log_bytes, log_truncated)
-                                where j.id = s.id
-                                """)) {
-            OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-            statement.setObject(1, at);
-            statement.setObject(2, OffsetDateTime.ofInstant(leaseExpiresAt, ZoneOffset.UTC));
-            statement.setObject(3, at);
-            statement.setArray(4, connection.createArrayOf("uuid", ids));
-            statement.setArray(5, connection.createArrayOf("text", states));
-            statement.setArray(6, connection.createArrayOf("bool", started));
-            statement.setArray(7, connection.createArrayOf("text", stages));
-            statement.setArray(8, connection.createArrayOf("int8", logBytes));
-            statement.setArray(9, connection.createArrayOf("bool", truncated));
-            statement.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("updating live jobs failed", e);
-        }
+        sql.execute(
+                "updating live jobs",
+                """
+                update job j set state = s.state,
+                    started_at = case when s.started then ? else j.started_at end,
+                    stage = s.stage, log_bytes = s.log_bytes,
+                    log_truncated = s.log_truncated, lease_expires_at = ?,
+                    disconnected_at = null, updated_at = ?
+                from unnest(?::uuid[], ?::text[], ?::boolean[], ?::text[],
+                            ?::bigint[], ?::boolean[])
+                    as s (id, state, started, stage, log_bytes, log_truncated)
+                where j.id = s.id
+                """,
+                (connection, statement) -> {
+                    OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+                    statement.setObject(1, at);
+                    statement.setObject(
+                            2, OffsetDateTime.ofInstant(leaseExpiresAt, ZoneOffset.UTC));
+                    statement.setObject(3, at);
+                    statement.setArray(4, connection.createArrayOf("uuid", ids));
+                    statement.setArray(5, connection.createArrayOf("text", states));
+                    statement.setArray(6, connection.createArrayOf("bool", started));
+                    statement.setArray(7, connection.createArrayOf("text", stages));
+                    statement.setArray(8, connection.createArrayOf("int8", logBytes));
+                    statement.setArray(9, connection.createArrayOf("bool", truncated));
+                    return statement.executeUpdate();
+                });
     }
 }

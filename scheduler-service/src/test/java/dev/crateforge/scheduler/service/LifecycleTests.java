@@ -48,6 +48,21 @@ class LifecycleTests extends SchedulerTest {
         return completed;
     }
 
+    /** The job's stored log lines, all attempts. */
+    private long storedLines(Job job) {
+        return db.count("select count(*) from job_log where job_id = '" + job.id + "'");
+    }
+
+    /** One page of the job's log through the API. */
+    private static JsonPath logs(Job job, Map<String, ?> query) {
+        return given().queryParams(query)
+                .get("/api/v1/jobs/" + job.id + "/logs")
+                .then()
+                .statusCode(200)
+                .extract()
+                .jsonPath();
+    }
+
     /** Waits until the job has failed, and checks the reason it gives. */
     private void awaitFailure(Job job, String reason) {
         await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
@@ -108,25 +123,13 @@ class LifecycleTests extends SchedulerTest {
             event(job, builder, 1, 5, new JobEventBody.Heartbeat());
             await().atMost(WAIT).until(() -> "building".equals(db.job(job.id).stage));
 
-            JsonPath logs =
-                    given().get("/api/v1/jobs/" + job.id + "/logs")
-                            .then()
-                            .statusCode(200)
-                            .extract()
-                            .jsonPath();
+            JsonPath logs = logs(job, Map.of());
             assertThat(logs.getList("lines.seq", Integer.class)).containsExactly(1, 2, 3);
             assertThat(logs.getList("lines.line", String.class))
                     .containsExactly("first", "second", "third");
             assertThat(logs.getList("lines.stream", String.class)).containsOnly("stdout");
             assertThat(logs.getInt("next")).isEqualTo(3);
-            assertThat(
-                            given().queryParam("after", 2)
-                                    .get("/api/v1/jobs/" + job.id + "/logs")
-                                    .then()
-                                    .statusCode(200)
-                                    .extract()
-                                    .jsonPath()
-                                    .getList("lines.line", String.class))
+            assertThat(logs(job, Map.of("after", 2)).getList("lines.line", String.class))
                     .containsExactly("third");
 
             Job running = db.job(job.id);
@@ -151,13 +154,7 @@ class LifecycleTests extends SchedulerTest {
         // Let the remaining lines arrive; none may be stored.
         event(job, builder, 1, 31, new JobEventBody.StageChanged(BuildStage.PACKAGING));
         await().atMost(WAIT).until(() -> "packaging".equals(db.job(job.id).stage));
-        JsonPath logs =
-                given().queryParam("limit", 100)
-                        .get("/api/v1/jobs/" + job.id + "/logs")
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .jsonPath();
+        JsonPath logs = logs(job, Map.of("limit", 100));
         List<String> lines = logs.getList("lines.line", String.class);
         // 2048 bytes hold 20 lines of 100 bytes; the 21st is replaced by the marker.
         assertThat(lines).hasSize(21);
@@ -226,8 +223,7 @@ class LifecycleTests extends SchedulerTest {
         Job reassigned = db.job(job.id);
         assertThat(reassigned.attempt).isEqualTo(2);
         assertThat(reassigned.builderId).isEqualTo(next);
-        assertThat(db.count("select count(*) from job_log where job_id = '" + job.id + "'"))
-                .isZero();
+        assertThat(storedLines(job)).isZero();
     }
 
     @Test
@@ -492,26 +488,12 @@ class LifecycleTests extends SchedulerTest {
                                         job.id, 1, builder, 3L, line("resent"), Instant.now()))));
         try (var dead = kafka.reader(Topics.SCHEDULER_DEAD_LETTERS, byte[].class)) {
             kafka.sendAllRaw(Topics.JOB_EVENTS, records);
-            await().atMost(WAIT)
-                    .until(
-                            () ->
-                                    db.count(
-                                                    "select count(*) from job_log where job_id = '"
-                                                            + job.id
-                                                            + "'")
-                                            == 10);
+            await().atMost(WAIT).until(() -> storedLines(job) == 10);
             assertThat(deadLettersOnceItArrived(dead, "{poison in a batch"))
                     .filteredOn(v -> v.contains("batch") || v.contains("line"))
                     .containsExactly("{poison in a batch");
         }
-        List<String> lines =
-                given().queryParam("limit", 100)
-                        .get("/api/v1/jobs/" + job.id + "/logs")
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .jsonPath()
-                        .getList("lines.line", String.class);
+        List<String> lines = logs(job, Map.of("limit", 100)).getList("lines.line", String.class);
         assertThat(lines).hasSize(10).contains("line 3").doesNotContain("resent");
         Job running = db.job(job.id);
         assertThat(running.state).isEqualTo(JobState.RUNNING);
@@ -524,14 +506,7 @@ class LifecycleTests extends SchedulerTest {
         Job job = assigned("mixed", "l15-unknown-test", "l15-conn", builder);
         event(job, builder, 1, 1, line("one"));
         event(job, builder, 1, 2, line("two"));
-        await().atMost(WAIT)
-                .until(
-                        () ->
-                                db.count(
-                                                "select count(*) from job_log where job_id = '"
-                                                        + job.id
-                                                        + "'")
-                                        == 2);
+        await().atMost(WAIT).until(() -> storedLines(job) == 2);
         JobActivity.Completed ok = Fixtures.completion(job, builder, List.of());
         JobActivity.Completed failed =
                 new JobActivity.Completed(
@@ -561,13 +536,7 @@ class LifecycleTests extends SchedulerTest {
         kafka.sendAllRaw(Topics.JOB_EVENTS, records);
         await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
 
-        List<String> lines =
-                given().get("/api/v1/jobs/" + job.id + "/logs")
-                        .then()
-                        .statusCode(200)
-                        .extract()
-                        .jsonPath()
-                        .getList("lines.line", String.class);
+        List<String> lines = logs(job, Map.of()).getList("lines.line", String.class);
         assertThat(lines).containsExactly("one", "two", "three");
         Job done = db.job(job.id);
         assertThat(done.failureReason).isEqualTo("build failed on builder: tests failed");
