@@ -1,6 +1,7 @@
 package dev.crateforge.scheduler.benchmark;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
@@ -145,8 +146,7 @@ class SchedulerBenchmark {
             KafkaProducer<String, byte[]> producer,
             AssignmentReceiver assignments,
             int count,
-            String label)
-            throws InterruptedException {
+            String label) {
         Map<String, Sent> sent = new HashMap<>();
         long start = System.nanoTime();
         for (int i = 0; i < count; i++) {
@@ -154,7 +154,7 @@ class SchedulerBenchmark {
             sent.put(connection, send(producer, connection));
         }
         producer.flush();
-        assignments.await(sent.keySet(), Duration.ofMinutes(5));
+        assignments.awaitAll(sent.keySet(), Duration.ofMinutes(5));
         double seconds = (System.nanoTime() - start) / 1e9;
         Latencies latencies = assignments.latencies(sent, start);
         if (!label.equals("warm-up")) {
@@ -192,7 +192,7 @@ class SchedulerBenchmark {
             String connection = label + "-" + i;
             sent.put(connection, send(producer, connection));
         }
-        assignments.await(sent.keySet(), Duration.ofMinutes(1));
+        assignments.awaitAll(sent.keySet(), Duration.ofMinutes(1));
         Latencies latencies = assignments.latencies(sent, start);
         line(
                 "%s %d requests/s for %d s: %,d assignments; %s",
@@ -233,29 +233,18 @@ class SchedulerBenchmark {
         }
         producer.flush();
         double produced = (System.nanoTime() - start) / 1e9;
-        long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
         // Every line is the same text, so the jobs' log_bytes counters say how many are stored:
         // reading 20 rows every 20 ms is cheap, whereas counting job_log that often would take
         // a good part of the database's CPU away from the consumer being measured.
         long lineBytes = text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + 1L;
         String ids = held.stream().map(job -> "'" + job[0] + "'").collect(Collectors.joining(","));
-        long stored = 0;
-        while (System.nanoTime() < deadline
-                && (stored =
-                                db.count(
-                                                "select coalesce(sum(log_bytes), 0) from job"
-                                                        + " where id in ("
-                                                        + ids
-                                                        + ")")
-                                        / lineBytes)
-                        < total) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
+        String storedBytes =
+                "select coalesce(sum(log_bytes), 0) from job where id in (" + ids + ")";
+        await().atMost(Duration.ofMinutes(10))
+                .pollDelay(Duration.ZERO)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> db.count(storedBytes) / lineBytes >= total);
+        long stored = db.count(storedBytes) / lineBytes;
         double seconds = (System.nanoTime() - start) / 1e9;
         assertThat(db.count("select count(*) from job_log")).isEqualTo(stored);
         line(
@@ -320,11 +309,11 @@ class SchedulerBenchmark {
             }
         }
 
-        void await(Set<String> connections, Duration timeout) throws InterruptedException {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (!arrivals.keySet().containsAll(connections) && System.nanoTime() < deadline) {
-                Thread.sleep(5);
-            }
+        void awaitAll(Set<String> connections, Duration timeout) {
+            await().atMost(timeout)
+                    .pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(5))
+                    .until(() -> arrivals.keySet().containsAll(connections));
         }
 
         Latencies latencies(Map<String, Sent> sent, long phaseStart) {
