@@ -43,6 +43,7 @@ public final class StatementSigner {
                 job.attempt(),
                 outcome.result(),
                 outcome.failureReason(),
+                null,
                 statement.artifacts(),
                 text,
                 signature);

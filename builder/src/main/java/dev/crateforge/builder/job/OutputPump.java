@@ -1,6 +1,6 @@
 package dev.crateforge.builder.job;
 
-import dev.crateforge.protocol.message.JobEventBody;
+import dev.crateforge.protocol.contract.TextLimits;
 import dev.crateforge.protocol.message.LogStream;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -39,15 +39,24 @@ final class OutputPump implements Runnable {
         try (BufferedReader reader =
                 new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 16384)) {
             StringBuilder line = new StringBuilder();
+            int lineBytes = 0;
             int c;
             while ((c = reader.read()) != -1) {
                 if (c == '\n') {
                     emit(line);
+                    lineBytes = 0;
                 } else {
-                    line.append((char) c);
-                    if (line.length() >= JobEventBody.MAX_LINE_LENGTH) {
+                    // Split on the protocol's limit in UTF-8 bytes, never inside a surrogate pair.
+                    if (!Character.isLowSurrogate((char) c)
+                            && lineBytes + 4 > TextLimits.MAX_LOG_LINE_BYTES) {
                         emit(line);
+                        lineBytes = 0;
                     }
+                    line.append((char) c);
+                    lineBytes +=
+                            c < 0x80
+                                    ? 1
+                                    : c < 0x800 ? 2 : Character.isLowSurrogate((char) c) ? 1 : 3;
                 }
             }
             if (!line.isEmpty()) {

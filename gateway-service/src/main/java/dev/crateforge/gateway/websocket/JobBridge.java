@@ -77,6 +77,7 @@ public class JobBridge {
                                 instanceId,
                                 targets,
                                 free,
+                                builder.maxConcurrentJobs(),
                                 Instant.now()))
                 .subscribe()
                 .with(ignored -> {}, failure -> {});
@@ -118,6 +119,7 @@ public class JobBridge {
                         builder.id(),
                         response.result(),
                         response.failureReason(),
+                        response.effectiveFailureCode(),
                         response.artifacts(),
                         response.statement(),
                         response.signature(),

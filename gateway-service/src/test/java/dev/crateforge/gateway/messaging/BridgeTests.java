@@ -322,6 +322,7 @@ class BridgeTests extends GatewayTest {
                         1,
                         signedForAttempt2.result(),
                         null,
+                        null,
                         signedForAttempt2.artifacts(),
                         signedForAttempt2.statement(),
                         signedForAttempt2.signature()));
@@ -493,6 +494,7 @@ class BridgeTests extends GatewayTest {
                         artifacts);
         String text = statement.render();
         String signature = signer.sign(namespace, text.getBytes(StandardCharsets.UTF_8)).armored();
-        return new JobResponse(job, attempt, JobResult.SUCCEEDED, null, artifacts, text, signature);
+        return new JobResponse(
+                job, attempt, JobResult.SUCCEEDED, null, null, artifacts, text, signature);
     }
 }

@@ -1,5 +1,6 @@
 package dev.crateforge.protocol.json;
 
+import dev.crateforge.protocol.contract.TextLimits;
 import java.util.Collection;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -24,17 +25,22 @@ public final class Fields {
         return value;
     }
 
-    /** A present string of at most {@code maxLength} characters. */
-    public static String text(String value, String field, int maxLength) {
+    /**
+     * A present string of at most {@code maxBytes} bytes in UTF-8, the unit of the wire (never
+     * UTF-16 units, which count an emoji as two and a CJK character as one).
+     */
+    public static String text(String value, String field, int maxBytes) {
         required(value, field);
-        if (value.length() > maxLength) {
+        // Cheap first: every UTF-16 unit is at least one byte, at most three.
+        if (value.length() > maxBytes
+                || (value.length() * 3L > maxBytes && TextLimits.utf8Length(value) > maxBytes)) {
             throw new IllegalArgumentException(
-                    "field '" + field + "' is longer than " + maxLength + " characters");
+                    "field '" + field + "' is longer than " + maxBytes + " bytes of UTF-8");
         }
         return value;
     }
 
-    /** A present, non-blank string of at most {@code maxLength} characters. */
+    /** A present, non-blank string of at most {@code maxLength} bytes of UTF-8. */
     public static String nonBlank(String value, String field, int maxLength) {
         text(value, field, maxLength);
         if (value.isBlank()) {
@@ -43,7 +49,7 @@ public final class Fields {
         return value;
     }
 
-    /** An absent value, or a string of at most {@code maxLength} characters. */
+    /** An absent value, or a string of at most {@code maxLength} bytes of UTF-8. */
     public static String optionalText(String value, String field, int maxLength) {
         return value == null ? null : text(value, field, maxLength);
     }

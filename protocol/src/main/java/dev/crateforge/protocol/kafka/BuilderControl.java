@@ -15,7 +15,8 @@ import java.util.UUID;
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({
     @JsonSubTypes.Type(value = BuilderControl.CancelAttempt.class, name = "cancel"),
-    @JsonSubTypes.Type(value = BuilderControl.Disconnect.class, name = "disconnect")
+    @JsonSubTypes.Type(value = BuilderControl.Disconnect.class, name = "disconnect"),
+    @JsonSubTypes.Type(value = BuilderControl.UnknownJob.class, name = "unknown_job")
 })
 public sealed interface BuilderControl {
 
@@ -36,6 +37,21 @@ public sealed interface BuilderControl {
     record Disconnect(UUID builderId, String reason) implements BuilderControl {
         public Disconnect {
             required(builderId, "builderId");
+            nonBlank(reason, "reason", 512);
+        }
+    }
+
+    /**
+     * The builder reported on a job attempt it does not hold (another builder's job, or an attempt
+     * that is no longer current): the gateway tells it with an {@code error} of code {@code
+     * unknown_job}, so that the builder forgets the job instead of waiting on it.
+     */
+    record UnknownJob(UUID builderId, UUID jobId, Integer attempt, String reason)
+            implements BuilderControl {
+        public UnknownJob {
+            required(builderId, "builderId");
+            required(jobId, "jobId");
+            range(attempt, "attempt", 1, 1000);
             nonBlank(reason, "reason", 512);
         }
     }

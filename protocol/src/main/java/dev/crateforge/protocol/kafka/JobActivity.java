@@ -8,6 +8,7 @@ import static dev.crateforge.protocol.json.Fields.required;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.BuildStatement;
 import dev.crateforge.protocol.job.JobResult;
@@ -54,6 +55,8 @@ public sealed interface JobActivity {
     /**
      * A {@code JobResponse} whose signature the gateway verified with the builder's registered key.
      *
+     * @param failureCode why a failed attempt failed; {@link FailureCode#BUILD_FAILED} when the
+     *     builder named no code, null when it succeeded
      * @param builderPublicKey the OpenSSH public key line that verified {@code signature}
      */
     record Completed(
@@ -62,6 +65,7 @@ public sealed interface JobActivity {
             UUID builderId,
             JobResult result,
             String failureReason,
+            FailureCode failureCode,
             List<ArtifactDigest> artifacts,
             String statement,
             String signature,
@@ -74,6 +78,10 @@ public sealed interface JobActivity {
             required(builderId, "builderId");
             required(result, "result");
             optionalText(failureReason, "failureReason", 4096);
+            if (result == JobResult.SUCCEEDED && failureCode != null) {
+                throw new IllegalArgumentException(
+                        "field 'failureCode' is only for a failed result");
+            }
             artifacts = list(artifacts, "artifacts", 16);
             nonBlank(statement, "statement", BuildStatement.MAX_LENGTH);
             nonBlank(signature, "signature", 8192);

@@ -15,7 +15,11 @@ import java.util.UUID;
  * connection goes away.
  *
  * @param gatewayInstance the gateway replica that holds the connection
- * @param freeSlots how many jobs the builder can take now
+ * @param freeSlots how many jobs the builder can take now (already capped at the builder's limit)
+ * @param concurrencyLimit the most jobs the operator lets this builder hold at once; the scheduler
+ *     assigns no more than this limit minus the attempts the builder already holds, so that the
+ *     count follows the job lifecycle rather than a gateway's guess. Absent in records of older
+ *     gateways: then only {@code freeSlots} bounds the assignment.
  */
 public record JobRequested(
         UUID builderId,
@@ -23,6 +27,7 @@ public record JobRequested(
         String gatewayInstance,
         List<String> targets,
         Integer freeSlots,
+        Integer concurrencyLimit,
         Instant requestedAt) {
 
     public JobRequested {
@@ -31,6 +36,9 @@ public record JobRequested(
         nonBlank(gatewayInstance, "gatewayInstance", 128);
         targets = list(targets, "targets", 32);
         range(freeSlots, "freeSlots", 0, 64);
+        if (concurrencyLimit != null) {
+            range(concurrencyLimit, "concurrencyLimit", 1, 64);
+        }
         required(requestedAt, "requestedAt");
     }
 }

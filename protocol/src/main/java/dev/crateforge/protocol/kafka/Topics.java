@@ -43,6 +43,12 @@ public final class Topics {
      */
     public static final String JOB_STATES = "crateforge.job-states.v1";
 
+    /**
+     * Gateway to scheduler: a gateway process is alive ({@link GatewayHeartbeat}). Key: gateway
+     * instance.
+     */
+    public static final String GATEWAY_HEARTBEATS = "crateforge.gateway-heartbeats.v1";
+
     /** Artifact service to scheduler: an artifact was stored. Key: job id. */
     public static final String ARTIFACTS = "crateforge.artifacts.v1";
 
@@ -65,6 +71,7 @@ public final class Topics {
                     JOB_EVENTS,
                     BUILDER_CONNECTIONS,
                     BUILDER_CONTROL,
+                    GATEWAY_HEARTBEATS,
                     JOB_STATES,
                     ARTIFACTS);
 

@@ -1,9 +1,12 @@
 package dev.crateforge.protocol.message;
 
+import dev.crateforge.protocol.contract.SocketClose;
+
 /**
- * WebSocket close codes and reasons the gateway uses. Authentication failures of every kind share
- * one code and one reason on purpose, so that a peer cannot tell an unknown key from a bad
- * signature.
+ * Shorthands for the close codes and reasons of {@link SocketClose}, which is the contract and also
+ * says what a builder does on each close. WebSocket close codes and reasons the gateway uses.
+ * Authentication failures of every kind share one code and one reason on purpose, so that a peer
+ * cannot tell an unknown key from a bad signature.
  */
 public final class CloseCodes {
 
@@ -23,19 +26,20 @@ public final class CloseCodes {
     public static final int INTERNAL_ERROR = 1011;
 
     /** The one reason of every authentication failure. */
-    public static final String AUTHENTICATION_FAILED = "authentication failed";
+    public static final String AUTHENTICATION_FAILED = SocketClose.AUTHENTICATION_FAILED.reason();
 
     /** The builder did not authenticate within the deadline. */
-    public static final String AUTHENTICATION_TIMEOUT = "authentication timed out";
+    public static final String AUTHENTICATION_TIMEOUT =
+            SocketClose.AUTHENTICATION_TIMED_OUT.reason();
 
     /** Too many connections are waiting to authenticate. */
-    public static final String TOO_MANY_PENDING = "too many connections awaiting authentication";
+    public static final String TOO_MANY_PENDING = SocketClose.TOO_MANY_PENDING.reason();
 
     /** The builder was disabled or deleted by an operator. */
-    public static final String BUILDER_REVOKED = "builder disabled or removed";
+    public static final String BUILDER_REVOKED = SocketClose.BUILDER_REVOKED.reason();
 
     /** The same builder connected again; this older connection is replaced. */
-    public static final String REPLACED = "replaced by a newer connection of this builder";
+    public static final String REPLACED = SocketClose.REPLACED.reason();
 
     private CloseCodes() {}
 }

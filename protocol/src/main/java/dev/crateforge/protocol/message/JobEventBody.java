@@ -1,10 +1,10 @@
 package dev.crateforge.protocol.message;
 
 import static dev.crateforge.protocol.json.Fields.required;
-import static dev.crateforge.protocol.json.Fields.text;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import dev.crateforge.protocol.contract.TextLimits;
 import dev.crateforge.protocol.job.BuildStage;
 
 /** What a {@link JobEvent} reports; its {@code type} field names the variant. */
@@ -16,14 +16,16 @@ import dev.crateforge.protocol.job.BuildStage;
 })
 public sealed interface JobEventBody {
 
-    /** The longest log line; builders split longer lines. */
-    int MAX_LINE_LENGTH = 16 * 1024;
-
-    /** One line of output, without its line terminator. */
+    /**
+     * One line of output, without its line terminator. A line longer than {@link
+     * TextLimits#MAX_LOG_LINE_BYTES} UTF-8 bytes is cut with {@link TextLimits#CUT_MARKER}, never
+     * refused: builders split long lines, and one that does not loses the line's tail, not its
+     * connection.
+     */
     record Log(LogStream stream, String line) implements JobEventBody {
         public Log {
             required(stream, "stream");
-            text(line, "line", MAX_LINE_LENGTH);
+            line = TextLimits.fitLogLine(required(line, "line"));
         }
     }
 

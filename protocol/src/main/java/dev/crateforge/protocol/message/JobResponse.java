@@ -6,6 +6,7 @@ import static dev.crateforge.protocol.json.Fields.optionalText;
 import static dev.crateforge.protocol.json.Fields.range;
 import static dev.crateforge.protocol.json.Fields.required;
 
+import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.BuildStatement;
 import dev.crateforge.protocol.job.JobResult;
@@ -15,7 +16,9 @@ import java.util.UUID;
 /**
  * The end of a job attempt: its result, the artifacts uploaded, and the signed build statement.
  *
- * @param failureReason why the attempt failed; absent when it succeeded
+ * @param failureReason why the attempt failed, for people; absent when it succeeded
+ * @param failureCode why the attempt failed, for programs; absent when it succeeded, and read as
+ *     {@link FailureCode#BUILD_FAILED} when a failed response names none
  * @param statement the exact text of the {@link BuildStatement}, which must agree with the other
  *     fields
  * @param signature armored SSHSIG over the UTF-8 bytes of {@code statement} in the namespace {@link
@@ -26,6 +29,7 @@ public record JobResponse(
         Integer attempt,
         JobResult result,
         String failureReason,
+        FailureCode failureCode,
         List<ArtifactDigest> artifacts,
         String statement,
         String signature)
@@ -36,8 +40,19 @@ public record JobResponse(
         range(attempt, "attempt", 1, 1000);
         required(result, "result");
         optionalText(failureReason, "failureReason", 4096);
+        if (result == JobResult.SUCCEEDED && failureCode != null) {
+            throw new IllegalArgumentException("field 'failureCode' is only for a failed result");
+        }
         artifacts = list(artifacts, "artifacts", 16);
         nonBlank(statement, "statement", BuildStatement.MAX_LENGTH);
         nonBlank(signature, "signature", 8192);
+    }
+
+    /** The failure code, with {@link FailureCode#BUILD_FAILED} for a failure that names none. */
+    public FailureCode effectiveFailureCode() {
+        if (result == JobResult.SUCCEEDED) {
+            return null;
+        }
+        return failureCode == null ? FailureCode.BUILD_FAILED : failureCode;
     }
 }

@@ -26,7 +26,9 @@ class RecordCodecTests {
         var statement = Samples.statement();
         return Stream.of(
                 new JobRequested(
-                        Samples.BUILDER, "conn-1", "gateway-0", List.of(Samples.TARGET), 2, NOW),
+                        Samples.BUILDER, "conn-1", "gateway-0", List.of(Samples.TARGET), 2, 4, NOW),
+                new GatewayHeartbeat("gateway-0~a1b2", "gateway-0", NOW, 15, NOW),
+                new BuilderControl.UnknownJob(Samples.BUILDER, Samples.JOB, 2, "not held"),
                 new JobAssigned(Samples.BUILDER, "conn-1", "gateway-0", Samples.assignment(), NOW),
                 new JobActivity.EventReported(
                         Samples.JOB,
@@ -40,6 +42,7 @@ class RecordCodecTests {
                         1,
                         Samples.BUILDER,
                         JobResult.SUCCEEDED,
+                        null,
                         null,
                         statement.artifacts(),
                         statement.render(),
@@ -132,7 +135,7 @@ class RecordCodecTests {
     @Test
     void everyTopicIsVersionedAndListed() {
         assertThat(Topics.ALL)
-                .hasSize(7)
+                .hasSize(8)
                 .allMatch(t -> t.startsWith("crateforge.") && t.endsWith(".v1"))
                 .doesNotHaveDuplicates();
         assertThat(Topics.prefixed("run-1.", Topics.ARTIFACTS))

@@ -3,7 +3,9 @@ package dev.crateforge.protocol.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.crateforge.protocol.contract.TextLimits;
 import dev.crateforge.protocol.json.ProtocolDecodeException;
+import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -139,19 +141,60 @@ class MessageCodecTests {
     }
 
     @Test
-    void refusesAnOversizedLogLine() {
-        String line = "x".repeat(JobEventBody.MAX_LINE_LENGTH + 1);
-        String frame =
-                "{\"type\":\"job_event\",\"jobId\":\""
-                        + Samples.JOB
-                        + "\",\"attempt\":1,\"seq\":1,"
-                        + "\"event\":{\"type\":\"log\",\"stream\":\"stdout\",\"line\":\""
-                        + line
-                        + "\"}}";
+    void cutsAnOversizedLogLineWithAMarkerInsteadOfRefusingIt() throws Exception {
+        String line = "x".repeat(TextLimits.MAX_LOG_LINE_BYTES + 1);
 
-        assertThatThrownBy(() -> MessageCodec.decodeClientMessage(frame))
+        JobEvent event = (JobEvent) MessageCodec.decodeClientMessage(logFrame(line));
+
+        String kept = ((JobEventBody.Log) event.event()).line();
+        assertThat(kept).endsWith(TextLimits.CUT_MARKER).startsWith("xxxx");
+        assertThat(kept.getBytes(StandardCharsets.UTF_8)).hasSize(TextLimits.MAX_LOG_LINE_BYTES);
+    }
+
+    @Test
+    void countsLogLinesInUtf8BytesNotUtf16Units() throws Exception {
+        // 4,000 emoji: 8,000 UTF-16 units, 16,000 bytes: fits.
+        String fits = "\uD83E\uDD80".repeat(4000);
+        // 9,000 emoji: 36,000 bytes: cut on a code point boundary, never a closed connection.
+        String tooLong = "\uD83E\uDD80".repeat(9000);
+
+        JobEvent whole = (JobEvent) MessageCodec.decodeClientMessage(logFrame(fits));
+        JobEvent cut = (JobEvent) MessageCodec.decodeClientMessage(logFrame(tooLong));
+
+        assertThat(((JobEventBody.Log) whole.event()).line()).isEqualTo(fits);
+        String kept = ((JobEventBody.Log) cut.event()).line();
+        assertThat(kept).endsWith(TextLimits.CUT_MARKER);
+        String body = kept.substring(0, kept.length() - TextLimits.CUT_MARKER.length());
+        assertThat(body.codePoints()).allMatch(cp -> cp == 0x1F980);
+        assertThat(kept.getBytes(StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(TextLimits.MAX_LOG_LINE_BYTES);
+    }
+
+    @Test
+    void countsTextLimitsInUtf8Bytes() {
+        // agent is at most 128 bytes: 64 two-byte characters and one of three are 131 bytes,
+        // in only 65 UTF-16 units.
+        String agent = "\u00e9".repeat(64) + "\u20ac";
+
+        assertThatThrownBy(
+                        () ->
+                                MessageCodec.decodeClientMessage(
+                                        "{\"type\":\"hello\",\"protocolVersion\":1,\"fingerprint\":\""
+                                                + Samples.FINGERPRINT
+                                                + "\",\"agent\":\""
+                                                + agent
+                                                + "\"}"))
                 .isInstanceOf(ProtocolDecodeException.class)
-                .hasMessage("field 'line' is longer than 16384 characters");
+                .hasMessage("field 'agent' is longer than 128 bytes of UTF-8");
+    }
+
+    private static String logFrame(String line) {
+        return "{\"type\":\"job_event\",\"jobId\":\""
+                + Samples.JOB
+                + "\",\"attempt\":1,\"seq\":1,"
+                + "\"event\":{\"type\":\"log\",\"stream\":\"stdout\",\"line\":\""
+                + line
+                + "\"}}";
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.crateforge.protocol.message;
 
+import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.BuildStage;
@@ -68,6 +69,7 @@ public final class Samples {
                         1,
                         JobResult.SUCCEEDED,
                         null,
+                        null,
                         statement().artifacts(),
                         statement().render(),
                         "-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----\n"),
@@ -76,6 +78,7 @@ public final class Samples {
                         2,
                         JobResult.FAILED,
                         "error[E0425]: cannot find value",
+                        FailureCode.COMPILE_ERROR,
                         List.of(),
                         "x\n",
                         "sig"));

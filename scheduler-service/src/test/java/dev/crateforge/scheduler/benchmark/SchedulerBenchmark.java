@@ -266,6 +266,7 @@ class SchedulerBenchmark {
                                         "bench-gateway",
                                         List.of(TARGET),
                                         1,
+                                        null,
                                         sent.wallClock()))));
         return sent;
     }

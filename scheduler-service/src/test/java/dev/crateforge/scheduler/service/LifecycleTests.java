@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
+import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.BuildStage;
@@ -337,6 +338,7 @@ class LifecycleTests extends SchedulerTest {
                         builder,
                         forOther.result(),
                         null,
+                        null,
                         List.of(digest),
                         forOther.statement(),
                         forOther.signature(),
@@ -360,6 +362,7 @@ class LifecycleTests extends SchedulerTest {
                         builder,
                         dev.crateforge.protocol.job.JobResult.FAILED,
                         "cargo build exited with 101",
+                        FailureCode.COMPILE_ERROR,
                         List.of(),
                         ok.statement(),
                         ok.signature(),
@@ -515,6 +518,7 @@ class LifecycleTests extends SchedulerTest {
                         builder,
                         dev.crateforge.protocol.job.JobResult.FAILED,
                         "tests failed",
+                        FailureCode.COMPILE_ERROR,
                         List.of(),
                         ok.statement(),
                         ok.signature(),

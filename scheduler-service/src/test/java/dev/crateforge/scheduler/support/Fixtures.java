@@ -35,7 +35,7 @@ public final class Fixtures {
 
     public static JobRequested request(UUID builder, String connection, String target, int slots) {
         return new JobRequested(
-                builder, connection, "gateway-1", List.of(target), slots, Instant.now());
+                builder, connection, "gateway-1", List.of(target), slots, null, Instant.now());
     }
 
     public static ArtifactDigest digest(ArtifactKind kind, String sha, long size) {
@@ -63,6 +63,7 @@ public final class Fixtures {
                 job.attempt,
                 builder,
                 JobResult.SUCCEEDED,
+                null,
                 null,
                 artifacts,
                 statement,

@@ -1,0 +1,66 @@
+package dev.crateforge.protocol.contract;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crateforge.protocol.http.Problem;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+/** The contract's own rules: unique wire names, recognisable closes, safe classification. */
+class ContractTests {
+
+    @Test
+    void wireNamesAreUniqueInEveryTable() {
+        assertThat(Arrays.stream(SocketError.values()).map(SocketError::wireName))
+                .doesNotHaveDuplicates();
+        assertThat(Arrays.stream(UploadOutcome.values()).map(UploadOutcome::reason))
+                .doesNotHaveDuplicates();
+        assertThat(Arrays.stream(FailureCode.values()).map(FailureCode::wireName))
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
+    void everyCloseIsRecognisedFromWhatTheBuilderReceives() {
+        for (SocketClose close : SocketClose.values()) {
+            String sent = close.reasonWith("field 'slots' has the wrong type");
+            assertThat(SocketClose.recognise(close.code(), sent)).contains(close);
+            assertThat(sent.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                    .isLessThanOrEqualTo(SocketClose.MAX_REASON_BYTES);
+        }
+    }
+
+    @Test
+    void anUnknownCloseIsNotGuessed() {
+        assertThat(SocketClose.recognise(1008, "something else")).isEmpty();
+        assertThat(SocketClose.recognise(4000, "authentication failed")).isEmpty();
+    }
+
+    @Test
+    void anUploadAnswerIsReadByItsProblemTypeAndAnythingUnlistedIsRetried() {
+        assertThat(UploadOutcome.classify(403, Problem.type("attempt_not_live")))
+                .isEqualTo(UploadOutcome.ATTEMPT_NOT_LIVE);
+        assertThat(UploadOutcome.classify(403, Problem.type("builder_revoked")))
+                .isEqualTo(UploadOutcome.BUILDER_REVOKED);
+        assertThat(UploadOutcome.classify(201, null)).isEqualTo(UploadOutcome.STORED);
+        assertThat(UploadOutcome.classify(502, null)).isEqualTo(UploadOutcome.UNAVAILABLE);
+        assertThat(UploadOutcome.classify(403, Problem.type("made_up")))
+                .isEqualTo(UploadOutcome.UNAVAILABLE);
+        assertThat(UploadOutcome.UNAVAILABLE.retriable()).isTrue();
+    }
+
+    @Test
+    void onlyInfrastructureFailuresAreRetried() {
+        assertThat(Arrays.stream(FailureCode.values()).filter(FailureCode::retried))
+                .containsExactlyInAnyOrder(FailureCode.INFRASTRUCTURE, FailureCode.SANDBOX_ERROR);
+    }
+
+    @Test
+    void splitsAndCutsOnCodePointBoundaries() {
+        String crab = "\uD83E\uDD80";
+        assertThat(TextLimits.splitUtf8(crab.repeat(5), 8))
+                .containsExactly(crab.repeat(2), crab.repeat(2), crab);
+        assertThat(TextLimits.splitUtf8("", 8)).containsExactly("");
+        assertThat(TextLimits.cutUtf8("ab" + crab, 5)).isEqualTo("ab");
+        assertThat(TextLimits.utf8Length("a\u00e9\u20ac" + crab)).isEqualTo(1 + 2 + 3 + 4);
+    }
+}
