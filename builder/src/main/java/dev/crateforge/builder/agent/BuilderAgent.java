@@ -4,14 +4,20 @@ import dev.crateforge.builder.config.BuilderSettings;
 import dev.crateforge.builder.console.Console;
 import dev.crateforge.builder.job.JobAbandoned;
 import dev.crateforge.builder.job.JobControl;
+import dev.crateforge.builder.job.JobFailure;
 import dev.crateforge.builder.job.JobOutcome;
 import dev.crateforge.builder.job.JobReporter;
 import dev.crateforge.builder.job.JobRunner;
+import dev.crateforge.builder.retry.Backoff;
+import dev.crateforge.protocol.contract.FailureCode;
+import dev.crateforge.protocol.contract.PeerAction;
+import dev.crateforge.protocol.contract.SocketClose;
+import dev.crateforge.protocol.contract.SocketError;
+import dev.crateforge.protocol.contract.TextLimits;
 import dev.crateforge.protocol.job.BuildStage;
 import dev.crateforge.protocol.message.Authenticated;
 import dev.crateforge.protocol.message.CancelJob;
 import dev.crateforge.protocol.message.ClientMessage;
-import dev.crateforge.protocol.message.CloseCodes;
 import dev.crateforge.protocol.message.ErrorMessage;
 import dev.crateforge.protocol.message.JobAssignment;
 import dev.crateforge.protocol.message.JobEvent;
@@ -23,18 +29,26 @@ import dev.crateforge.protocol.message.Jobs;
 import dev.crateforge.protocol.message.LogStream;
 import dev.crateforge.protocol.message.MessageCodec;
 import dev.crateforge.protocol.message.ServerMessage;
+import dev.crateforge.protocol.ssh.SshFormatException;
 import dev.crateforge.protocol.ssh.SshPrivateKey;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,26 +61,34 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Jobs do not depend on the connection. Their events go to an outbox that a single sender thread
  * drains whenever a connection is authenticated, so a job keeps running through a reconnect and its
- * numbered events and its response follow on the next connection, as docs/protocol.md §6 defines. A
- * response stays on hand until the gateway acknowledges it with {@code job_response_accepted} and
- * is sent again after every reconnect until then.
+ * numbered events and its response follow on the next connection. The gateway acknowledges nothing
+ * but the response, so every event of an attempt is kept until {@code job_response_accepted} and,
+ * after every re-authentication, sent again in order with its seq, followed by the pending response
+ * (docs/protocol.md §6).
+ *
+ * <p>Every answer of the gateway is handled as the typed contract says ({@code
+ * dev.crateforge.protocol.contract}): a close by {@link SocketClose#recognise}, an {@code error} by
+ * {@link SocketError#fromWireName}, each through one switch over {@link PeerAction} without a
+ * default, so that a new action does not compile until this builder has a reaction for it. Whatever
+ * ends an attempt here (acceptance, {@code cancel_job}, an abandon) frees its slot and sends a new
+ * {@code job_request}, so the builder never sits waiting for work it will not be offered.
  */
 public final class BuilderAgent {
 
     /** Exit code: stopped normally (drained). */
     public static final int EXIT_OK = 0;
 
-    /** Exit code: the gateway closed with 1008 (authentication failed, builder disabled, …). */
+    /** Exit code: the gateway closed with a close marked {@code stop} (a refused key, …). */
     public static final int EXIT_REFUSED = 3;
 
     /** Placeholder in the outbox for "send a job_request for the slots free at that moment". */
     private static final Object REQUEST_JOBS = new Object();
 
-    /**
-     * How far back events are resent after a reconnect: what may still have been in socket buffers
-     * or in flight when the connection died, well past TCP's usual detection time.
-     */
-    private static final long RESEND_WINDOW_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** Bytes of events kept per attempt for a resend beyond the build output budget. */
+    private static final long RETAINED_OVERHEAD_BYTES = 1L << 20;
+
+    /** What an event costs in memory beyond its text, roughly. */
+    private static final long EVENT_OVERHEAD_BYTES = 64;
 
     private final BuilderSettings settings;
     private final SshPrivateKey key;
@@ -76,11 +98,12 @@ public final class BuilderAgent {
     private final HttpClient http;
     private final String agentName;
     private final Backoff backoff;
+    private final Backoff requestBackoff;
 
     private final ExecutorService jobThreads;
     private final ScheduledExecutorService timer;
-    private final Map<JobKey, ActiveJob> active = new ConcurrentHashMap<>();
-    private final Map<JobKey, JobResponse> awaitingAck = new ConcurrentHashMap<>();
+    private final Map<JobKey, Attempt> attempts = new ConcurrentHashMap<>();
+    private final AtomicLong taken = new AtomicLong();
     private final LinkedBlockingDeque<Object> outbox = new LinkedBlockingDeque<>();
     private final AtomicInteger busy = new AtomicInteger();
     private final Object sessionLock = new Object();
@@ -89,9 +112,9 @@ public final class BuilderAgent {
     private volatile GatewaySession current;
     private volatile boolean draining;
     private volatile boolean stopped;
+    private volatile long requestsPausedUntilNanos;
     private volatile Thread mainThread;
-    private final java.util.concurrent.CountDownLatch finished =
-            new java.util.concurrent.CountDownLatch(1);
+    private final CountDownLatch finished = new CountDownLatch(1);
 
     public BuilderAgent(
             BuilderSettings settings,
@@ -110,12 +133,16 @@ public final class BuilderAgent {
         this.backoff =
                 new Backoff(
                         settings.backoffMin(), settings.backoffMax(), ThreadLocalRandom.current());
+        this.requestBackoff =
+                new Backoff(
+                        settings.backoffMin(), settings.backoffMax(), ThreadLocalRandom.current());
         this.jobThreads = Executors.newFixedThreadPool(settings.slots(), daemon("job"));
         this.timer = Executors.newSingleThreadScheduledExecutor(daemon("heartbeat"));
     }
 
     /**
-     * Connects and works until {@link #drain} finishes or the gateway refuses this builder.
+     * Connects and works until {@link #drain} finishes or the gateway closes with a close marked
+     * {@code stop}.
      *
      * @return {@link #EXIT_OK} or {@link #EXIT_REFUSED}
      */
@@ -130,8 +157,8 @@ public final class BuilderAgent {
             return connectLoop();
         } finally {
             stopped = true;
-            for (ActiveJob job : active.values()) {
-                job.control.cancel("builder stopped");
+            for (Attempt attempt : attempts.values()) {
+                attempt.control.cancel("builder stopped");
             }
             GatewaySession session = current;
             if (session != null) {
@@ -161,9 +188,7 @@ public final class BuilderAgent {
                 Throwable cause = e.getCause() == null ? e : e.getCause();
                 close =
                         new GatewaySession.Close(
-                                GatewaySession.ABNORMAL,
-                                cause.getMessage() == null ? cause.toString() : cause.getMessage(),
-                                true);
+                                GatewaySession.ABNORMAL, JobFailure.describe(cause), true);
             } catch (InterruptedException e) {
                 if (stopped || draining) {
                     continue;
@@ -178,29 +203,22 @@ public final class BuilderAgent {
             if (stopped || (draining && idle())) {
                 return EXIT_OK;
             }
-            if (close.code() == CloseCodes.POLICY_VIOLATION && !close.local()) {
-                console.error(
-                        "the gateway refused this builder (1008 "
-                                + close.reason()
-                                + "); check that its key is registered and enabled (see"
-                                + " `crateforge-builder key`)");
+            Optional<Duration> delay = reconnectDelay(close);
+            if (delay.isEmpty()) {
                 return EXIT_REFUSED;
             }
-            Duration delay =
-                    close.code() == CloseCodes.GOING_AWAY && !close.local()
-                            ? Duration.ofMillis(ThreadLocalRandom.current().nextLong(1000))
-                            : backoff.next();
             console.warn(
                     "disconnected ("
                             + close.code()
                             + (close.reason() == null || close.reason().isEmpty()
                                     ? ""
                                     : " " + close.reason())
-                            + "); reconnecting in "
-                            + delay.toMillis()
-                            + " ms");
+                            + "); "
+                            + (delay.get().isZero()
+                                    ? "reconnecting at once"
+                                    : "reconnecting in " + delay.get().toMillis() + " ms"));
             try {
-                Thread.sleep(delay.toMillis());
+                Thread.sleep(delay.get().toMillis());
             } catch (InterruptedException e) {
                 if (!stopped && !draining) {
                     throw e;
@@ -208,6 +226,36 @@ public final class BuilderAgent {
             }
         }
         return EXIT_OK;
+    }
+
+    /**
+     * What the close table of docs/protocol.md §5 says to do: the delay before reconnecting, or
+     * nothing when the builder must stop (after telling the operator why). A close the builder made
+     * itself, a dropped connection and an unrecognised close are reconnected with backoff.
+     */
+    private Optional<Duration> reconnectDelay(GatewaySession.Close close) {
+        Optional<SocketClose> known =
+                close.local()
+                        ? Optional.empty()
+                        : SocketClose.recognise(close.code(), close.reason());
+        PeerAction action =
+                known.map(SocketClose::action).orElse(PeerAction.RECONNECT_WITH_BACKOFF);
+        return switch (action) {
+            case STOP -> {
+                console.error(CloseExplanation.of(known.get(), close.code(), close.reason()));
+                yield Optional.empty();
+            }
+            case RECONNECT_NOW -> Optional.of(Duration.ZERO);
+            case RECONNECT_WITH_BACKOFF -> Optional.of(backoff.next());
+            // no close asks for these; a connection can only be made again
+            case DONE,
+                    RETRY_WITH_BACKOFF,
+                    ASK_AGAIN,
+                    ABANDON_JOB,
+                    REPORT_INFRASTRUCTURE_FAILURE,
+                    REPORT_CRATE_FAILURE ->
+                    Optional.of(backoff.next());
+        };
     }
 
     /** Waits for the connection to end, or for a drain to finish with nothing left to say. */
@@ -259,10 +307,10 @@ public final class BuilderAgent {
                 }
             }
         }
-        if (!active.isEmpty()) {
+        if (!attempts.isEmpty()) {
             console.warn(
                     "grace period over; abandoning "
-                            + active.size()
+                            + attempts.size()
                             + " job(s), the gateway reassigns them when their lease runs out");
         }
         stopped = true;
@@ -284,8 +332,9 @@ public final class BuilderAgent {
         return busy.get();
     }
 
+    /** No job runs and every response has been accepted (or its attempt abandoned). */
     private boolean idle() {
-        return busy.get() == 0 && awaitingAck.isEmpty();
+        return busy.get() == 0 && attempts.isEmpty();
     }
 
     private GatewaySession.Handler handler() {
@@ -297,7 +346,7 @@ public final class BuilderAgent {
 
             @Override
             public void message(GatewaySession session, ServerMessage message) {
-                onMessage(message);
+                onMessage(session, message);
             }
         };
     }
@@ -316,120 +365,242 @@ public final class BuilderAgent {
                         + "/"
                         + settings.slots()
                         + " slots busy");
-        // events written just before a connection died may never have reached the gateway;
-        // resending is safe because the scheduler stores each (job, attempt, seq) once
-        java.util.List<JobEvent> resend = new java.util.ArrayList<>();
-        for (ActiveJob job : active.values()) {
-            resend.addAll(job.takeRecentlySent());
-        }
-        for (int i = resend.size() - 1; i >= 0; i--) {
-            outbox.addFirst(resend.get(i));
-        }
-        // responses sent on an earlier connection may never have arrived: send them again
-        for (JobResponse response : awaitingAck.values()) {
-            if (!outbox.contains(response)) {
-                outbox.addLast(response);
-            }
+        // The gateway does not acknowledge events, and one that died may have lost the last it
+        // received: every event of every attempt whose response is not yet accepted goes again,
+        // in order and with its seq, then the pending response (docs/protocol.md §6). The
+        // scheduler stores each (job, attempt, seq) once.
+        List<Object> resend = new ArrayList<>();
+        for (Attempt attempt : attemptsInOrder()) {
+            resend.addAll(attempt.takeForResend());
         }
         if (!draining) {
-            outbox.addFirst(REQUEST_JOBS);
+            resend.add(REQUEST_JOBS);
         }
+        outbox.addFirst(new Batch(resend));
         synchronized (sessionLock) {
             current = session;
             sessionLock.notifyAll();
         }
     }
 
-    private void onMessage(ServerMessage message) {
+    private List<Attempt> attemptsInOrder() {
+        List<Attempt> inOrder = new ArrayList<>(attempts.values());
+        inOrder.sort(Comparator.comparingLong(a -> a.order));
+        return inOrder;
+    }
+
+    private void onMessage(GatewaySession session, ServerMessage message) {
         if (message instanceof Jobs jobs) {
             for (JobAssignment job : jobs.jobs()) {
                 accept(job);
             }
-            if (!draining && busy.get() < settings.slots()) {
-                outbox.addLast(REQUEST_JOBS);
-            }
+            askForWork();
         } else if (message instanceof CancelJob cancel) {
-            JobKey key = new JobKey(cancel.jobId(), cancel.attempt());
-            awaitingAck.remove(key);
-            ActiveJob job = active.get(key);
-            if (job != null) {
-                console.info(job.label() + ": cancelled by the gateway (" + cancel.reason() + ")");
-                job.abandon(cancel.reason());
+            Attempt attempt = attempts.get(new JobKey(cancel.jobId(), cancel.attempt()));
+            if (attempt != null) {
+                console.info(
+                        attempt.label() + ": cancelled by the gateway (" + cancel.reason() + ")");
+                abandon(attempt, cancel.reason());
             }
         } else if (message instanceof JobResponseAccepted accepted) {
-            JobKey key = new JobKey(accepted.jobId(), accepted.attempt());
-            if (awaitingAck.remove(key) != null) {
+            Attempt attempt = attempts.get(new JobKey(accepted.jobId(), accepted.attempt()));
+            if (attempt != null && attempt.responded()) {
+                attempts.remove(attempt.key());
                 console.info("job " + accepted.jobId() + ": result accepted by the gateway");
-            }
-            signalIdle();
-        } else if (message instanceof ErrorMessage error) {
-            console.warn("gateway refused a message: " + error.code() + ": " + error.message());
-            if (error.jobId() != null
-                    && !error.code().equals("no_allowed_target")
-                    && !error.code().equals("too_many_jobs")) {
-                // a response the gateway will never accept must not be resent forever
-                awaitingAck.keySet().removeIf(k -> k.jobId().equals(error.jobId()));
+                askForWork();
                 signalIdle();
             }
+        } else if (message instanceof ErrorMessage error) {
+            onError(session, error);
         } else {
             console.warn("unexpected " + message.getClass().getSimpleName() + " from the gateway");
         }
     }
 
-    private void accept(JobAssignment job) {
-        JobKey key = new JobKey(job.jobId(), job.attempt());
-        if (active.containsKey(key) || awaitingAck.containsKey(key)) {
-            return; // delivered twice; the first delivery is already being worked on
+    /** Reacts to an {@code error} as the contract's table says (docs/protocol.md §4). */
+    private void onError(GatewaySession session, ErrorMessage error) {
+        Optional<SocketError> known = SocketError.fromWireName(error.code());
+        if (known.isEmpty()) {
+            console.warn(
+                    "the gateway sent an error code this builder does not know ("
+                            + error.code()
+                            + ": "
+                            + error.message()
+                            + "); ignored");
+            return;
         }
-        ActiveJob running = new ActiveJob(job);
-        active.put(key, running);
-        busy.incrementAndGet();
-        console.info(running.label() + ": taken (" + job.kind() + " for " + job.target() + ")");
-        jobThreads.execute(() -> execute(running));
+        SocketError code = known.get();
+        List<Attempt> about = attemptsOf(error.jobId());
+        switch (code.action()) {
+            case DONE -> {
+                // nothing to do: the message was taken
+            }
+            case ABANDON_JOB -> {
+                console.warn(
+                        "the gateway refused a message about job "
+                                + error.jobId()
+                                + " ("
+                                + code
+                                + ": "
+                                + error.message()
+                                + "); abandoning it");
+                about.forEach(attempt -> abandon(attempt, code.wireName()));
+                askForWork();
+            }
+            case RETRY_WITH_BACKOFF -> retryLater(code, error, about);
+            case ASK_AGAIN -> askForWork();
+            case STOP -> {
+                Duration wait = settings.backoffMax();
+                console.error(
+                        "the gateway refused this builder's request ("
+                                + code
+                                + ": "
+                                + error.message()
+                                + "); a person must fix the builder's registration or"
+                                + " --targets; asking again in "
+                                + wait.toSeconds()
+                                + " s");
+                pauseRequests(wait);
+            }
+            // no error asks for these; the builder cannot end an attempt the gateway refused
+            // to hear about, so it lets it go, as for an unknown job
+            case REPORT_INFRASTRUCTURE_FAILURE, REPORT_CRATE_FAILURE -> {
+                console.warn("the gateway refused job " + error.jobId() + " (" + code + ")");
+                about.forEach(attempt -> abandon(attempt, code.wireName()));
+                askForWork();
+            }
+            case RECONNECT_NOW, RECONNECT_WITH_BACKOFF -> session.abort(code.wireName());
+        }
     }
 
-    private void execute(ActiveJob running) {
-        JobAssignment job = running.job;
+    /**
+     * {@code unavailable}: the refused message was not taken. About a job: its events and its
+     * response go again after that attempt's backoff; otherwise the job request does.
+     */
+    private void retryLater(SocketError code, ErrorMessage error, List<Attempt> about) {
+        if (about.isEmpty()) {
+            Duration delay = requestBackoff.next();
+            console.warn(
+                    "the gateway could not take a message ("
+                            + code
+                            + ": "
+                            + error.message()
+                            + "); asking for work again in "
+                            + delay.toMillis()
+                            + " ms");
+            timer.schedule(this::askForWork, delay.toMillis(), TimeUnit.MILLISECONDS);
+            return;
+        }
+        for (Attempt attempt : about) {
+            Duration delay = attempt.backoff.next();
+            console.warn(
+                    attempt.label()
+                            + ": the gateway could not take it ("
+                            + code
+                            + ": "
+                            + error.message()
+                            + "); sending again in "
+                            + delay.toMillis()
+                            + " ms");
+            timer.schedule(
+                    () -> outbox.addLast(new Batch(attempt.takeForResend())),
+                    delay.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private List<Attempt> attemptsOf(UUID jobId) {
+        if (jobId == null) {
+            return List.of();
+        }
+        return attemptsInOrder().stream().filter(a -> a.job.jobId().equals(jobId)).toList();
+    }
+
+    /** No job request until {@code wait} has passed; then one. */
+    private void pauseRequests(Duration wait) {
+        requestsPausedUntilNanos = System.nanoTime() + wait.toNanos();
+        timer.schedule(this::askForWork, wait.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private boolean requestsPaused() {
+        return System.nanoTime() - requestsPausedUntilNanos < 0;
+    }
+
+    /** Queues a job request for the slots free when it is sent; duplicates collapse. */
+    private void askForWork() {
+        if (!draining && !stopped) {
+            outbox.addLast(REQUEST_JOBS);
+        }
+    }
+
+    private void accept(JobAssignment job) {
         JobKey key = new JobKey(job.jobId(), job.attempt());
+        Attempt attempt = new Attempt(job, taken.incrementAndGet());
+        if (attempts.putIfAbsent(key, attempt) != null) {
+            return; // delivered twice; the first delivery is already being worked on
+        }
+        busy.incrementAndGet();
+        console.info(attempt.label() + ": taken (" + job.kind() + " for " + job.target() + ")");
+        jobThreads.execute(() -> execute(attempt));
+    }
+
+    private void execute(Attempt attempt) {
+        JobAssignment job = attempt.job;
         try {
             JobOutcome outcome;
             try {
-                outcome = runner.run(job, running, running.control);
+                outcome = runner.run(job, attempt, attempt.control);
             } catch (JobAbandoned e) {
-                running.abandon(e.getMessage());
-                console.warn(running.label() + ": abandoned (" + e.getMessage() + ")");
+                console.warn(attempt.label() + ": abandoned (" + e.getMessage() + ")");
+                abandon(attempt, e.getMessage());
                 return;
             } catch (InterruptedException e) {
-                running.abandon("builder stopped");
+                abandon(attempt, "builder stopped");
                 return;
             } catch (RuntimeException e) {
-                outcome = JobOutcome.failed("builder error: " + e);
+                outcome =
+                        JobOutcome.failed(
+                                FailureCode.INFRASTRUCTURE,
+                                "builder error: " + JobFailure.describe(e));
             }
-            JobResponse response = signer.respond(job, outcome);
-            synchronized (running) {
-                if (running.abandoned) {
-                    return;
-                }
-                awaitingAck.put(key, response);
-                outbox.addLast(response);
+            JobResponse response;
+            try {
+                response = signer.respond(job, outcome);
+            } catch (SshFormatException | RuntimeException e) {
+                console.error(
+                        attempt.label() + ": cannot sign the result: " + JobFailure.describe(e));
+                abandon(attempt, "cannot sign the result");
+                return;
             }
-            console.info(
-                    running.label()
-                            + ": "
-                            + outcome.result()
-                            + (outcome.failureReason() == null
-                                    ? ""
-                                    : " (" + outcome.failureReason() + ")"));
-        } catch (Exception e) {
-            console.error(running.label() + ": cannot sign the result: " + e.getMessage());
+            if (attempt.respond(response)) {
+                console.info(
+                        attempt.label()
+                                + ": "
+                                + outcome.result()
+                                + (outcome.failureCode() == null
+                                        ? ""
+                                        : " ("
+                                                + outcome.failureCode()
+                                                + ": "
+                                                + outcome.failureReason()
+                                                + ")"));
+            }
         } finally {
-            active.remove(key);
             busy.decrementAndGet();
-            if (!draining && !stopped) {
-                outbox.addLast(REQUEST_JOBS);
-            }
+            askForWork();
             signalIdle();
         }
+    }
+
+    /**
+     * Lets an attempt go: stops it, drops everything it would still send, frees its slot and asks
+     * for work again. Idempotent.
+     */
+    private void abandon(Attempt attempt, String reason) {
+        attempt.abandon(reason);
+        attempts.remove(attempt.key(), attempt);
+        askForWork();
+        signalIdle();
     }
 
     private void signalIdle() {
@@ -443,34 +614,34 @@ public final class BuilderAgent {
         if (session == null || !session.authenticated()) {
             return; // a heartbeat only matters while the gateway can hear it
         }
-        for (ActiveJob job : active.values()) {
-            job.emit(new JobEventBody.Heartbeat());
+        for (Attempt attempt : attempts.values()) {
+            if (attempt.running()) {
+                attempt.emit(new JobEventBody.Heartbeat());
+            }
         }
     }
 
     private void sendLoop() {
         while (!stopped) {
-            Object item;
             try {
-                item = outbox.pollFirst(500, TimeUnit.MILLISECONDS);
+                // the session first: an item taken now is one of the outbox as it stands after
+                // the last reconnect reordered it
+                GatewaySession session = authenticatedSession();
+                Object item = outbox.pollFirst(500, TimeUnit.MILLISECONDS);
+                if (item instanceof Batch batch) {
+                    item = batch.head(outbox);
+                }
                 if (item == null) {
                     continue;
                 }
-                GatewaySession session = authenticatedSession();
                 ClientMessage message = toMessage(item);
                 if (message == null) {
                     continue;
                 }
                 try {
                     session.send(MessageCodec.encode(message)).get(30, TimeUnit.SECONDS);
-                    if (message instanceof JobEvent event) {
-                        ActiveJob job = active.get(new JobKey(event.jobId(), event.attempt()));
-                        if (job != null) {
-                            job.sent(event);
-                        }
-                    }
                 } catch (ExecutionException | TimeoutException e) {
-                    outbox.addFirst(item);
+                    outbox.addFirst(item); // first on the next connection, in its place
                     synchronized (sessionLock) {
                         if (current == session) {
                             current = null;
@@ -490,20 +661,19 @@ public final class BuilderAgent {
     private ClientMessage toMessage(Object item) {
         if (item == REQUEST_JOBS) {
             int free = settings.slots() - busy.get();
-            if (draining || free <= 0 || outbox.contains(REQUEST_JOBS)) {
+            if (draining || free <= 0 || requestsPaused() || outbox.contains(REQUEST_JOBS)) {
                 return null;
             }
             return new JobRequest(settings.targets(), Math.min(free, 64));
         }
         ClientMessage message = (ClientMessage) item;
         if (message instanceof JobEvent event) {
-            ActiveJob job = active.get(new JobKey(event.jobId(), event.attempt()));
-            if (job != null && job.abandoned) {
-                return null;
-            }
-        } else if (message instanceof JobResponse response
-                && !awaitingAck.containsKey(new JobKey(response.jobId(), response.attempt()))) {
-            return null; // acknowledged or cancelled meanwhile
+            Attempt attempt = attempts.get(new JobKey(event.jobId(), event.attempt()));
+            return attempt == null ? null : message; // accepted or abandoned meanwhile
+        }
+        if (message instanceof JobResponse response) {
+            Attempt attempt = attempts.get(new JobKey(response.jobId(), response.attempt()));
+            return attempt == null ? null : message;
         }
         return message;
     }
@@ -523,7 +693,7 @@ public final class BuilderAgent {
         }
     }
 
-    private static java.util.concurrent.ThreadFactory daemon(String name) {
+    private static ThreadFactory daemon(String name) {
         AtomicInteger n = new AtomicInteger();
         return r -> {
             Thread t = new Thread(r, name + "-" + n.incrementAndGet());
@@ -532,23 +702,59 @@ public final class BuilderAgent {
         };
     }
 
-    /** An event and when it was written to the socket. */
-    private record Sent(long atNanos, JobEvent event) {}
+    /**
+     * Messages that must go in this order, queued as one item so that nothing can slip between them
+     * (the sender may be taking from the queue while a reconnect fills it).
+     */
+    private record Batch(List<Object> items, int from) {
+        Batch(List<Object> items) {
+            this(List.copyOf(items), 0);
+        }
+
+        /** The next item; the rest goes back to the front of {@code queue}. */
+        Object head(LinkedBlockingDeque<Object> queue) {
+            if (from >= items.size()) {
+                return null;
+            }
+            if (from + 1 < items.size()) {
+                queue.addFirst(new Batch(items, from + 1));
+            }
+            return items.get(from);
+        }
+    }
 
     /** A job attempt: the protocol identifies everything about a job by these two. */
     record JobKey(UUID jobId, int attempt) {}
 
-    /** A job taken and not yet finished: its cancel switch and its event numbering. */
-    private final class ActiveJob implements JobReporter {
+    /**
+     * A job attempt from its assignment until its response is accepted or it is abandoned: its
+     * cancel switch, its event numbering, every event sent for it (kept for a resend until the
+     * response is accepted, docs/protocol.md §6) and its response.
+     */
+    private final class Attempt implements JobReporter {
         final JobAssignment job;
+        final long order;
         final JobControl control = new JobControl();
-        private final AtomicLong seq = new AtomicLong();
-        private volatile boolean abandoned;
+        final Backoff backoff =
+                new Backoff(
+                        settings.backoffMin(), settings.backoffMax(), ThreadLocalRandom.current());
+        private final long retainLimit =
+                settings.limits().maxOutputBytes() + RETAINED_OVERHEAD_BYTES;
+        private final List<JobEvent> retained = new ArrayList<>();
+        private long seq;
+        private long retainedBytes;
+        private boolean retainFull;
+        private boolean abandoned;
+        private JobResponse response;
         private long lastProgressQuarter = -1;
-        private final java.util.ArrayDeque<Sent> recentlySent = new java.util.ArrayDeque<>();
 
-        ActiveJob(JobAssignment job) {
+        Attempt(JobAssignment job, long order) {
             this.job = job;
+            this.order = order;
+        }
+
+        JobKey key() {
+            return new JobKey(job.jobId(), job.attempt());
         }
 
         String label() {
@@ -562,17 +768,77 @@ public final class BuilderAgent {
                     + job.version();
         }
 
-        /** Stops the job and everything it would still send; idempotent. */
+        synchronized boolean running() {
+            return response == null && !abandoned;
+        }
+
+        synchronized boolean responded() {
+            return response != null;
+        }
+
+        /** Stops the attempt and everything it would still send; idempotent. */
         void abandon(String reason) {
             synchronized (this) {
                 abandoned = true;
+                retained.clear();
+                response = null;
             }
             control.cancel(reason);
             outbox.removeIf(
                     item ->
                             item instanceof JobEvent e
-                                    && e.jobId().equals(job.jobId())
-                                    && e.attempt().equals(job.attempt()));
+                                            && e.jobId().equals(job.jobId())
+                                            && e.attempt().equals(job.attempt())
+                                    || item instanceof JobResponse r
+                                            && r.jobId().equals(job.jobId())
+                                            && r.attempt().equals(job.attempt()));
+        }
+
+        /** Records and queues the response; false when the attempt was abandoned meanwhile. */
+        synchronized boolean respond(JobResponse signed) {
+            if (abandoned) {
+                return false;
+            }
+            response = signed;
+            outbox.addLast(signed);
+            return true;
+        }
+
+        /**
+         * Everything to send again for this attempt, in order: its events (those still queued are
+         * taken out of the queue so that each goes once, in seq order), then its response.
+         */
+        synchronized List<Object> takeForResend() {
+            if (abandoned) {
+                return List.of();
+            }
+            List<JobEvent> queued = new ArrayList<>();
+            outbox.removeIf(
+                    item -> {
+                        boolean mine =
+                                item instanceof JobEvent e
+                                                && e.jobId().equals(job.jobId())
+                                                && e.attempt().equals(job.attempt())
+                                        || item instanceof JobResponse r
+                                                && r.jobId().equals(job.jobId())
+                                                && r.attempt().equals(job.attempt());
+                        if (mine && item instanceof JobEvent e) {
+                            queued.add(e);
+                        }
+                        return mine;
+                    });
+            TreeMap<Long, JobEvent> bySeq = new TreeMap<>();
+            for (JobEvent event : retained) {
+                bySeq.put(event.seq(), event);
+            }
+            for (JobEvent event : queued) {
+                bySeq.putIfAbsent(event.seq(), event);
+            }
+            List<Object> items = new ArrayList<>(bySeq.values());
+            if (response != null) {
+                items.add(response);
+            }
+            return items;
         }
 
         @Override
@@ -606,35 +872,40 @@ public final class BuilderAgent {
                             + " bytes)");
         }
 
-        /** Remembers an event written to the socket, for a resend if the connection dies now. */
-        synchronized void sent(JobEvent event) {
-            long now = System.nanoTime();
-            recentlySent.addLast(new Sent(now, event));
-            while (!recentlySent.isEmpty()
-                    && now - recentlySent.peekFirst().atNanos() > RESEND_WINDOW_NANOS) {
-                recentlySent.removeFirst();
-            }
-        }
-
-        /** The events written in the last moments of the previous connection, in seq order. */
-        synchronized java.util.List<JobEvent> takeRecentlySent() {
-            long now = System.nanoTime();
-            java.util.List<JobEvent> events = new java.util.ArrayList<>();
-            for (Sent sent : recentlySent) {
-                if (now - sent.atNanos() <= RESEND_WINDOW_NANOS && !abandoned) {
-                    events.add(sent.event());
-                }
-            }
-            recentlySent.clear();
-            return events;
-        }
-
-        /** Numbers the event and queues it; the lock keeps queue order equal to seq order. */
+        /**
+         * Numbers the event, keeps it for a resend (within the job's memory bound) and queues it;
+         * the lock keeps queue order equal to seq order.
+         */
         synchronized void emit(JobEventBody body) {
-            if (abandoned) {
+            if (abandoned || response != null) {
                 return;
             }
-            outbox.addLast(new JobEvent(job.jobId(), job.attempt(), seq.incrementAndGet(), body));
+            JobEvent event = new JobEvent(job.jobId(), job.attempt(), ++seq, body);
+            retain(event, body);
+            outbox.addLast(event);
+        }
+
+        private void retain(JobEvent event, JobEventBody body) {
+            if (retainFull) {
+                return;
+            }
+            long size =
+                    EVENT_OVERHEAD_BYTES
+                            + (body instanceof JobEventBody.Log log
+                                    ? TextLimits.utf8Length(log.line())
+                                    : 0);
+            if (retainedBytes + size > retainLimit) {
+                retainFull = true;
+                console.warn(
+                        label()
+                                + ": more than "
+                                + retainLimit
+                                + " bytes of events; later ones are sent once and not kept for a"
+                                + " resend after a reconnect");
+                return;
+            }
+            retainedBytes += size;
+            retained.add(event);
         }
     }
 }

@@ -43,7 +43,7 @@ public final class StatementSigner {
                 job.attempt(),
                 outcome.result(),
                 outcome.failureReason(),
-                null,
+                outcome.failureCode(),
                 statement.artifacts(),
                 text,
                 signature);

@@ -202,6 +202,17 @@ public class RunCommand implements Callable<Integer> {
     long reconnectMaxMs;
 
     @Option(
+            names = "--upload-retry-seconds",
+            paramLabel = "S",
+            defaultValue = "600",
+            description =
+                    "How long an artifact upload is retried (1 s doubling to 60 s, ±50%% jitter)"
+                            + " while the artifact service is unavailable, before the attempt fails"
+                            + " as infrastructure; never past the attempt's time budget. Default:"
+                            + " ${DEFAULT-VALUE}")
+    long uploadRetrySeconds;
+
+    @Option(
             names = "--keep-work-dirs",
             description = "Keep job directories after the job, for debugging a build.")
     boolean keepWorkDirs;
@@ -256,7 +267,9 @@ public class RunCommand implements Callable<Integer> {
                         .connectTimeout(Duration.ofSeconds(15))
                         .followRedirects(HttpClient.Redirect.NEVER)
                         .build();
-        JobRunner runner = JobRunner.create(settings, sourceClient, gatewayClient, sandboxRunner);
+        JobRunner runner =
+                JobRunner.create(
+                        settings, sourceClient, gatewayClient, sandboxRunner, console::error);
         BuilderAgent agent =
                 new BuilderAgent(
                         settings, privateKey, runner, console, gatewayClient, BuilderCommand.AGENT);
@@ -290,6 +303,7 @@ public class RunCommand implements Callable<Integer> {
         require(
                 reconnectMinMs >= 1 && reconnectMaxMs >= reconnectMinMs,
                 "--reconnect-min-delay-ms must be ≥ 1 and ≤ --reconnect-max-delay-ms");
+        require(uploadRetrySeconds >= 0, "--upload-retry-seconds must not be negative");
         try {
             Files.createDirectories(workDir);
         } catch (IOException e) {
@@ -314,6 +328,7 @@ public class RunCommand implements Callable<Integer> {
                 Duration.ofSeconds(gracePeriodSeconds),
                 Duration.ofMillis(reconnectMinMs),
                 Duration.ofMillis(reconnectMaxMs),
+                Duration.ofSeconds(uploadRetrySeconds),
                 keepWorkDirs);
     }
 

@@ -20,7 +20,10 @@ import java.util.List;
  * @param heartbeatInterval how often a running job reports a heartbeat (at most 30 s)
  * @param gracePeriod how long SIGTERM waits for running jobs
  * @param backoffMin first reconnect delay
- * @param backoffMax largest reconnect delay
+ * @param backoffMax largest reconnect delay; also the wait before asking again for work after
+ *     {@code no_allowed_target}
+ * @param uploadRetryBudget how long an upload is retried (with backoff) before the attempt fails as
+ *     {@code infrastructure}; never longer than the attempt's time budget
  * @param keepWorkDirs keep job directories after the job for debugging
  */
 public record BuilderSettings(
@@ -36,6 +39,7 @@ public record BuilderSettings(
         Duration gracePeriod,
         Duration backoffMin,
         Duration backoffMax,
+        Duration uploadRetryBudget,
         boolean keepWorkDirs) {
 
     public BuilderSettings {

@@ -1,5 +1,6 @@
 package dev.crateforge.builder.job;
 
+import dev.crateforge.protocol.contract.FailureCode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -40,7 +41,8 @@ public final class ArtifactPacker {
     public List<String> pack(Path releaseDir, List<String> binaryNames, Path output)
             throws JobFailure {
         if (binaryNames.isEmpty()) {
-            throw new JobFailure("the crate has no binary target to pack");
+            throw new JobFailure(
+                    FailureCode.BUILD_FAILED, "the crate has no binary target to pack");
         }
         List<String> packed = new ArrayList<>();
         try (OutputStream file = Files.newOutputStream(output);
@@ -52,6 +54,7 @@ public final class ArtifactPacker {
                 if (!Files.isRegularFile(binary, LinkOption.NOFOLLOW_LINKS)
                         || !Files.isExecutable(binary)) {
                     throw new JobFailure(
+                            FailureCode.BUILD_FAILED,
                             "binary '" + name + "' was not produced in the release directory");
                 }
                 TarArchiveEntry entry = new TarArchiveEntry(name);
@@ -66,14 +69,24 @@ public final class ArtifactPacker {
                 packed.add(name);
             }
         } catch (IOException e) {
-            throw new JobFailure("cannot pack binaries: " + e.getMessage(), e);
+            throw new JobFailure(
+                    FailureCode.INFRASTRUCTURE,
+                    "cannot pack binaries: " + JobFailure.describe(e),
+                    e);
         }
         try {
             if (Files.size(output) > maxBytes) {
-                throw new JobFailure("packed binaries are larger than the artifact limit");
+                throw new JobFailure(
+                        FailureCode.ARTIFACT_TOO_LARGE,
+                        "packed binaries are larger than the artifact limit of "
+                                + maxBytes
+                                + " bytes");
             }
         } catch (IOException e) {
-            throw new JobFailure("cannot pack binaries: " + e.getMessage(), e);
+            throw new JobFailure(
+                    FailureCode.INFRASTRUCTURE,
+                    "cannot pack binaries: " + JobFailure.describe(e),
+                    e);
         }
         return packed;
     }

@@ -2,6 +2,7 @@ package dev.crateforge.builder.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.message.LogStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,8 +48,13 @@ public final class CargoRunner {
         this.maxArtifactBytes = maxArtifactBytes;
     }
 
+    /** How a cargo process ended: its exit code and the first line it wrote to stderr. */
+    private record Exit(int code, String firstErrorLine) {}
+
     /**
-     * Writes {@code cargo metadata --format-version 1 --no-deps} of the crate to {@code output}.
+     * Writes {@code cargo metadata --format-version 1 --no-deps} of the crate to {@code output},
+     * with the paths of the job directory made relative to the crate root ({@link MetadataPaths}),
+     * so that every builder produces the same bytes for the same crate.
      */
     public void metadata(
             Path crateDir,
@@ -59,16 +65,22 @@ public final class CargoRunner {
             JobControl control)
             throws JobFailure, JobAbandoned, InterruptedException {
         List<String> args = List.of("metadata", "--format-version", "1", "--no-deps");
-        int exit = run(args, crateDir, jobDir, output, deadline, reporter, control);
-        if (exit != 0) {
-            throw new JobFailure("cargo metadata failed with exit code " + exit);
-        }
+        Exit exit = run(args, crateDir, jobDir, output, deadline, reporter, control);
+        requireSuccess("cargo metadata", exit);
+        MetadataPaths.relativise(output, crateDir, jobDir);
         try {
             if (Files.size(output) > maxArtifactBytes) {
-                throw new JobFailure("cargo metadata output is larger than the artifact limit");
+                throw new JobFailure(
+                        FailureCode.ARTIFACT_TOO_LARGE,
+                        "cargo metadata output is larger than the artifact limit of "
+                                + maxArtifactBytes
+                                + " bytes");
             }
         } catch (IOException e) {
-            throw new JobFailure("cannot read cargo metadata output", e);
+            throw new JobFailure(
+                    FailureCode.INFRASTRUCTURE,
+                    "cannot read cargo metadata output: " + JobFailure.describe(e),
+                    e);
         }
     }
 
@@ -90,11 +102,29 @@ public final class CargoRunner {
         if (Files.isRegularFile(crateDir.resolve("Cargo.lock"))) {
             args.add("--locked");
         }
-        int exit = run(args, crateDir, jobDir, null, deadline, reporter, control);
-        if (exit != 0) {
-            throw new JobFailure("cargo build failed with exit code " + exit);
-        }
+        Exit exit = run(args, crateDir, jobDir, null, deadline, reporter, control);
+        requireSuccess("cargo build", exit);
         return targetDir(jobDir).resolve(target).resolve("release");
+    }
+
+    /**
+     * A non-zero exit is the crate's compile error, unless bubblewrap itself failed to set up the
+     * sandbox (it then exits 1 before cargo runs, with a message starting {@code bwrap: }): that is
+     * this machine's fault, not the crate's.
+     */
+    private void requireSuccess(String what, Exit exit) throws JobFailure {
+        if (exit.code() == 0) {
+            return;
+        }
+        if (sandbox.enabled()
+                && exit.firstErrorLine() != null
+                && exit.firstErrorLine().startsWith(Sandbox.ERROR_PREFIX)) {
+            throw new JobFailure(
+                    FailureCode.SANDBOX_ERROR,
+                    "the sandbox could not start: " + exit.firstErrorLine());
+        }
+        throw new JobFailure(
+                FailureCode.COMPILE_ERROR, what + " failed with exit code " + exit.code());
     }
 
     /** The names of the crate's binary targets, from {@code cargo metadata} JSON. */
@@ -112,12 +142,15 @@ public final class CargoRunner {
                 }
             }
         } catch (IOException e) {
-            throw new JobFailure("cannot read cargo metadata output: " + e.getMessage(), e);
+            throw new JobFailure(
+                    FailureCode.INFRASTRUCTURE,
+                    "cannot read cargo metadata output: " + JobFailure.describe(e),
+                    e);
         }
         return names;
     }
 
-    private int run(
+    private Exit run(
             List<String> args,
             Path crateDir,
             Path jobDir,
@@ -134,7 +167,10 @@ public final class CargoRunner {
         try {
             env = environment(jobDir);
         } catch (IOException e) {
-            throw new JobFailure("cannot prepare the build environment: " + e.getMessage(), e);
+            throw new JobFailure(
+                    FailureCode.INFRASTRUCTURE,
+                    "cannot prepare the build environment: " + JobFailure.describe(e),
+                    e);
         }
         ProcessBuilder builder =
                 new ProcessBuilder(
@@ -151,7 +187,15 @@ public final class CargoRunner {
         try {
             process = builder.start();
         } catch (IOException e) {
-            throw new JobFailure("cannot start cargo: " + e.getMessage(), e);
+            throw sandbox.enabled()
+                    ? new JobFailure(
+                            FailureCode.SANDBOX_ERROR,
+                            "cannot start the sandbox: " + JobFailure.describe(e),
+                            e)
+                    : new JobFailure(
+                            FailureCode.INFRASTRUCTURE,
+                            "cannot start cargo: " + JobFailure.describe(e),
+                            e);
         }
         control.started(process);
         AtomicLong budget = new AtomicLong(maxOutputBytes);
@@ -166,27 +210,28 @@ public final class CargoRunner {
                                     budget,
                                     maxOutputBytes)));
         }
-        pumps.add(
-                pump(
-                        new OutputPump(
-                                process.getErrorStream(),
-                                LogStream.STDERR,
-                                reporter,
-                                budget,
-                                maxOutputBytes)));
+        OutputPump stderr =
+                new OutputPump(
+                        process.getErrorStream(),
+                        LogStream.STDERR,
+                        reporter,
+                        budget,
+                        maxOutputBytes);
+        pumps.add(pump(stderr));
         try {
             long millis = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
             if (!process.waitFor(millis, TimeUnit.MILLISECONDS)) {
                 ProcessTree.kill(process.toHandle());
                 control.checkNotCancelled();
-                throw new JobFailure("build timed out: the job's time budget ran out");
+                throw new JobFailure(
+                        FailureCode.TIMEOUT, "build timed out: the job's time budget ran out");
             }
             for (Thread pump : pumps) {
                 // a background grandchild may hold the pipe open; do not wait for it forever
                 pump.join(5_000);
             }
             control.checkNotCancelled();
-            return process.exitValue();
+            return new Exit(process.exitValue(), stderr.firstLine());
         } catch (InterruptedException e) {
             ProcessTree.kill(process.toHandle());
             control.checkNotCancelled();

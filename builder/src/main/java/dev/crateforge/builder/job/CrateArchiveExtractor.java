@@ -1,5 +1,6 @@
 package dev.crateforge.builder.job;
 
+import dev.crateforge.protocol.contract.FailureCode;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -47,8 +48,22 @@ public final class CrateArchiveExtractor {
                 return extract(tar, root);
             }
         } catch (IOException e) {
-            throw new JobFailure("cannot extract source: " + e.getMessage(), e);
+            throw new JobFailure(
+                    writeFault(e) ? FailureCode.INFRASTRUCTURE : FailureCode.SOURCE_MISMATCH,
+                    "cannot extract source: " + JobFailure.describe(e),
+                    e);
         }
+    }
+
+    /**
+     * True for a fault of this machine (full disk, permissions), false for bytes that are not a
+     * gzip-compressed tar: the archive's hash was verified, so a read error is the archive's.
+     */
+    private static boolean writeFault(IOException e) {
+        String message = String.valueOf(e.getMessage());
+        return e instanceof java.nio.file.FileSystemException
+                || message.contains("No space left")
+                || message.contains("Disk quota exceeded");
     }
 
     private int extract(TarArchiveInputStream tar, Path root) throws IOException, JobFailure {
@@ -57,7 +72,7 @@ public final class CrateArchiveExtractor {
         TarArchiveEntry entry;
         while ((entry = tar.getNextEntry()) != null) {
             if (++entries > maxEntries) {
-                throw refused("it has more than " + maxEntries + " entries");
+                throw tooBig("it has more than " + maxEntries + " entries");
             }
             String name = entry.getName();
             Path target = inside(root, name);
@@ -161,7 +176,7 @@ public final class CrateArchiveExtractor {
 
     private void checkSize(long written) throws JobFailure {
         if (written > maxBytes) {
-            throw refused("it expands to more than " + maxBytes + " bytes");
+            throw tooBig("it expands to more than " + maxBytes + " bytes");
         }
     }
 
@@ -173,8 +188,14 @@ public final class CrateArchiveExtractor {
         }
     }
 
+    /** An archive that is not a well-formed crate: the submission's fault. */
     private static JobFailure refused(String why) {
-        return new JobFailure("source archive refused: " + why);
+        return new JobFailure(FailureCode.SOURCE_MISMATCH, "source archive refused: " + why);
+    }
+
+    /** An archive past this builder's limits: the crate's fault, like any other disk limit. */
+    private static JobFailure tooBig(String why) {
+        return new JobFailure(FailureCode.DISK_LIMIT, "source archive refused: " + why);
     }
 
     private static String printable(String name) {

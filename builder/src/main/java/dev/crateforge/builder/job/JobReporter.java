@@ -12,7 +12,7 @@ public interface JobReporter {
     /** The job moved to another stage. */
     void stage(BuildStage stage);
 
-    /** One line of output, without its terminator and at most 16384 characters. */
+    /** One line of output, without its terminator and at most 16384 bytes of UTF-8. */
     void log(LogStream stream, String line);
 
     /** Upload progress, for the terminal only (not sent to the gateway). */

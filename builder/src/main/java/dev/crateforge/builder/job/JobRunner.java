@@ -2,6 +2,7 @@ package dev.crateforge.builder.job;
 
 import dev.crateforge.builder.config.BuilderSettings;
 import dev.crateforge.builder.config.JobLimits;
+import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.BuildStage;
@@ -18,12 +19,13 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * Runs one job attempt from source URL to uploaded artifact: fetch and verify, extract, build,
  * pack, upload. Each step is its own class; this one only orders them, reports stages and turns
- * every failure into a {@link JobOutcome} with a readable reason. The job directory is private to
- * the attempt and removed afterwards.
+ * every failure into a {@link JobOutcome} with a readable reason and a {@link FailureCode} that
+ * says whose fault it was. The job directory is private to the attempt and removed afterwards.
  */
 public final class JobRunner {
 
@@ -60,12 +62,14 @@ public final class JobRunner {
      *
      * @param sourceClient fetches sources (follows redirects, as registries use them)
      * @param uploadClient uploads with the job token (never follows a redirect with it)
+     * @param alarm where a fault that only a person can fix is told loudly
      */
     public static JobRunner create(
             BuilderSettings settings,
             HttpClient sourceClient,
             HttpClient uploadClient,
-            Sandbox sandbox) {
+            Sandbox sandbox,
+            Consumer<String> alarm) {
         JobLimits limits = settings.limits();
         return new JobRunner(
                 settings.workDir(),
@@ -79,15 +83,15 @@ public final class JobRunner {
                         limits.maxOutputBytes(),
                         limits.maxArtifactBytes()),
                 new ArtifactPacker(limits.maxArtifactBytes()),
-                new ArtifactUploader(uploadClient),
+                new ArtifactUploader(uploadClient, settings.uploadRetryBudget(), alarm),
                 settings.keepWorkDirs());
     }
 
     /**
      * Runs the attempt.
      *
-     * @throws JobAbandoned when it was cancelled or its upload was refused with 403: nothing more
-     *     is to be sent for it
+     * @throws JobAbandoned when it was cancelled or its upload was refused as no longer this
+     *     builder's: nothing more is to be sent for it
      */
     public JobOutcome run(JobAssignment job, JobReporter reporter, JobControl control)
             throws JobAbandoned, InterruptedException {
@@ -99,13 +103,15 @@ public final class JobRunner {
             return steps(job, jobDir, reporter, control);
         } catch (JobFailure e) {
             control.checkNotCancelled();
-            reporter.log(LogStream.BUILDER, "failed: " + e.getMessage());
-            return JobOutcome.failed(e.getMessage());
+            reporter.log(LogStream.BUILDER, "failed (" + e.code() + "): " + e.getMessage());
+            return JobOutcome.failed(e);
         } catch (IOException e) {
             control.checkNotCancelled();
-            String reason = "builder I/O error: " + e.getMessage();
-            reporter.log(LogStream.BUILDER, reason);
-            return JobOutcome.failed(reason);
+            // the job directory, the disk or the file system: this machine's fault
+            String reason = "builder I/O error: " + JobFailure.describe(e);
+            reporter.log(
+                    LogStream.BUILDER, "failed (" + FailureCode.INFRASTRUCTURE + "): " + reason);
+            return JobOutcome.failed(FailureCode.INFRASTRUCTURE, reason);
         } catch (InterruptedException e) {
             control.checkNotCancelled();
             throw e;
@@ -133,7 +139,7 @@ public final class JobRunner {
 
         reporter.stage(BuildStage.FETCHING);
         Path source = jobDir.resolve("source.crate");
-        URI sourceUrl = uri(job.sourceUrl(), "source");
+        URI sourceUrl = uri(job.sourceUrl(), "source", FailureCode.SOURCE_MISMATCH);
         long size = fetcher.fetch(sourceUrl, job.sourceSha256(), source, remaining(deadline));
         reporter.log(
                 LogStream.BUILDER,
@@ -146,6 +152,7 @@ public final class JobRunner {
         Path crateDir = sourceRoot.resolve(job.crate() + "-" + job.version());
         if (!Files.isRegularFile(crateDir.resolve("Cargo.toml"))) {
             throw new JobFailure(
+                    FailureCode.SOURCE_MISMATCH,
                     "source archive has no "
                             + job.crate()
                             + "-"
@@ -165,7 +172,7 @@ public final class JobRunner {
         } else if (job.kind() == ArtifactKind.BINARY) {
             List<String> binaries = CargoRunner.binaryNames(metadata);
             if (binaries.isEmpty()) {
-                throw new JobFailure("the crate has no binary target");
+                throw new JobFailure(FailureCode.BUILD_FAILED, "the crate has no binary target");
             }
             Path releaseDir =
                     cargo.build(crateDir, jobDir, job.target(), deadline, reporter, control);
@@ -174,7 +181,8 @@ public final class JobRunner {
             List<String> packed = packer.pack(releaseDir, binaries, artifact);
             reporter.log(LogStream.BUILDER, "packed " + String.join(", ", packed));
         } else {
-            throw new JobFailure("this builder cannot build kind " + job.kind());
+            throw new JobFailure(
+                    FailureCode.INFRASTRUCTURE, "this builder cannot build kind " + job.kind());
         }
         control.checkNotCancelled();
 
@@ -182,12 +190,12 @@ public final class JobRunner {
                 new ArtifactDigest(job.kind(), Sha256.ofFile(artifact), Files.size(artifact));
         reporter.stage(BuildStage.UPLOADING);
         uploader.upload(
-                uri(job.uploadUrl(), "upload"),
+                uri(job.uploadUrl(), "upload", FailureCode.INFRASTRUCTURE),
                 job.jobToken(),
                 artifact,
                 digest,
                 job.kind().mediaType(),
-                remaining(deadline),
+                deadline,
                 sent -> reporter.uploadProgress(sent, digest.size()));
         reporter.log(
                 LogStream.BUILDER,
@@ -198,12 +206,16 @@ public final class JobRunner {
     private static Duration remaining(Instant deadline) throws JobFailure {
         Duration left = Duration.between(Instant.now(), deadline);
         if (left.isNegative() || left.isZero()) {
-            throw new JobFailure("the job's time budget ran out");
+            throw new JobFailure(FailureCode.TIMEOUT, "the job's time budget ran out");
         }
         return left;
     }
 
-    private static URI uri(String value, String what) throws JobFailure {
+    /**
+     * @param fault whose fault a bad URL is: the submitter's for the source, CrateForge's for the
+     *     upload URL it made
+     */
+    private static URI uri(String value, String what, FailureCode fault) throws JobFailure {
         try {
             URI uri = URI.create(value);
             if (uri.getScheme() == null || uri.getHost() == null) {
@@ -211,7 +223,7 @@ public final class JobRunner {
             }
             return uri;
         } catch (IllegalArgumentException e) {
-            throw new JobFailure(what + " URL is not a valid absolute URL");
+            throw new JobFailure(fault, what + " URL is not a valid absolute URL");
         }
     }
 

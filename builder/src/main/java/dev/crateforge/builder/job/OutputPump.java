@@ -2,28 +2,38 @@ package dev.crateforge.builder.job;
 
 import dev.crateforge.protocol.contract.TextLimits;
 import dev.crateforge.protocol.message.LogStream;
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Reads one output stream of a build and reports it line by line, splitting lines longer than the
- * protocol's limit and dropping everything past the job's output budget (while still draining the
- * pipe, so the build never blocks on a full pipe).
+ * Reads one output stream of a build and reports it line by line. A line longer than {@link
+ * TextLimits#MAX_LOG_LINE_BYTES} UTF-8 bytes is sent as several pieces cut on code point
+ * boundaries, as docs/protocol.md §4 asks, and is never held whole in memory (a build may print a
+ * gigabyte without a newline). Output past the job's budget (in UTF-8 bytes, shared by stdout and
+ * stderr) is dropped with one notice, while the pipe is still drained so the build never blocks.
  */
 final class OutputPump implements Runnable {
+
+    /** Pieces are cut once this many characters are buffered: always at least two full pieces. */
+    private static final int FLUSH_CHARS = 2 * TextLimits.MAX_LOG_LINE_BYTES;
 
     private final InputStream in;
     private final LogStream stream;
     private final JobReporter reporter;
     private final AtomicLong budget;
     private final long limit;
+    private final StringBuilder line = new StringBuilder();
+    private boolean lineStarted;
+    private volatile String firstLine;
 
     /**
      * @param budget bytes still allowed for this job, shared by its stdout and stderr pumps
+     * @param limit the whole budget, for the notice
      */
     OutputPump(
             InputStream in, LogStream stream, JobReporter reporter, AtomicLong budget, long limit) {
@@ -34,52 +44,72 @@ final class OutputPump implements Runnable {
         this.limit = limit;
     }
 
+    /** The first line (or first piece of it) the stream carried, or null; read after the pump. */
+    String firstLine() {
+        return firstLine;
+    }
+
     @Override
     public void run() {
-        try (BufferedReader reader =
-                new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8), 16384)) {
-            StringBuilder line = new StringBuilder();
-            int lineBytes = 0;
-            int c;
-            while ((c = reader.read()) != -1) {
-                if (c == '\n') {
-                    emit(line);
-                    lineBytes = 0;
-                } else {
-                    // Split on the protocol's limit in UTF-8 bytes, never inside a surrogate pair.
-                    if (!Character.isLowSurrogate((char) c)
-                            && lineBytes + 4 > TextLimits.MAX_LOG_LINE_BYTES) {
-                        emit(line);
-                        lineBytes = 0;
-                    }
-                    line.append((char) c);
-                    lineBytes +=
-                            c < 0x80
-                                    ? 1
-                                    : c < 0x800 ? 2 : Character.isLowSurrogate((char) c) ? 1 : 3;
+        try (Reader reader = new InputStreamReader(in, StandardCharsets.UTF_8)) {
+            char[] buffer = new char[8192];
+            int n;
+            while ((n = reader.read(buffer)) != -1) {
+                for (int i = 0; i < n; i++) {
+                    accept(buffer[i]);
                 }
             }
             if (!line.isEmpty()) {
-                emit(line);
+                endLine();
             }
         } catch (IOException e) {
             // the process was killed and its pipe closed; whatever was read has been reported
         }
     }
 
-    private void emit(StringBuilder line) {
+    private void accept(char c) {
+        if (c == '\n') {
+            endLine();
+            return;
+        }
+        line.append(c);
+        if (line.length() >= FLUSH_CHARS) {
+            // all full pieces go now; the last one stays, as the line may go on (and it holds
+            // any high surrogate at the end, so a pair is never cut)
+            List<String> pieces =
+                    TextLimits.splitUtf8(line.toString(), TextLimits.MAX_LOG_LINE_BYTES);
+            pieces.subList(0, pieces.size() - 1).forEach(this::emit);
+            line.setLength(0);
+            line.append(pieces.get(pieces.size() - 1));
+            lineStarted = true;
+        }
+    }
+
+    private void endLine() {
         int length = line.length();
         if (length > 0 && line.charAt(length - 1) == '\r') {
             line.setLength(length - 1);
         }
-        long left = budget.addAndGet(-(line.length() + 1L));
+        if (!line.isEmpty() || !lineStarted) {
+            TextLimits.splitUtf8(line.toString(), TextLimits.MAX_LOG_LINE_BYTES)
+                    .forEach(this::emit);
+        }
+        line.setLength(0);
+        lineStarted = false;
+    }
+
+    private void emit(String piece) {
+        if (firstLine == null) {
+            firstLine = piece;
+        }
+        long bytes = TextLimits.utf8Length(piece) + 1L;
+        long left = budget.addAndGet(-bytes);
         if (left >= 0) {
-            reporter.log(stream, line.toString());
-        } else if (left + line.length() + 1 >= 0) {
+            reporter.log(stream, piece);
+        } else if (left + bytes >= 0) {
             reporter.log(
                     LogStream.BUILDER,
                     "output past " + limit + " bytes is not forwarded (the build goes on)");
         }
-        line.setLength(0);
     }
 }

@@ -19,6 +19,9 @@ import java.util.Optional;
  */
 public final class Sandbox {
 
+    /** How bubblewrap starts every message about a failure of its own (before cargo runs). */
+    static final String ERROR_PREFIX = "bwrap: ";
+
     private final Path bwrap;
 
     private Sandbox(Path bwrap) {

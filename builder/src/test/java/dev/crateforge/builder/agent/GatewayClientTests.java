@@ -13,6 +13,8 @@ import dev.crateforge.builder.support.FakeGateway;
 import dev.crateforge.builder.support.HttpFixture;
 import dev.crateforge.builder.support.TestCrates;
 import dev.crateforge.builder.support.TestKeys;
+import dev.crateforge.protocol.contract.SocketClose;
+import dev.crateforge.protocol.contract.SocketError;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.BuildStage;
 import dev.crateforge.protocol.job.BuildStatement;
@@ -21,6 +23,7 @@ import dev.crateforge.protocol.message.BuilderProtocol;
 import dev.crateforge.protocol.message.CancelJob;
 import dev.crateforge.protocol.message.ClientMessage;
 import dev.crateforge.protocol.message.CloseCodes;
+import dev.crateforge.protocol.message.ErrorMessage;
 import dev.crateforge.protocol.message.JobAssignment;
 import dev.crateforge.protocol.message.JobEvent;
 import dev.crateforge.protocol.message.JobEventBody;
@@ -44,11 +47,14 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The builder's protocol client against a real WebSocket server playing the gateway. Builds run a
@@ -151,24 +157,159 @@ class GatewayClientTests {
     }
 
     @Test
-    void reconnectsAfterGoingAwayAndResendsTheUnacknowledgedResponse() throws Exception {
+    void resendsEveryEventAndThenTheResponseUntilTheResponseIsAccepted() throws Exception {
         startAgent();
         gateway.nextMessage(JobRequest.class);
         JobAssignment job = job("quick");
         gateway.send(new Jobs(List.of(job)));
-        JobResponse first = (JobResponse) gateway.next(JobResponse.class, r -> true).message();
+        List<ClientMessage> firstConnection = until(m -> m instanceof JobResponse);
+        JobResponse first = (JobResponse) firstConnection.get(firstConnection.size() - 1);
+        int events = eventsOf(firstConnection, job).size();
 
-        gateway.close(CloseCodes.GOING_AWAY, "gateway draining");
+        gateway.close(CloseCodes.GOING_AWAY, SocketClose.DRAINING.reason());
 
-        FakeGateway.Received again = gateway.next(JobResponse.class, r -> true);
-        assertThat(again.connection()).isEqualTo(2);
-        assertThat(again.message()).isEqualTo(first);
+        // the gateway acknowledges no event: all of them go again, in order, then the response
+        List<ClientMessage> secondConnection = untilJobRequestOn(2);
+        assertThat(eventsOf(secondConnection, job))
+                .extracting(JobEvent::seq)
+                .containsExactly(sequence(events));
+        assertThat(eventsOf(secondConnection, job)).isEqualTo(eventsOf(firstConnection, job));
+        assertThat(secondConnection.get(secondConnection.size() - 1)).isEqualTo(first);
         assertThat(gateway.handshakes()).hasSize(2).allMatch(FakeGateway.Handshake::verified);
         assertThat(gateway.handshakes().get(1).connectionId()).isEqualTo("conn-2");
 
         gateway.send(new JobResponseAccepted(job.jobId(), job.attempt()));
-        await().atMost(Duration.ofSeconds(10))
-                .until(() -> terminal.toString(StandardCharsets.UTF_8).contains("result accepted"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> terminal().contains("result accepted"));
+        // once accepted, the attempt is forgotten: a later reconnect sends nothing of it
+        gateway.close(CloseCodes.INTERNAL_ERROR, SocketClose.SERVER_FAULT.reason());
+        assertThat(untilJobRequestOn(3)).isEmpty();
+    }
+
+    // ---- contract tests: every entry of SocketClose and SocketError gets the reaction its
+    // ---- action names; a new entry is tested as soon as it exists, and a new action does not
+    // ---- compile here until it has an expectation
+
+    @ParameterizedTest
+    @EnumSource(SocketClose.class)
+    void reactsToEveryCloseAsTheContractSays(SocketClose close) throws Exception {
+        startAgent();
+        gateway.nextMessage(JobRequest.class);
+        String reason = close.reasonWith("a detail from the test");
+
+        gateway.close(close.code(), reason);
+
+        switch (close.action()) {
+            case STOP -> {
+                assertThat(exit.get(20, TimeUnit.SECONDS)).isEqualTo(BuilderAgent.EXIT_REFUSED);
+                assertThat(gateway.connections()).isEqualTo(1);
+                assertThat(terminal())
+                        .contains(
+                                "error: the gateway refused this builder ("
+                                        + close.code()
+                                        + " "
+                                        + reason
+                                        + "); ");
+            }
+            case RECONNECT_NOW -> {
+                assertThat(gateway.next(JobRequest.class, r -> true).connection()).isEqualTo(2);
+                assertThat(terminal()).contains("reconnecting at once");
+            }
+            case RECONNECT_WITH_BACKOFF -> {
+                assertThat(gateway.next(JobRequest.class, r -> true).connection()).isEqualTo(2);
+                assertThat(terminal()).contains("); reconnecting in ");
+            }
+            case DONE,
+                    RETRY_WITH_BACKOFF,
+                    ASK_AGAIN,
+                    ABANDON_JOB,
+                    REPORT_INFRASTRUCTURE_FAILURE,
+                    REPORT_CRATE_FAILURE ->
+                    throw new AssertionError("no close should ask for " + close.action());
+        }
+    }
+
+    @Test
+    void reconnectsWithBackoffAfterAnUnrecognisedClose() throws Exception {
+        startAgent();
+        gateway.nextMessage(JobRequest.class);
+
+        gateway.close(CloseCodes.POLICY_VIOLATION, "a reason of a newer gateway");
+
+        assertThat(gateway.next(JobRequest.class, r -> true).connection()).isEqualTo(2);
+        assertThat(terminal()).contains("); reconnecting in ");
+    }
+
+    @ParameterizedTest
+    @EnumSource(SocketError.class)
+    void reactsToEveryErrorAsTheContractSays(SocketError error) throws Exception {
+        startAgent();
+        gateway.nextMessage(JobRequest.class);
+
+        switch (error.action()) {
+            case ABANDON_JOB -> {
+                JobAssignment job = job("sleepy");
+                gateway.send(new Jobs(List.of(job)));
+                await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pidFile("sleep")));
+                ProcessHandle sleep = ProcessHandle.of(pid("sleep")).orElseThrow();
+
+                gateway.send(
+                        new ErrorMessage(error.wireName(), "refused by the test", job.jobId()));
+
+                // the attempt stops, its slot is offered again ...
+                await().atMost(Duration.ofSeconds(10)).until(() -> !sleep.isAlive());
+                gateway.next(JobRequest.class, r -> r.slots() == 2);
+                // ... and nothing of it is sent again, not even after a reconnect
+                gateway.close(CloseCodes.INTERNAL_ERROR, SocketClose.SERVER_FAULT.reason());
+                assertThat(untilJobRequestOn(2)).isEmpty();
+                assertThat(http.uploads()).isEmpty();
+            }
+            case RETRY_WITH_BACKOFF -> {
+                JobAssignment job = job("quick");
+                gateway.send(new Jobs(List.of(job)));
+                JobResponse first =
+                        (JobResponse) gateway.next(JobResponse.class, r -> true).message();
+
+                gateway.send(
+                        new ErrorMessage(error.wireName(), "refused by the test", job.jobId()));
+
+                FakeGateway.Received again = gateway.next(JobResponse.class, r -> true);
+                assertThat(again.connection()).isEqualTo(1);
+                assertThat(again.message()).isEqualTo(first);
+                assertThat(terminal()).contains("sending again in");
+            }
+            case STOP -> {
+                gateway.send(new ErrorMessage(error.wireName(), "refused by the test", null));
+
+                // told loudly, and asked again only after the long wait, on the same connection
+                FakeGateway.Received again = gateway.next(JobRequest.class, r -> true);
+                assertThat(again.connection()).isEqualTo(1);
+                assertThat(terminal())
+                        .contains(
+                                "error: the gateway refused this builder's request ("
+                                        + error.wireName())
+                        .contains("asking again in 1 s");
+            }
+            case DONE,
+                    ASK_AGAIN,
+                    REPORT_INFRASTRUCTURE_FAILURE,
+                    REPORT_CRATE_FAILURE,
+                    RECONNECT_NOW,
+                    RECONNECT_WITH_BACKOFF ->
+                    throw new AssertionError("no error code should ask for " + error.action());
+        }
+    }
+
+    @Test
+    void ignoresAnErrorCodeItDoesNotKnow() throws Exception {
+        startAgent();
+        gateway.nextMessage(JobRequest.class);
+
+        gateway.send(new ErrorMessage("too_many_jobs", "a code no longer in the contract", null));
+        JobAssignment job = job("quick");
+        gateway.send(new Jobs(List.of(job)));
+
+        assertThat(gateway.next(JobResponse.class, r -> true).connection()).isEqualTo(1);
+        assertThat(terminal()).contains("does not know (too_many_jobs");
     }
 
     @Test
@@ -273,6 +414,7 @@ class GatewayClientTests {
                         Duration.ofSeconds(5),
                         Duration.ofMillis(100),
                         Duration.ofSeconds(1),
+                        Duration.ofSeconds(5),
                         false);
         HttpClient client = HttpClient.newHttpClient();
         PrintStream out = new PrintStream(terminal, true, StandardCharsets.UTF_8);
@@ -280,7 +422,7 @@ class GatewayClientTests {
                 new BuilderAgent(
                         settings,
                         key,
-                        JobRunner.create(settings, client, client, Sandbox.none()),
+                        JobRunner.create(settings, client, client, Sandbox.none(), out::println),
                         new Console(out, out),
                         client,
                         "crateforge-builder/test");
@@ -384,6 +526,28 @@ class GatewayClientTests {
                 http.url("/upload/" + jobId + "/binary").toString(),
                 TOKEN,
                 600);
+    }
+
+    /**
+     * What the builder sends on connection {@code connection} before its first job request there (a
+     * reconnect resends everything unacknowledged first, then asks for work).
+     */
+    private List<ClientMessage> untilJobRequestOn(int connection) throws Exception {
+        List<ClientMessage> messages = new ArrayList<>();
+        while (true) {
+            FakeGateway.Received received = gateway.next(ClientMessage.class, m -> true);
+            if (received.connection() != connection) {
+                continue;
+            }
+            if (received.message() instanceof JobRequest) {
+                return messages;
+            }
+            messages.add(received.message());
+        }
+    }
+
+    private String terminal() {
+        return terminal.toString(StandardCharsets.UTF_8);
     }
 
     /** Everything the builder sends up to and including the first message matching {@code last}. */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crateforge.builder.job.JobOutcome;
 import dev.crateforge.builder.support.TestKeys;
+import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.BuildStatement;
@@ -49,12 +50,16 @@ class StatementSignerTests {
     }
 
     @Test
-    void signsAFailureWithItsReasonAndNoArtifacts() throws Exception {
+    void signsAFailureWithItsReasonItsCodeAndNoArtifacts() throws Exception {
         JobResponse response =
-                new StatementSigner(key).respond(job(), JobOutcome.failed("cargo build failed"));
+                new StatementSigner(key)
+                        .respond(
+                                job(),
+                                JobOutcome.failed(FailureCode.COMPILE_ERROR, "cargo build failed"));
 
         assertThat(response.result()).isEqualTo(JobResult.FAILED);
         assertThat(response.failureReason()).isEqualTo("cargo build failed");
+        assertThat(response.failureCode()).isEqualTo(FailureCode.COMPILE_ERROR);
         assertThat(response.artifacts()).isEmpty();
         assertThat(response.statement()).endsWith("result: failed\n");
         assertThat(

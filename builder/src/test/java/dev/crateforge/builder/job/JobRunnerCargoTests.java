@@ -11,6 +11,8 @@ import dev.crateforge.builder.support.RecordingReporter;
 import dev.crateforge.builder.support.TarBuilder;
 import dev.crateforge.builder.support.TestCrates;
 import dev.crateforge.builder.support.Tools;
+import dev.crateforge.protocol.contract.FailureCode;
+import dev.crateforge.protocol.contract.UploadOutcome;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.BuildStage;
 import dev.crateforge.protocol.job.JobResult;
@@ -19,6 +21,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -87,6 +90,40 @@ class JobRunnerCargoTests {
     }
 
     @Test
+    void metadataIsTheSameBytesWhereverTheBuilderKeepsItsJobs() throws Exception {
+        Path cargo = Tools.cargoOrSkip();
+        byte[] crate = TestCrates.binary("hello-cf", "1.0.0", GREETING);
+        JobRunner first = runner(cargo, Sandbox.none(), temp.resolve("work-a"));
+        JobRunner second = runner(cargo, Sandbox.none(), temp.resolve("elsewhere/deeper/work-b"));
+
+        JobOutcome a =
+                first.run(
+                        job("hello-cf", crate, ArtifactKind.METADATA),
+                        new RecordingReporter(),
+                        new JobControl());
+        JobOutcome b =
+                second.run(
+                        job("hello-cf", crate, ArtifactKind.METADATA),
+                        new RecordingReporter(),
+                        new JobControl());
+
+        assertThat(a.result()).isEqualTo(JobResult.SUCCEEDED);
+        assertThat(b.result()).isEqualTo(JobResult.SUCCEEDED);
+        byte[] fromA = http.uploads().get(0).body();
+        byte[] fromB = http.uploads().get(1).body();
+        String text = new String(fromA, StandardCharsets.UTF_8);
+        assertThat(text).doesNotContain(temp.toString()).doesNotContain("/jobs/");
+        assertThat(fromB).isEqualTo(fromA);
+        JsonNode metadata = new ObjectMapper().readTree(fromA);
+        JsonNode pkg = metadata.path("packages").get(0);
+        assertThat(pkg.path("manifest_path").asText()).isEqualTo("Cargo.toml");
+        assertThat(pkg.path("targets").get(0).path("src_path").asText()).isEqualTo("src/main.rs");
+        assertThat(metadata.path("workspace_root").asText()).isEqualTo(".");
+        assertThat(metadata.path("target_directory").asText()).isEqualTo("../../target");
+        assertThat(a.artifacts()).isEqualTo(b.artifacts());
+    }
+
+    @Test
     void buildsABinaryWhosePackedExecutableRuns() throws Exception {
         JobRunner runner = runner(Tools.cargoOrSkip());
         JobAssignment job =
@@ -127,6 +164,7 @@ class JobRunnerCargoTests {
         JobOutcome outcome = runner.run(job, reporter, new JobControl());
 
         assertThat(outcome.result()).isEqualTo(JobResult.FAILED);
+        assertThat(outcome.failureCode()).isEqualTo(FailureCode.COMPILE_ERROR);
         assertThat(outcome.failureReason()).startsWith("cargo build failed with exit code");
         assertThat(reporter.lines)
                 .anySatisfy(line -> assertThat(line).startsWith("stderr: error["));
@@ -136,13 +174,13 @@ class JobRunnerCargoTests {
     @Test
     void abandonsTheJobWhenTheUploadIsForbidden() throws Exception {
         JobRunner runner = runner(Tools.cargoOrSkip());
-        http.uploadStatus(403);
+        http.uploadAnswer(403, UploadOutcome.ATTEMPT_NOT_LIVE.reason());
         JobAssignment job =
                 job("demo-lib", TestCrates.library("demo-lib", "0.3.1"), ArtifactKind.METADATA);
 
         assertThatThrownBy(() -> runner.run(job, new RecordingReporter(), new JobControl()))
                 .isInstanceOf(JobAbandoned.class)
-                .hasMessageContaining("403");
+                .hasMessageContaining("attempt_not_live");
     }
 
     @Test
@@ -169,6 +207,7 @@ class JobRunnerCargoTests {
         JobOutcome outcome = runner.run(job, reporter, new JobControl());
 
         assertThat(outcome.result()).isEqualTo(JobResult.FAILED);
+        assertThat(outcome.failureCode()).isEqualTo(FailureCode.SOURCE_MISMATCH);
         assertThat(outcome.failureReason())
                 .isEqualTo(
                         "source SHA-256 mismatch: expected "
@@ -189,6 +228,7 @@ class JobRunnerCargoTests {
         JobOutcome outcome = runner.run(job, new RecordingReporter(), new JobControl());
 
         assertThat(outcome.failureReason()).contains("has no hello-cf-1.0.0/Cargo.toml");
+        assertThat(outcome.failureCode()).isEqualTo(FailureCode.SOURCE_MISMATCH);
     }
 
     @Test
@@ -219,8 +259,12 @@ class JobRunnerCargoTests {
     }
 
     private JobRunner runner(Path cargo, Sandbox sandbox) throws Exception {
+        return runner(cargo, sandbox, temp.resolve("work"));
+    }
+
+    private JobRunner runner(Path cargo, Sandbox sandbox, Path workDir) throws Exception {
         JobLimits limits = JobLimits.defaults();
-        Path work = Files.createDirectories(temp.resolve("work"));
+        Path work = Files.createDirectories(workDir);
         return new JobRunner(
                 work,
                 limits,
@@ -229,7 +273,7 @@ class JobRunnerCargoTests {
                 new CargoRunner(
                         cargo, sandbox, false, limits.maxOutputBytes(), limits.maxArtifactBytes()),
                 new ArtifactPacker(limits.maxArtifactBytes()),
-                new ArtifactUploader(client),
+                new ArtifactUploader(client, Duration.ofSeconds(5), message -> {}),
                 false);
     }
 

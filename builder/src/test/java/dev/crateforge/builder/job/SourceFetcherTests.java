@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crateforge.builder.support.HttpFixture;
 import dev.crateforge.builder.support.TestCrates;
+import dev.crateforge.protocol.contract.FailureCode;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
@@ -60,7 +61,8 @@ class SourceFetcherTests {
                                         .fetch(url, expected, destination, TIMEOUT))
                 .isInstanceOf(JobFailure.class)
                 .hasMessage(
-                        "source SHA-256 mismatch: expected " + expected + ", got " + sha256(crate));
+                        "source SHA-256 mismatch: expected " + expected + ", got " + sha256(crate))
+                .satisfies(e -> assertThat(code(e)).isEqualTo(FailureCode.SOURCE_MISMATCH));
         assertThat(destination).doesNotExist();
     }
 
@@ -100,7 +102,39 @@ class SourceFetcherTests {
                                 new SourceFetcher(client, 1_000)
                                         .fetch(url, "0".repeat(64), temp.resolve("s"), TIMEOUT))
                 .isInstanceOf(JobFailure.class)
-                .hasMessage("cannot fetch source: HTTP 404");
+                .hasMessage("cannot fetch source: HTTP 404")
+                .satisfies(e -> assertThat(code(e)).isEqualTo(FailureCode.SOURCE_MISMATCH));
+    }
+
+    @Test
+    void blamesTheSubmissionOnlyForAUrlThatNamesNothing() {
+        assertThat(SourceFetcher.statusFault(404)).isEqualTo(FailureCode.SOURCE_MISMATCH);
+        assertThat(SourceFetcher.statusFault(410)).isEqualTo(FailureCode.SOURCE_MISMATCH);
+        for (int status : new int[] {403, 429, 500, 502, 503}) {
+            assertThat(SourceFetcher.statusFault(status)).isEqualTo(FailureCode.INFRASTRUCTURE);
+        }
+    }
+
+    @Test
+    void aNetworkErrorIsAnInfrastructureFailureThatNamesItsCause() throws Exception {
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        URI url = URI.create("http://127.0.0.1:" + closedPort + "/crates/demo.crate");
+
+        assertThatThrownBy(
+                        () ->
+                                new SourceFetcher(client, 1_000)
+                                        .fetch(url, "0".repeat(64), temp.resolve("s"), TIMEOUT))
+                .isInstanceOf(JobFailure.class)
+                .hasMessageContaining("ConnectException")
+                .hasMessageNotContaining("null")
+                .satisfies(e -> assertThat(code(e)).isEqualTo(FailureCode.INFRASTRUCTURE));
+    }
+
+    private static FailureCode code(Throwable failure) {
+        return ((JobFailure) failure).code();
     }
 
     static String sha256(byte[] bytes) {

@@ -192,7 +192,9 @@ public final class FakeGateway implements AutoCloseable {
                 skipped.add(r);
             }
         }
-        throw new AssertionError("no " + type.getSimpleName() + " within 60 s; saw " + skipped);
+        List<Received> last = skipped.subList(Math.max(0, skipped.size() - 10), skipped.size());
+        throw new AssertionError(
+                "no " + type.getSimpleName() + " within 60 s; the last messages seen: " + last);
     }
 
     public <T extends ClientMessage> T nextMessage(Class<T> type) throws InterruptedException {

@@ -1,6 +1,8 @@
 package dev.crateforge.builder.support;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
+import dev.crateforge.protocol.http.Problem;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -9,22 +11,32 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
 
 /**
  * A real HTTP server on loopback that serves source bytes and accepts artifact uploads the way the
- * artifact service does (201 on PUT, recording headers and body).
+ * artifact service does (201 on PUT, recording headers and body), or with the status and
+ * problem+json answer a test asks for.
  */
 public final class HttpFixture implements AutoCloseable {
 
     /** One PUT as received. */
     public record Upload(String path, Map<String, List<String>> headers, byte[] body) {}
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final HttpServer server;
     private final Map<String, byte[]> sources = new ConcurrentHashMap<>();
     private final List<Upload> uploads = new CopyOnWriteArrayList<>();
-    private volatile int uploadStatus = 201;
+
+    /** How the fixture answers an upload: a status and, unless null, a problem+json reason. */
+    public record Answer(int status, String problemReason) {}
+
+    private volatile Answer uploadAnswer = new Answer(201, null);
+    private final BlockingQueue<Answer> scripted = new LinkedBlockingQueue<>();
 
     public HttpFixture() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -69,7 +81,23 @@ public final class HttpFixture implements AutoCloseable {
                                     exchange.getRequestURI().getPath(),
                                     exchange.getRequestHeaders(),
                                     body));
-                    exchange.sendResponseHeaders(uploadStatus, -1);
+                    Answer next = scripted.poll();
+                    Answer answer = next != null ? next : uploadAnswer;
+                    int status = answer.status();
+                    String problem = answer.problemReason();
+                    if (problem == null) {
+                        exchange.sendResponseHeaders(status, -1);
+                    } else {
+                        byte[] json =
+                                JSON.writeValueAsBytes(
+                                        Problem.of(
+                                                status, problem, problem, "refused by the test"));
+                        exchange.getResponseHeaders().set("Content-Type", Problem.MEDIA_TYPE);
+                        exchange.sendResponseHeaders(status, json.length);
+                        try (OutputStream out = exchange.getResponseBody()) {
+                            out.write(json);
+                        }
+                    }
                     exchange.close();
                 });
         server.start();
@@ -93,8 +121,19 @@ public final class HttpFixture implements AutoCloseable {
         return uploads;
     }
 
+    /** Every upload from now on is answered with this status and no body. */
     public void uploadStatus(int status) {
-        this.uploadStatus = status;
+        uploadAnswer = new Answer(status, null);
+    }
+
+    /** Every upload from now on is answered with this status and problem+json reason tag. */
+    public void uploadAnswer(int status, String problemReason) {
+        uploadAnswer = new Answer(status, problemReason);
+    }
+
+    /** The next uploads are answered so, in order, then as configured. */
+    public void nextUploadAnswers(Answer... answers) {
+        scripted.addAll(List.of(answers));
     }
 
     @Override

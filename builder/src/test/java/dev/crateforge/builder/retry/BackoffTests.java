@@ -1,4 +1,4 @@
-package dev.crateforge.builder.agent;
+package dev.crateforge.builder.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

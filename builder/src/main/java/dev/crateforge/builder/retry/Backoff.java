@@ -1,12 +1,12 @@
-package dev.crateforge.builder.agent;
+package dev.crateforge.builder.retry;
 
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * Reconnect delays as docs/protocol.md §6 asks: start at the minimum, double after every failed
- * attempt up to the maximum, and spread each delay by a random ±50% so that builders dropped
- * together do not all come back in the same instant.
+ * Retry delays as docs/protocol.md §4 and §6 ask (reconnects, uploads, refused messages): start at
+ * the minimum, double after every failed attempt up to the maximum, and spread each delay by a
+ * random ±50% so that builders dropped together do not all come back in the same instant.
  */
 public final class Backoff {
 
