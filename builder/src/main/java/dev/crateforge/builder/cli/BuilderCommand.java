@@ -27,7 +27,8 @@ import picocli.CommandLine.Spec;
             "0:stopped normally",
             "1:unexpected error",
             "2:bad usage or configuration (unknown option, missing gateway, unreadable key)",
-            "3:the gateway refused this builder (close code 1008)"
+            "3:the gateway refused this builder (a close marked stop, e.g. 1008 authentication"
+                    + " failed)"
         })
 public class BuilderCommand implements Callable<Integer> {
 

@@ -12,7 +12,7 @@ public final class ExitCodes {
     /** Bad usage or configuration: unknown option, missing gateway, unreadable key or config. */
     public static final int USAGE = 2;
 
-    /** The gateway refused this builder (close code 1008): check its registration. */
+    /** The gateway closed with a close marked stop (1008 authentication failed, …): see why. */
     public static final int REFUSED = 3;
 
     private ExitCodes() {}
