@@ -3,18 +3,14 @@ package dev.crateforge.builder.agent;
 import dev.crateforge.builder.config.BuilderSettings;
 import dev.crateforge.builder.console.Console;
 import dev.crateforge.builder.job.JobAbandoned;
-import dev.crateforge.builder.job.JobControl;
 import dev.crateforge.builder.job.JobFailure;
 import dev.crateforge.builder.job.JobOutcome;
-import dev.crateforge.builder.job.JobReporter;
 import dev.crateforge.builder.job.JobRunner;
 import dev.crateforge.builder.retry.Backoff;
 import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.contract.PeerAction;
 import dev.crateforge.protocol.contract.SocketClose;
 import dev.crateforge.protocol.contract.SocketError;
-import dev.crateforge.protocol.contract.TextLimits;
-import dev.crateforge.protocol.job.BuildStage;
 import dev.crateforge.protocol.message.Authenticated;
 import dev.crateforge.protocol.message.CancelJob;
 import dev.crateforge.protocol.message.ClientMessage;
@@ -26,7 +22,6 @@ import dev.crateforge.protocol.message.JobRequest;
 import dev.crateforge.protocol.message.JobResponse;
 import dev.crateforge.protocol.message.JobResponseAccepted;
 import dev.crateforge.protocol.message.Jobs;
-import dev.crateforge.protocol.message.LogStream;
 import dev.crateforge.protocol.message.MessageCodec;
 import dev.crateforge.protocol.message.ServerMessage;
 import dev.crateforge.protocol.ssh.SshFormatException;
@@ -39,7 +34,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -83,12 +77,6 @@ public final class BuilderAgent {
 
     /** Placeholder in the outbox for "send a job_request for the slots free at that moment". */
     private static final Object REQUEST_JOBS = new Object();
-
-    /** Bytes of events kept per attempt for a resend beyond the build output budget. */
-    private static final long RETAINED_OVERHEAD_BYTES = 1L << 20;
-
-    /** What an event costs in memory beyond its text, roughly. */
-    private static final long EVENT_OVERHEAD_BYTES = 64;
 
     private final BuilderSettings settings;
     private final SshPrivateKey key;
@@ -535,7 +523,7 @@ public final class BuilderAgent {
 
     private void accept(JobAssignment job) {
         JobKey key = new JobKey(job.jobId(), job.attempt());
-        Attempt attempt = new Attempt(job, taken.incrementAndGet());
+        Attempt attempt = new Attempt(job, taken.incrementAndGet(), settings, outbox, console);
         if (attempts.putIfAbsent(key, attempt) != null) {
             return; // delivered twice; the first delivery is already being worked on
         }
@@ -725,187 +713,4 @@ public final class BuilderAgent {
 
     /** A job attempt: the protocol identifies everything about a job by these two. */
     record JobKey(UUID jobId, int attempt) {}
-
-    /**
-     * A job attempt from its assignment until its response is accepted or it is abandoned: its
-     * cancel switch, its event numbering, every event sent for it (kept for a resend until the
-     * response is accepted, docs/protocol.md §6) and its response.
-     */
-    private final class Attempt implements JobReporter {
-        final JobAssignment job;
-        final long order;
-        final JobControl control = new JobControl();
-        final Backoff backoff =
-                new Backoff(
-                        settings.backoffMin(), settings.backoffMax(), ThreadLocalRandom.current());
-        private final long retainLimit =
-                settings.limits().maxOutputBytes() + RETAINED_OVERHEAD_BYTES;
-        private final List<JobEvent> retained = new ArrayList<>();
-        private long seq;
-        private long retainedBytes;
-        private boolean retainFull;
-        private boolean abandoned;
-        private JobResponse response;
-        private long lastProgressQuarter = -1;
-
-        Attempt(JobAssignment job, long order) {
-            this.job = job;
-            this.order = order;
-        }
-
-        JobKey key() {
-            return new JobKey(job.jobId(), job.attempt());
-        }
-
-        String label() {
-            return "job "
-                    + job.jobId()
-                    + " #"
-                    + job.attempt()
-                    + " "
-                    + job.crate()
-                    + "@"
-                    + job.version();
-        }
-
-        synchronized boolean running() {
-            return response == null && !abandoned;
-        }
-
-        synchronized boolean responded() {
-            return response != null;
-        }
-
-        /** Stops the attempt and everything it would still send; idempotent. */
-        void abandon(String reason) {
-            synchronized (this) {
-                abandoned = true;
-                retained.clear();
-                response = null;
-            }
-            control.cancel(reason);
-            outbox.removeIf(
-                    item ->
-                            item instanceof JobEvent e
-                                            && e.jobId().equals(job.jobId())
-                                            && e.attempt().equals(job.attempt())
-                                    || item instanceof JobResponse r
-                                            && r.jobId().equals(job.jobId())
-                                            && r.attempt().equals(job.attempt()));
-        }
-
-        /** Records and queues the response; false when the attempt was abandoned meanwhile. */
-        synchronized boolean respond(JobResponse signed) {
-            if (abandoned) {
-                return false;
-            }
-            response = signed;
-            outbox.addLast(signed);
-            return true;
-        }
-
-        /**
-         * Everything to send again for this attempt, in order: its events (those still queued are
-         * taken out of the queue so that each goes once, in seq order), then its response.
-         */
-        synchronized List<Object> takeForResend() {
-            if (abandoned) {
-                return List.of();
-            }
-            List<JobEvent> queued = new ArrayList<>();
-            outbox.removeIf(
-                    item -> {
-                        boolean mine =
-                                item instanceof JobEvent e
-                                                && e.jobId().equals(job.jobId())
-                                                && e.attempt().equals(job.attempt())
-                                        || item instanceof JobResponse r
-                                                && r.jobId().equals(job.jobId())
-                                                && r.attempt().equals(job.attempt());
-                        if (mine && item instanceof JobEvent e) {
-                            queued.add(e);
-                        }
-                        return mine;
-                    });
-            TreeMap<Long, JobEvent> bySeq = new TreeMap<>();
-            for (JobEvent event : retained) {
-                bySeq.put(event.seq(), event);
-            }
-            for (JobEvent event : queued) {
-                bySeq.putIfAbsent(event.seq(), event);
-            }
-            List<Object> items = new ArrayList<>(bySeq.values());
-            if (response != null) {
-                items.add(response);
-            }
-            return items;
-        }
-
-        @Override
-        public void stage(BuildStage stage) {
-            console.info(label() + ": " + stage);
-            emit(new JobEventBody.StageChanged(stage));
-        }
-
-        @Override
-        public void log(LogStream stream, String line) {
-            emit(new JobEventBody.Log(stream, line));
-        }
-
-        @Override
-        public void uploadProgress(long sent, long total) {
-            long quarter = total == 0 ? 4 : Math.min(4, sent * 4 / total);
-            synchronized (this) {
-                if (quarter == lastProgressQuarter) {
-                    return;
-                }
-                lastProgressQuarter = quarter;
-            }
-            console.info(
-                    label()
-                            + ": uploaded "
-                            + (quarter * 25)
-                            + "% ("
-                            + sent
-                            + " of "
-                            + total
-                            + " bytes)");
-        }
-
-        /**
-         * Numbers the event, keeps it for a resend (within the job's memory bound) and queues it;
-         * the lock keeps queue order equal to seq order.
-         */
-        synchronized void emit(JobEventBody body) {
-            if (abandoned || response != null) {
-                return;
-            }
-            JobEvent event = new JobEvent(job.jobId(), job.attempt(), ++seq, body);
-            retain(event, body);
-            outbox.addLast(event);
-        }
-
-        private void retain(JobEvent event, JobEventBody body) {
-            if (retainFull) {
-                return;
-            }
-            long size =
-                    EVENT_OVERHEAD_BYTES
-                            + (body instanceof JobEventBody.Log log
-                                    ? TextLimits.utf8Length(log.line())
-                                    : 0);
-            if (retainedBytes + size > retainLimit) {
-                retainFull = true;
-                console.warn(
-                        label()
-                                + ": more than "
-                                + retainLimit
-                                + " bytes of events; later ones are sent once and not kept for a"
-                                + " resend after a reconnect");
-                return;
-            }
-            retainedBytes += size;
-            retained.add(event);
-        }
-    }
 }
