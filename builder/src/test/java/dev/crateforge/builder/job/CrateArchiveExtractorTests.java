@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crateforge.builder.support.TarBuilder;
+import dev.crateforge.protocol.contract.FailureCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -49,7 +50,8 @@ class CrateArchiveExtractorTests {
 
         assertThatThrownBy(() -> extractor.extract(archive, temp.resolve("out")))
                 .isInstanceOf(JobFailure.class)
-                .hasMessageContaining("'..'");
+                .hasMessageContaining("'..'")
+                .satisfies(e -> assertThat(code(e)).isEqualTo(FailureCode.SOURCE_MISMATCH));
         assertThat(temp.resolve("escaped.txt")).doesNotExist();
         assertThat(temp.getParent().resolve("escaped.txt")).doesNotExist();
     }
@@ -129,7 +131,8 @@ class CrateArchiveExtractorTests {
 
         assertThatThrownBy(() -> extractor.extract(archive, temp.resolve("out")))
                 .isInstanceOf(JobFailure.class)
-                .hasMessageContaining("more than " + MAX_ENTRIES + " entries");
+                .hasMessageContaining("more than " + MAX_ENTRIES + " entries")
+                .satisfies(e -> assertThat(code(e)).isEqualTo(FailureCode.DISK_LIMIT));
     }
 
     @Test
@@ -143,7 +146,8 @@ class CrateArchiveExtractorTests {
 
         assertThatThrownBy(() -> extractor.extract(archive, temp.resolve("out")))
                 .isInstanceOf(JobFailure.class)
-                .hasMessageContaining("expands to more than");
+                .hasMessageContaining("expands to more than")
+                .satisfies(e -> assertThat(code(e)).isEqualTo(FailureCode.DISK_LIMIT));
     }
 
     @Test
@@ -152,6 +156,11 @@ class CrateArchiveExtractorTests {
 
         assertThatThrownBy(() -> extractor.extract(archive, temp.resolve("out")))
                 .isInstanceOf(JobFailure.class)
-                .hasMessageStartingWith("cannot extract source");
+                .hasMessageStartingWith("cannot extract source")
+                .satisfies(e -> assertThat(code(e)).isEqualTo(FailureCode.SOURCE_MISMATCH));
+    }
+
+    private static FailureCode code(Throwable failure) {
+        return ((JobFailure) failure).code();
     }
 }

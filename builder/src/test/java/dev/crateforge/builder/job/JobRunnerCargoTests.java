@@ -21,6 +21,7 @@ import java.net.http.HttpClient;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -252,6 +253,76 @@ class JobRunnerCargoTests {
         assertThat(outside.log()).contains("probe: the network is reachable");
         assertThat(sandboxed.result()).as(inside.log()).isEqualTo(JobResult.SUCCEEDED);
         assertThat(inside.log()).contains("probe: no network, no builder files");
+    }
+
+    @Test
+    void aBuildThatOutlivesItsTimeBudgetFailsWithTimeout() throws Exception {
+        // a stand-in cargo whose build never ends: no toolchain needed
+        Path cargo =
+                script(
+                        "cargo",
+                        "case \"$1\" in\n"
+                                + "metadata) echo '{\"packages\":[{\"name\":\"hello-cf\","
+                                + "\"targets\":[{\"name\":\"hello-cf\",\"kind\":[\"bin\"]}]}]}' ;;\n"
+                                + "build) exec sleep 60 ;;\n"
+                                + "esac\n");
+        JobAssignment job =
+                withTimeout(
+                        job(
+                                "hello-cf",
+                                TestCrates.binary("hello-cf", "1.0.0", GREETING),
+                                ArtifactKind.BINARY),
+                        1);
+
+        JobOutcome outcome = runner(cargo).run(job, new RecordingReporter(), new JobControl());
+
+        assertThat(outcome.failureCode()).isEqualTo(FailureCode.TIMEOUT);
+        assertThat(http.uploads()).isEmpty();
+    }
+
+    @Test
+    void aSandboxThatCannotStartIsTheMachinesFaultNotTheCrates() throws Exception {
+        // what bubblewrap prints and does where user namespaces are not allowed
+        Path bwrap =
+                script(
+                        "bwrap",
+                        "echo 'bwrap: No permissions to creating new namespace' >&2\nexit 1\n");
+        JobAssignment job =
+                job(
+                        "hello-cf",
+                        TestCrates.binary("hello-cf", "1.0.0", GREETING),
+                        ArtifactKind.BINARY);
+
+        JobOutcome outcome =
+                runner(temp.resolve("no-such-cargo"), Sandbox.bubblewrap(bwrap))
+                        .run(job, new RecordingReporter(), new JobControl());
+
+        assertThat(outcome.failureCode()).isEqualTo(FailureCode.SANDBOX_ERROR);
+        assertThat(outcome.failureReason())
+                .isEqualTo(
+                        "the sandbox could not start: bwrap: No permissions to creating new"
+                                + " namespace");
+    }
+
+    private Path script(String name, String body) throws Exception {
+        Path script = Files.writeString(temp.resolve(name), "#!/bin/sh\n" + body);
+        Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return script;
+    }
+
+    private static JobAssignment withTimeout(JobAssignment job, int seconds) {
+        return new JobAssignment(
+                job.jobId(),
+                job.attempt(),
+                job.crate(),
+                job.version(),
+                job.sourceUrl(),
+                job.sourceSha256(),
+                job.target(),
+                job.kind(),
+                job.uploadUrl(),
+                job.jobToken(),
+                seconds);
     }
 
     private JobRunner runner(Path cargo) throws Exception {
