@@ -121,6 +121,21 @@ final class Attempt implements JobReporter {
     }
 
     /**
+     * What to send again after {@code unavailable}: the response once there is one (its events were
+     * taken), else everything kept, as after a reconnect.
+     */
+    synchronized List<Object> takeForRetry() {
+        if (abandoned) {
+            return List.of();
+        }
+        if (response != null) {
+            outbox.remove(response);
+            return List.of(response);
+        }
+        return takeForResend();
+    }
+
+    /**
      * Everything to send again for this attempt, in order: its events (those still queued are taken
      * out of the queue so that each goes once, in seq order), then its response.
      */

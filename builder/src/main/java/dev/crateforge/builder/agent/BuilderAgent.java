@@ -462,8 +462,10 @@ public final class BuilderAgent {
     }
 
     /**
-     * {@code unavailable}: the refused message was not taken. About a job: its events and its
-     * response go again after that attempt's backoff; otherwise the job request does.
+     * {@code unavailable}: the refused message was not taken. About a job: its response goes again
+     * after that attempt's backoff (or, while it runs, its kept events, one of which was refused);
+     * otherwise the job request does. Events already sent are not repeated for a refused response:
+     * the gateway refuses when it cannot hand on, and a flood of duplicates would not help it.
      */
     private void retryLater(SocketError code, ErrorMessage error, List<Attempt> about) {
         if (about.isEmpty()) {
@@ -491,7 +493,7 @@ public final class BuilderAgent {
                             + delay.toMillis()
                             + " ms");
             timer.schedule(
-                    () -> outbox.addLast(new Batch(attempt.takeForResend())),
+                    () -> outbox.addLast(new Batch(attempt.takeForRetry())),
                     delay.toMillis(),
                     TimeUnit.MILLISECONDS);
         }
