@@ -70,6 +70,7 @@ public final class ArtifactUploader {
      *
      * @param deadline the end of the attempt's time budget; retries never go past it
      * @param progress called with the bytes handed to the network so far
+     * @param notes where each retry is told (the job's log), so that a long wait is visible
      * @throws JobAbandoned when the answer says the attempt is no longer this builder's
      * @throws JobFailure when the answer ends the attempt, or retrying ran out of time
      */
@@ -80,7 +81,8 @@ public final class ArtifactUploader {
             ArtifactDigest digest,
             String contentType,
             Instant deadline,
-            LongConsumer progress)
+            LongConsumer progress,
+            Consumer<String> notes)
             throws JobFailure, JobAbandoned, InterruptedException {
         Instant started = Instant.now();
         Instant giveUpAt = earlier(started.plus(retryBudget), deadline);
@@ -136,6 +138,12 @@ public final class ArtifactUploader {
                                         + " s, or the attempt's time budget); last answer: "
                                         + answer.describe());
                     }
+                    notes.accept(
+                            "upload not taken ("
+                                    + answer.describe()
+                                    + "); trying again in "
+                                    + delay.toMillis()
+                                    + " ms");
                     Thread.sleep(delay.toMillis());
                 }
             }

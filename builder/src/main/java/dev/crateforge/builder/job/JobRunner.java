@@ -196,7 +196,8 @@ public final class JobRunner {
                 digest,
                 job.kind().mediaType(),
                 deadline,
-                sent -> reporter.uploadProgress(sent, digest.size()));
+                sent -> reporter.uploadProgress(sent, digest.size()),
+                note -> reporter.log(LogStream.BUILDER, note));
         reporter.log(
                 LogStream.BUILDER,
                 "uploaded " + job.kind() + " sha256:" + digest.sha256() + " size:" + digest.size());

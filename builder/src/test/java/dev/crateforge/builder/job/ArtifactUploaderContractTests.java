@@ -42,6 +42,7 @@ class ArtifactUploaderContractTests {
     private HttpFixture http;
     private final HttpClient client = HttpClient.newHttpClient();
     private final List<String> alarms = new CopyOnWriteArrayList<>();
+    private final List<String> notes = new CopyOnWriteArrayList<>();
     private Path file;
     private ArtifactDigest digest;
 
@@ -77,6 +78,10 @@ class ArtifactUploaderContractTests {
             case RETRY_WITH_BACKOFF -> {
                 assertThat(thrown).isNull();
                 assertThat(http.uploads()).hasSize(2);
+                assertThat(notes)
+                        .singleElement()
+                        .asString()
+                        .startsWith("upload not taken (" + outcome.reason() + ", HTTP ");
             }
             case ABANDON_JOB -> {
                 assertThat(thrown)
@@ -167,7 +172,8 @@ class ArtifactUploaderContractTests {
                                         digest,
                                         "application/json",
                                         inAMinute(),
-                                        sent -> {}))
+                                        sent -> {},
+                                        notes::add))
                 .isInstanceOf(JobFailure.class)
                 .hasMessageContaining("network error ")
                 .hasMessageContaining("ConnectException")
@@ -186,7 +192,8 @@ class ArtifactUploaderContractTests {
                 digest,
                 "application/json",
                 deadline,
-                sent -> {});
+                sent -> {},
+                notes::add);
     }
 
     private static Instant inAMinute() {
