@@ -100,14 +100,17 @@ final class Attempt implements JobReporter {
             response = null;
         }
         control.cancel(reason);
-        outbox.removeIf(
-                item ->
-                        item instanceof JobEvent e
-                                        && e.jobId().equals(job.jobId())
-                                        && e.attempt().equals(job.attempt())
-                                || item instanceof JobResponse r
-                                        && r.jobId().equals(job.jobId())
-                                        && r.attempt().equals(job.attempt()));
+        outbox.removeIf(this::mine);
+    }
+
+    /** True for an event or response of this attempt. */
+    private boolean mine(Object item) {
+        return item instanceof JobEvent e
+                        && e.jobId().equals(job.jobId())
+                        && e.attempt().equals(job.attempt())
+                || item instanceof JobResponse r
+                        && r.jobId().equals(job.jobId())
+                        && r.attempt().equals(job.attempt());
     }
 
     /** Records and queues the response; false when the attempt was abandoned meanwhile. */
@@ -146,17 +149,13 @@ final class Attempt implements JobReporter {
         List<JobEvent> queued = new ArrayList<>();
         outbox.removeIf(
                 item -> {
-                    boolean mine =
-                            item instanceof JobEvent e
-                                            && e.jobId().equals(job.jobId())
-                                            && e.attempt().equals(job.attempt())
-                                    || item instanceof JobResponse r
-                                            && r.jobId().equals(job.jobId())
-                                            && r.attempt().equals(job.attempt());
-                    if (mine && item instanceof JobEvent e) {
-                        queued.add(e);
+                    if (!mine(item)) {
+                        return false;
                     }
-                    return mine;
+                    if (item instanceof JobEvent event) {
+                        queued.add(event);
+                    }
+                    return true;
                 });
         TreeMap<Long, JobEvent> bySeq = new TreeMap<>();
         for (JobEvent event : retained) {
