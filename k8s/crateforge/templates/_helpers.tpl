@@ -369,7 +369,7 @@ automountServiceAccountToken: false
 {{- end -}}
 
 {{/*
-The seven topic names, exactly as protocol's Topics class writes them (a test in the k8s module
+The eight topic names, exactly as protocol's Topics class writes them (a test in the k8s module
 compares the two), one per line.
 */}}
 {{- define "crateforge.topicNames" -}}
@@ -378,6 +378,7 @@ crateforge.job-assignments.v1
 crateforge.job-events.v1
 crateforge.builder-connections.v1
 crateforge.builder-control.v1
+crateforge.gateway-heartbeats.v1
 crateforge.job-states.v1
 crateforge.artifacts.v1
 {{- end -}}

@@ -12,10 +12,27 @@ import java.time.Duration;
 public interface GatewayConfig {
 
     /**
-     * This replica's name, written into job requests so that assignments come back to it; also
-     * names its Kafka consumer group. Default: the HOSTNAME variable, else a random id.
+     * The stable name of this replica's pod (or host): names its Kafka consumer group and is its
+     * static group member id, so that offsets survive a restart and a restarted pod rejoins at
+     * once. Each process adds a random incarnation to it for the records it publishes (see {@link
+     * GatewayInstance}). Default: the HOSTNAME variable, else a random id. At most 119 characters,
+     * without '~'.
      */
     String instanceId();
+
+    /**
+     * How often this process publishes a {@code GatewayHeartbeat}; the first goes out at start.
+     * Keep it well below {@link #heartbeatLease()}.
+     */
+    @WithDefault("5s")
+    Duration heartbeatInterval();
+
+    /**
+     * How long after a heartbeat the scheduler counts this process as alive; when heartbeats stop
+     * for longer (a kill -9, a lost node) it retires the process's connections.
+     */
+    @WithDefault("20s")
+    Duration heartbeatLease();
 
     /** Time from the WebSocket upgrade until the builder must be authenticated. */
     @WithDefault("10s")
@@ -32,7 +49,7 @@ public interface GatewayConfig {
     @WithDefault("1048576")
     int maxMessageBytes();
 
-    /** Connections that may wait for authentication at once; more are closed with 1008. */
+    /** Connections that may wait for authentication at once; more are closed with 1013. */
     @WithDefault("2000")
     int maxPendingConnections();
 

@@ -15,6 +15,9 @@ public final class Channels {
     /** Out: {@code BuilderControl.Disconnect} from the admin API, key builder id. */
     public static final String BUILDER_CONTROL_OUT = "builder-control-out";
 
+    /** Out: {@code GatewayHeartbeat}, key gateway instance. */
+    public static final String GATEWAY_HEARTBEATS = "gateway-heartbeats";
+
     /** In: {@code JobAssigned}, under this replica's own consumer group. */
     public static final String JOB_ASSIGNMENTS = "job-assignments";
 

@@ -3,6 +3,7 @@ package dev.crateforge.gateway.messaging;
 import dev.crateforge.gateway.service.GatewayMetrics;
 import dev.crateforge.protocol.kafka.BuilderConnectionChange;
 import dev.crateforge.protocol.kafka.BuilderControl;
+import dev.crateforge.protocol.kafka.GatewayHeartbeat;
 import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.JobRequested;
 import dev.crateforge.protocol.kafka.Topics;
@@ -18,7 +19,8 @@ import org.eclipse.microprofile.reactive.messaging.Message;
 /**
  * Everything the gateway writes to Kafka, keyed as {@link Topics} prescribes. Each method answers
  * with a {@link Uni} that completes when the broker acknowledged the record ({@code acks=all}), so
- * that a caller can wait before telling the builder its message is safe.
+ * that a caller can wait before telling the builder its message is safe. A failed send is timed as
+ * failed here and logged by the caller, which knows what it cost.
  */
 @ApplicationScoped
 public class GatewayPublisher {
@@ -27,6 +29,7 @@ public class GatewayPublisher {
     private final MutinyEmitter<JobActivity> jobEvents;
     private final MutinyEmitter<BuilderConnectionChange> connections;
     private final MutinyEmitter<BuilderControl> control;
+    private final MutinyEmitter<GatewayHeartbeat> heartbeats;
     private final GatewayMetrics metrics;
 
     public GatewayPublisher(
@@ -35,11 +38,13 @@ public class GatewayPublisher {
             @Channel(Channels.BUILDER_CONNECTIONS)
                     MutinyEmitter<BuilderConnectionChange> connections,
             @Channel(Channels.BUILDER_CONTROL_OUT) MutinyEmitter<BuilderControl> control,
+            @Channel(Channels.GATEWAY_HEARTBEATS) MutinyEmitter<GatewayHeartbeat> heartbeats,
             GatewayMetrics metrics) {
         this.jobRequests = jobRequests;
         this.jobEvents = jobEvents;
         this.connections = connections;
         this.control = control;
+        this.heartbeats = heartbeats;
         this.metrics = metrics;
     }
 
@@ -59,6 +64,10 @@ public class GatewayPublisher {
         return send(control, Topics.BUILDER_CONTROL, record.builderId().toString(), record);
     }
 
+    public Uni<Void> heartbeat(GatewayHeartbeat record) {
+        return send(heartbeats, Topics.GATEWAY_HEARTBEATS, record.gatewayInstance(), record);
+    }
+
     private <T> Uni<Void> send(MutinyEmitter<T> emitter, String topic, String key, T value) {
         return Uni.createFrom()
                 .deferred(
@@ -75,8 +84,10 @@ public class GatewayPublisher {
                                     .invoke(
                                             (ignored, failure) -> {
                                                 metrics.stopPublish(sample, topic, failure == null);
+                                                // The caller logs at the level the
+                                                // failure deserves (see DetachedWork).
                                                 if (failure != null) {
-                                                    Log.warnf(
+                                                    Log.debugf(
                                                             "publishing to %s (key %s) failed: %s",
                                                             topic, key, failure.toString());
                                                 }

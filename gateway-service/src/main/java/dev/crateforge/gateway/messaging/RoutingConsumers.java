@@ -1,6 +1,6 @@
 package dev.crateforge.gateway.messaging;
 
-import dev.crateforge.gateway.config.GatewayConfig;
+import dev.crateforge.gateway.config.GatewayInstance;
 import dev.crateforge.gateway.service.BuilderDirectory;
 import dev.crateforge.gateway.service.GatewayMetrics;
 import dev.crateforge.gateway.websocket.BuilderSessions;
@@ -33,8 +33,8 @@ public class RoutingConsumers {
             GatewayPublisher publisher,
             BuilderDirectory directory,
             GatewayMetrics metrics,
-            GatewayConfig config) {
-        this.router = new AssignmentRouter(config.instanceId(), sessions, publisher::jobActivity);
+            GatewayInstance instance) {
+        this.router = new AssignmentRouter(instance, sessions, publisher::jobActivity);
         this.directory = directory;
         this.metrics = metrics;
     }

@@ -4,8 +4,8 @@ import dev.crateforge.gateway.messaging.GatewayPublisher;
 import dev.crateforge.gateway.service.BuilderRegistry;
 import dev.crateforge.gateway.service.InvalidBuilderException;
 import dev.crateforge.gateway.websocket.BuilderSessions;
+import dev.crateforge.protocol.contract.SocketClose;
 import dev.crateforge.protocol.kafka.BuilderControl;
-import dev.crateforge.protocol.message.CloseCodes;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -108,11 +108,7 @@ public class BuilderResource {
 
     /** Closes the builder here at once and tells every other replica to do the same. */
     private void revoke(UUID id, String reason) {
-        sessions.find(id)
-                .ifPresent(
-                        live ->
-                                live.close(
-                                        CloseCodes.POLICY_VIOLATION, CloseCodes.BUILDER_REVOKED));
+        sessions.find(id).ifPresent(live -> live.close(SocketClose.BUILDER_REVOKED));
         publisher
                 .control(new BuilderControl.Disconnect(id, reason))
                 .await()

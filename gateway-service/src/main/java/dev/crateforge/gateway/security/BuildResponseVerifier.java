@@ -1,6 +1,8 @@
 package dev.crateforge.gateway.security;
 
 import dev.crateforge.gateway.service.KnownBuilder;
+import dev.crateforge.gateway.websocket.SocketErrors;
+import dev.crateforge.protocol.contract.SocketError;
 import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.BuildStatement;
 import dev.crateforge.protocol.message.BuilderProtocol;
@@ -23,39 +25,39 @@ import java.util.Optional;
 @ApplicationScoped
 public class BuildResponseVerifier {
 
-    /** Refusal codes sent to the builder in an {@link ErrorMessage}. */
-    public static final String INVALID_STATEMENT = "invalid_statement";
-
-    public static final String INVALID_SIGNATURE = "invalid_signature";
-
     /** Empty when the response is good, else the error to send back. */
     public Optional<ErrorMessage> check(KnownBuilder builder, JobResponse response) {
         BuildStatement statement;
         try {
             statement = BuildStatement.parse(response.statement());
         } catch (IllegalArgumentException e) {
-            return refuse(INVALID_STATEMENT, "statement: " + e.getMessage(), response);
+            return refuse(SocketError.INVALID_STATEMENT, "statement: " + e.getMessage(), response);
         }
         if (!statement.jobId().equals(response.jobId())) {
-            return refuse(INVALID_STATEMENT, "statement is about another job", response);
+            return refuse(
+                    SocketError.INVALID_STATEMENT, "statement is about another job", response);
         }
         if (!statement.attempt().equals(response.attempt())) {
-            return refuse(INVALID_STATEMENT, "statement is about another attempt", response);
+            return refuse(
+                    SocketError.INVALID_STATEMENT, "statement is about another attempt", response);
         }
         if (statement.result() != response.result()) {
-            return refuse(INVALID_STATEMENT, "statement reports another result", response);
+            return refuse(
+                    SocketError.INVALID_STATEMENT, "statement reports another result", response);
         }
         if (!sorted(statement.artifacts()).equals(sorted(response.artifacts()))) {
-            return refuse(INVALID_STATEMENT, "statement lists other artifacts", response);
+            return refuse(
+                    SocketError.INVALID_STATEMENT, "statement lists other artifacts", response);
         }
         if (!statement.builderFingerprint().equals(builder.publicKey().fingerprint())) {
-            return refuse(INVALID_STATEMENT, "statement names another builder key", response);
+            return refuse(
+                    SocketError.INVALID_STATEMENT, "statement names another builder key", response);
         }
         SshSignature signature;
         try {
             signature = SshSignature.parse(response.signature());
         } catch (SshFormatException e) {
-            return refuse(INVALID_SIGNATURE, "signature: " + e.getMessage(), response);
+            return refuse(SocketError.INVALID_SIGNATURE, "signature: " + e.getMessage(), response);
         }
         boolean verified =
                 signature.verify(
@@ -64,7 +66,7 @@ public class BuildResponseVerifier {
                         response.statement().getBytes(StandardCharsets.UTF_8));
         if (!verified) {
             return refuse(
-                    INVALID_SIGNATURE,
+                    SocketError.INVALID_SIGNATURE,
                     "signature does not verify with this builder's registered key in namespace "
                             + BuilderProtocol.BUILD_NAMESPACE,
                     response);
@@ -79,8 +81,7 @@ public class BuildResponseVerifier {
     }
 
     private static Optional<ErrorMessage> refuse(
-            String code, String message, JobResponse response) {
-        String bounded = message.length() > 1024 ? message.substring(0, 1024) : message;
-        return Optional.of(new ErrorMessage(code, bounded, response.jobId()));
+            SocketError code, String message, JobResponse response) {
+        return Optional.of(SocketErrors.of(code, message, response.jobId()));
     }
 }

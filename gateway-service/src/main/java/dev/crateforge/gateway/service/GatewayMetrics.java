@@ -1,9 +1,11 @@
 package dev.crateforge.gateway.service;
 
+import dev.crateforge.protocol.contract.SocketClose;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -70,14 +72,43 @@ public class GatewayMetrics {
                 .increment();
     }
 
-    /** A connection closed by the gateway, by close code. */
-    public void closed(int code) {
+    /** A connection closed by the gateway, by close code and contract entry. */
+    public void closed(SocketClose close) {
         counter(
                         "crateforge.gateway.closes",
-                        "Connections the gateway closed, by close code",
+                        "Connections the gateway closed, by close code and reason",
                         "code",
-                        Integer.toString(code))
+                        Integer.toString(close.code()),
+                        "reason",
+                        close.name().toLowerCase(Locale.ROOT))
                 .increment();
+    }
+
+    /** Work nobody waited for failed (see {@link DetachedWork}), by what it was. */
+    public void failure(String action) {
+        counter(
+                        "crateforge.gateway.failures",
+                        "Failures of work nobody waited for (sends, publishes), by action",
+                        "action",
+                        action)
+                .increment();
+    }
+
+    /** How often {@link #failure(String)} counted {@code action}; for tests and health views. */
+    public double failureCount(String action) {
+        Counter counter =
+                registry.find("crateforge.gateway.failures").tag("action", action).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    /** How many records of {@code channel} ended in {@code outcome}. */
+    public double consumedCount(String channel, String outcome) {
+        Counter counter =
+                registry.find("crateforge.gateway.kafka.consumed")
+                        .tag("channel", channel)
+                        .tag("outcome", outcome)
+                        .counter();
+        return counter == null ? 0 : counter.count();
     }
 
     /** A Kafka record consumed, by channel and what became of it. */

@@ -1,23 +1,21 @@
 package dev.crateforge.gateway.websocket;
 
+import dev.crateforge.gateway.service.DetachedWork;
 import dev.crateforge.gateway.service.GatewayMetrics;
 import dev.crateforge.gateway.service.KnownBuilder;
+import dev.crateforge.protocol.contract.SocketClose;
 import dev.crateforge.protocol.message.MessageCodec;
 import dev.crateforge.protocol.message.ServerMessage;
-import io.quarkus.logging.Log;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The gateway's state of one builder WebSocket: where it is in the handshake, the challenge it was
- * given, and once authenticated, which builder it is and which jobs it holds.
+ * given, and once authenticated, which builder it is.
  *
  * <p>Messages of one connection are handled one at a time (websockets-next's serial inbound
  * processing), so the handshake fields need no locking; fields that Kafka threads or timers read
@@ -33,15 +31,12 @@ public final class BuilderConnection implements LiveBuilder {
         CLOSING
     }
 
-    /** A WebSocket close reason may carry at most 123 bytes of UTF-8. */
-    static final int MAX_CLOSE_REASON_BYTES = 123;
-
     private final WebSocketConnection socket;
     private final String connectionId;
     private final GatewayMetrics metrics;
+    private final DetachedWork detached;
     private final AtomicBoolean pending = new AtomicBoolean(true);
     private final Instant openedAt = Instant.now();
-    private final Set<UUID> activeJobs = ConcurrentHashMap.newKeySet();
 
     private volatile Phase phase = Phase.AWAITING_HELLO;
     private volatile KnownBuilder builder;
@@ -50,10 +45,15 @@ public final class BuilderConnection implements LiveBuilder {
     private String fingerprint;
     private String challenge;
 
-    BuilderConnection(WebSocketConnection socket, String connectionId, GatewayMetrics metrics) {
+    BuilderConnection(
+            WebSocketConnection socket,
+            String connectionId,
+            GatewayMetrics metrics,
+            DetachedWork detached) {
         this.socket = socket;
         this.connectionId = connectionId;
         this.metrics = metrics;
+        this.detached = detached;
     }
 
     Instant openedAt() {
@@ -140,8 +140,14 @@ public final class BuilderConnection implements LiveBuilder {
         return socket.sendText(MessageCodec.encode(message)).invoke(() -> metrics.messageOut(type));
     }
 
+    /** Sends {@code message} without waiting; a failure is logged and counted. */
+    void reply(ServerMessage message) {
+        detached.run(send(message), DetachedWork.Action.SEND_TO_BUILDER, connectionId);
+    }
+
     @Override
-    public void close(int code, String reason) {
+    public void close(SocketClose close, String detail) {
+        String reason = close.reasonWith(detail == null ? "" : detail);
         synchronized (this) {
             if (phase == Phase.CLOSING) {
                 return;
@@ -149,42 +155,10 @@ public final class BuilderConnection implements LiveBuilder {
             phase = Phase.CLOSING;
             closeReason = reason;
         }
-        metrics.closed(code);
-        socket.close(new CloseReason(code, truncate(reason)))
-                .subscribe()
-                .with(
-                        ignored -> {},
-                        failure ->
-                                Log.debugf(
-                                        "closing connection %s failed: %s",
-                                        connectionId, failure.toString()));
-    }
-
-    @Override
-    public int activeJobs() {
-        return activeJobs.size();
-    }
-
-    @Override
-    public void jobStarted(UUID jobId) {
-        activeJobs.add(jobId);
-    }
-
-    @Override
-    public void jobEnded(UUID jobId) {
-        activeJobs.remove(jobId);
-    }
-
-    /** Cuts a reason to the WebSocket limit without splitting a UTF-8 sequence. */
-    static String truncate(String reason) {
-        byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
-        if (bytes.length <= MAX_CLOSE_REASON_BYTES) {
-            return reason;
-        }
-        int end = MAX_CLOSE_REASON_BYTES;
-        while (end > 0 && (bytes[end] & 0xC0) == 0x80) {
-            end--;
-        }
-        return new String(bytes, 0, end, StandardCharsets.UTF_8);
+        metrics.closed(close);
+        detached.run(
+                socket.close(new CloseReason(close.code(), reason)),
+                DetachedWork.Action.CLOSE_CONNECTION,
+                connectionId);
     }
 }

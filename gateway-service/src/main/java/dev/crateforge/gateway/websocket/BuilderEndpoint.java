@@ -1,12 +1,15 @@
 package dev.crateforge.gateway.websocket;
 
 import dev.crateforge.gateway.config.GatewayConfig;
+import dev.crateforge.gateway.config.GatewayInstance;
 import dev.crateforge.gateway.messaging.GatewayPublisher;
 import dev.crateforge.gateway.security.AuthOutcome;
 import dev.crateforge.gateway.security.ChallengeAuthenticator;
 import dev.crateforge.gateway.service.BuilderDirectory;
+import dev.crateforge.gateway.service.DetachedWork;
 import dev.crateforge.gateway.service.GatewayMetrics;
 import dev.crateforge.gateway.service.KnownBuilder;
+import dev.crateforge.protocol.contract.SocketClose;
 import dev.crateforge.protocol.json.ProtocolDecodeException;
 import dev.crateforge.protocol.kafka.BuilderConnectionChange;
 import dev.crateforge.protocol.message.Authenticated;
@@ -14,7 +17,6 @@ import dev.crateforge.protocol.message.BuilderProtocol;
 import dev.crateforge.protocol.message.ChallengeRequest;
 import dev.crateforge.protocol.message.ChallengeResponse;
 import dev.crateforge.protocol.message.ClientMessage;
-import dev.crateforge.protocol.message.CloseCodes;
 import dev.crateforge.protocol.message.Hello;
 import dev.crateforge.protocol.message.JobEvent;
 import dev.crateforge.protocol.message.JobRequest;
@@ -45,7 +47,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * then hands messages to the {@link JobBridge}.
  *
  * <p>State machine per connection: AWAITING_HELLO → (Hello) → AWAITING_RESPONSE → (valid
- * ChallengeResponse) → AUTHENTICATED. Anything else before authentication closes with 1008.
+ * ChallengeResponse) → AUTHENTICATED. Anything else before authentication closes with 1008. Every
+ * close is an entry of {@link SocketClose}, so that a builder knows what to do next.
  *
  * <p>Everything runs on the connection's event loop. Nothing here blocks: the registry lookup
  * answers from a cache or goes to a worker thread by itself, Kafka sends are asynchronous, and a
@@ -65,6 +68,8 @@ public class BuilderEndpoint {
     private final GatewayPublisher publisher;
     private final GatewayMetrics metrics;
     private final GatewayConfig config;
+    private final GatewayInstance instance;
+    private final DetachedWork detached;
     private final Vertx vertx;
     private final AtomicInteger pending;
     private final Map<String, BuilderConnection> bySocket = new ConcurrentHashMap<>();
@@ -77,6 +82,8 @@ public class BuilderEndpoint {
             GatewayPublisher publisher,
             GatewayMetrics metrics,
             GatewayConfig config,
+            GatewayInstance instance,
+            DetachedWork detached,
             Vertx vertx) {
         this.authenticator = authenticator;
         this.bridge = bridge;
@@ -85,6 +92,8 @@ public class BuilderEndpoint {
         this.publisher = publisher;
         this.metrics = metrics;
         this.config = config;
+        this.instance = instance;
+        this.detached = detached;
         this.vertx = vertx;
         this.pending = metrics.pendingConnections();
     }
@@ -93,18 +102,18 @@ public class BuilderEndpoint {
     @NonBlocking
     public void onOpen(WebSocketConnection socket) {
         BuilderConnection connection =
-                new BuilderConnection(socket, authenticator.newConnectionId(), metrics);
+                new BuilderConnection(socket, authenticator.newConnectionId(), metrics, detached);
         bySocket.put(socket.id(), connection);
         sessions.opened(socket.id(), connection);
         if (sessions.draining()) {
             connection.leavePending();
-            connection.close(CloseCodes.GOING_AWAY, "gateway is shutting down");
+            connection.close(SocketClose.DRAINING);
             return;
         }
         if (pending.incrementAndGet() > config.maxPendingConnections()) {
             leavePending(connection);
             metrics.handshake("failed", "too_many_pending");
-            connection.close(CloseCodes.POLICY_VIOLATION, CloseCodes.TOO_MANY_PENDING);
+            connection.close(SocketClose.TOO_MANY_PENDING);
             return;
         }
         connection.deadlineTimer(
@@ -123,8 +132,8 @@ public class BuilderEndpoint {
         if (utf8Length(text, limit) > limit) {
             refuse(
                     connection,
-                    CloseCodes.MESSAGE_TOO_BIG,
-                    "message too big: the limit is " + limit + " bytes",
+                    SocketClose.MESSAGE_TOO_BIG,
+                    "the limit is " + limit + " bytes of UTF-8",
                     "too_big");
             return DONE;
         }
@@ -132,7 +141,7 @@ public class BuilderEndpoint {
         try {
             message = MessageCodec.decodeClientMessage(text);
         } catch (ProtocolDecodeException e) {
-            refuse(connection, CloseCodes.POLICY_VIOLATION, e.getMessage(), "malformed");
+            refuse(connection, SocketClose.MALFORMED_MESSAGE, e.getMessage(), "malformed");
             return DONE;
         }
         metrics.messageIn(message.getClass().getSimpleName());
@@ -149,11 +158,7 @@ public class BuilderEndpoint {
     public void onBinary(WebSocketConnection socket, Buffer frame) {
         BuilderConnection connection = bySocket.get(socket.id());
         if (connection != null) {
-            refuse(
-                    connection,
-                    CloseCodes.UNSUPPORTED_DATA,
-                    "binary frames are not supported; send JSON text frames",
-                    "binary");
+            refuse(connection, SocketClose.BINARY_FRAME, "", "binary");
         }
     }
 
@@ -183,16 +188,16 @@ public class BuilderEndpoint {
         Log.infof(
                 "builder %s disconnected from connection %s: %s",
                 builder.id(), connection.connectionId(), reason);
-        publisher
-                .connectionChanged(
+        detached.run(
+                publisher.connectionChanged(
                         new BuilderConnectionChange.Disconnected(
                                 builder.id(),
                                 connection.connectionId(),
-                                config.instanceId(),
+                                instance.name(),
                                 reason,
-                                Instant.now()))
-                .subscribe()
-                .with(ignored -> {}, failure -> {});
+                                Instant.now())),
+                DetachedWork.Action.PUBLISH_CONNECTION_CHANGE,
+                builder.id());
     }
 
     @OnError
@@ -209,7 +214,7 @@ public class BuilderEndpoint {
         }
         Log.errorf(failure, "failure on connection %s", id);
         if (connection != null) {
-            connection.close(CloseCodes.INTERNAL_ERROR, "internal error");
+            connection.close(SocketClose.SERVER_FAULT);
         }
     }
 
@@ -217,16 +222,19 @@ public class BuilderEndpoint {
         if (!(message instanceof Hello hello)) {
             refuse(
                     connection,
-                    CloseCodes.POLICY_VIOLATION,
-                    "expected hello before anything else",
+                    SocketClose.UNEXPECTED_MESSAGE,
+                    "expected hello first",
                     "out_of_order");
             return DONE;
         }
         if (hello.protocolVersion() != BuilderProtocol.VERSION) {
             refuse(
                     connection,
-                    CloseCodes.POLICY_VIOLATION,
-                    "unsupported protocol version; this gateway speaks " + BuilderProtocol.VERSION,
+                    SocketClose.UNSUPPORTED_VERSION,
+                    "got "
+                            + hello.protocolVersion()
+                            + ", this gateway speaks "
+                            + BuilderProtocol.VERSION,
                     "unsupported_version");
             return DONE;
         }
@@ -236,15 +244,12 @@ public class BuilderEndpoint {
                 java.time.Duration.between(connection.openedAt(), Instant.now()).toMillis();
         int secondsLeft =
                 (int) Math.max(1, (config.authTimeout().toMillis() - elapsedMillis + 999) / 1000);
-        connection
-                .send(
-                        new ChallengeRequest(
-                                connection.connectionId(),
-                                challenge,
-                                BuilderProtocol.AUTH_NAMESPACE,
-                                secondsLeft))
-                .subscribe()
-                .with(ignored -> {}, failure -> {});
+        connection.reply(
+                new ChallengeRequest(
+                        connection.connectionId(),
+                        challenge,
+                        BuilderProtocol.AUTH_NAMESPACE,
+                        secondsLeft));
         return DONE;
     }
 
@@ -252,8 +257,8 @@ public class BuilderEndpoint {
         if (!(message instanceof ChallengeResponse response)) {
             refuse(
                     connection,
-                    CloseCodes.POLICY_VIOLATION,
-                    "expected challenge_response",
+                    SocketClose.UNEXPECTED_MESSAGE,
+                    "expected challenge_response after hello",
                     "out_of_order");
             return DONE;
         }
@@ -272,7 +277,7 @@ public class BuilderEndpoint {
                                         "authentication of connection %s could not be completed",
                                         connection.connectionId());
                                 metrics.handshake("failed", "internal_error");
-                                connection.close(CloseCodes.INTERNAL_ERROR, "internal error");
+                                connection.close(SocketClose.SERVER_FAULT);
                             }
                             return null;
                         });
@@ -284,7 +289,7 @@ public class BuilderEndpoint {
                     "authentication failed on connection %s: %s",
                     connection.connectionId(), outcome.failure());
             metrics.handshake("failed", outcome.failure());
-            connection.close(CloseCodes.POLICY_VIOLATION, CloseCodes.AUTHENTICATION_FAILED);
+            connection.close(SocketClose.AUTHENTICATION_FAILED);
             return;
         }
         KnownBuilder builder = outcome.builder().orElseThrow();
@@ -299,27 +304,24 @@ public class BuilderEndpoint {
                             Log.infof(
                                     "builder %s connected again; closing its connection %s",
                                     builder.id(), previous.connectionId());
-                            previous.close(CloseCodes.POLICY_VIOLATION, CloseCodes.REPLACED);
+                            previous.close(SocketClose.REPLACED);
                         });
         metrics.handshake("succeeded", "none");
         directory.markSeen(builder.id());
         Log.infof(
                 "builder %s (%s) authenticated on connection %s",
                 builder.id(), builder.name(), connection.connectionId());
-        connection
-                .send(new Authenticated(builder.id(), builder.name(), config.maxMessageBytes()))
-                .subscribe()
-                .with(ignored -> {}, failure -> {});
-        publisher
-                .connectionChanged(
+        connection.reply(new Authenticated(builder.id(), builder.name(), config.maxMessageBytes()));
+        detached.run(
+                publisher.connectionChanged(
                         new BuilderConnectionChange.Connected(
                                 builder.id(),
                                 builder.name(),
                                 connection.connectionId(),
-                                config.instanceId(),
-                                Instant.now()))
-                .subscribe()
-                .with(ignored -> {}, failure -> {});
+                                instance.name(),
+                                Instant.now())),
+                DetachedWork.Action.PUBLISH_CONNECTION_CHANGE,
+                builder.id());
     }
 
     private Uni<Void> dispatch(BuilderConnection connection, ClientMessage message) {
@@ -330,7 +332,11 @@ public class BuilderEndpoint {
         } else if (message instanceof JobResponse response) {
             return bridge.jobResponse(connection, response);
         } else {
-            connection.close(CloseCodes.POLICY_VIOLATION, "already authenticated");
+            refuse(
+                    connection,
+                    SocketClose.UNEXPECTED_MESSAGE,
+                    "already authenticated; hello and challenge_response come only before",
+                    "out_of_order");
         }
         return DONE;
     }
@@ -341,17 +347,20 @@ public class BuilderEndpoint {
                 || phase == BuilderConnection.Phase.AWAITING_RESPONSE) {
             Log.infof("connection %s did not authenticate in time", connection.connectionId());
             metrics.handshake("failed", "timeout");
-            connection.close(CloseCodes.POLICY_VIOLATION, CloseCodes.AUTHENTICATION_TIMEOUT);
+            connection.close(SocketClose.AUTHENTICATION_TIMED_OUT);
         }
     }
 
     /** Closes for a bad frame; before authentication it also counts as a failed handshake. */
-    private void refuse(BuilderConnection connection, int code, String reason, String metric) {
+    private void refuse(
+            BuilderConnection connection, SocketClose close, String detail, String metric) {
         if (connection.phase() != BuilderConnection.Phase.AUTHENTICATED) {
             metrics.handshake("failed", metric);
         }
-        Log.infof("closing connection %s with %d: %s", connection.connectionId(), code, reason);
-        connection.close(code, reason);
+        Log.infof(
+                "closing connection %s with %d: %s",
+                connection.connectionId(), close.code(), close.reasonWith(detail));
+        connection.close(close, detail);
     }
 
     private void leavePending(BuilderConnection connection) {

@@ -1,6 +1,7 @@
 package dev.crateforge.gateway.websocket;
 
 import dev.crateforge.gateway.service.GatewayMetrics;
+import dev.crateforge.protocol.contract.SocketClose;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Collection;
@@ -76,11 +77,11 @@ public class BuilderSessions {
         return draining;
     }
 
-    /** Stops accepting and closes every open connection with {@code code}. Answers how many. */
-    public int drain(int code, String reason) {
+    /** Stops accepting and closes every open connection as {@code close}. Answers how many. */
+    public int drain(SocketClose close) {
         draining = true;
         List<LiveBuilder> toClose = List.copyOf(open.values());
-        toClose.forEach(c -> c.close(code, reason));
+        toClose.forEach(c -> c.close(close));
         return toClose.size();
     }
 

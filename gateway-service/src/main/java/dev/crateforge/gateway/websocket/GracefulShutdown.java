@@ -1,6 +1,6 @@
 package dev.crateforge.gateway.websocket;
 
-import dev.crateforge.protocol.message.CloseCodes;
+import dev.crateforge.protocol.contract.SocketClose;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import io.quarkus.runtime.ShutdownEvent;
@@ -41,7 +41,7 @@ public class GracefulShutdown {
         if (sessions.draining()) {
             return;
         }
-        int closing = sessions.drain(CloseCodes.GOING_AWAY, "gateway is shutting down");
+        int closing = sessions.drain(SocketClose.DRAINING);
         Log.infof("shutting down: closing %d builder connections with 1001", closing);
         Instant until = Instant.now().plus(CLOSE_WAIT);
         while (sessions.openCount() > 0 && Instant.now().isBefore(until)) {

@@ -1,9 +1,11 @@
 package dev.crateforge.gateway.websocket;
 
-import dev.crateforge.gateway.config.GatewayConfig;
+import dev.crateforge.gateway.config.GatewayInstance;
 import dev.crateforge.gateway.messaging.GatewayPublisher;
 import dev.crateforge.gateway.security.BuildResponseVerifier;
+import dev.crateforge.gateway.service.DetachedWork;
 import dev.crateforge.gateway.service.KnownBuilder;
+import dev.crateforge.protocol.contract.SocketError;
 import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.JobRequested;
 import dev.crateforge.protocol.message.ErrorMessage;
@@ -21,9 +23,14 @@ import java.util.Optional;
 
 /**
  * Turns an authenticated builder's messages into Kafka records: job requests (within the builder's
- * allowed targets and job limit), job events (in the order received, keyed by job id) and verified
- * job responses. Called on the connection's event loop, one message of a connection at a time;
- * nothing here blocks.
+ * allowed targets, slots capped at its concurrency limit), job events (in the order received, keyed
+ * by job id) and verified job responses. Called on the connection's event loop, one message of a
+ * connection at a time; nothing here blocks.
+ *
+ * <p>The gateway does not count a builder's jobs: it passes the operator's limit on as {@code
+ * concurrencyLimit}, and the scheduler assigns at most that limit minus the attempts the builder
+ * holds by the job lifecycle. A count kept here would be wrong after every reconnect, cancel or
+ * reassignment, and would tell a free builder that it is busy.
  */
 @ApplicationScoped
 public class JobBridge {
@@ -33,68 +40,77 @@ public class JobBridge {
 
     private final GatewayPublisher publisher;
     private final BuildResponseVerifier verifier;
-    private final String instanceId;
+    private final GatewayInstance instance;
+    private final DetachedWork detached;
 
     public JobBridge(
-            GatewayPublisher publisher, BuildResponseVerifier verifier, GatewayConfig config) {
+            GatewayPublisher publisher,
+            BuildResponseVerifier verifier,
+            GatewayInstance instance,
+            DetachedWork detached) {
         this.publisher = publisher;
         this.verifier = verifier;
-        this.instanceId = config.instanceId();
+        this.instance = instance;
+        this.detached = detached;
     }
 
     void jobRequest(BuilderConnection connection, JobRequest request) {
         KnownBuilder builder = connection.builder();
         List<String> targets = builder.permittedTargets(request.targets());
         if (targets.isEmpty()) {
-            reply(
-                    connection,
-                    new ErrorMessage(
-                            "target_not_allowed",
+            connection.reply(
+                    SocketErrors.of(
+                            SocketError.NO_ALLOWED_TARGET,
                             "none of the requested targets is allowed for this builder; allowed: "
                                     + String.join(", ", builder.allowedTargets()),
                             null));
             return;
         }
-        int free = Math.min(request.slots(), builder.maxConcurrentJobs() - connection.activeJobs());
-        if (free <= 0) {
-            reply(
-                    connection,
-                    new ErrorMessage(
-                            "too_many_jobs",
-                            "this builder already runs its limit of "
-                                    + builder.maxConcurrentJobs()
-                                    + " concurrent jobs",
-                            null));
-            return;
-        }
+        int slots = Math.min(request.slots(), builder.maxConcurrentJobs());
         // Not awaited: the builder's next request replaces this one anyway, and ordering per
-        // builder is kept by the producer (same key, idempotent, one emitter).
-        publisher
-                .jobRequested(
-                        new JobRequested(
-                                builder.id(),
-                                connection.connectionId(),
-                                instanceId,
-                                targets,
-                                free,
-                                builder.maxConcurrentJobs(),
-                                Instant.now()))
-                .subscribe()
-                .with(ignored -> {}, failure -> {});
+        // builder is kept by the producer (same key, idempotent, one emitter). A request Kafka
+        // did not take is answered `unavailable`, so that the builder asks again.
+        detached.run(
+                publisher
+                        .jobRequested(
+                                new JobRequested(
+                                        builder.id(),
+                                        connection.connectionId(),
+                                        instance.name(),
+                                        targets,
+                                        slots,
+                                        builder.maxConcurrentJobs(),
+                                        Instant.now()))
+                        .onFailure()
+                        .invoke(
+                                failure ->
+                                        connection.reply(
+                                                SocketErrors.of(
+                                                        SocketError.UNAVAILABLE,
+                                                        "the job request could not be handed on;"
+                                                                + " send it again",
+                                                        null))),
+                DetachedWork.Action.PUBLISH_JOB_REQUEST,
+                builder.id());
     }
 
+    /**
+     * Forwards an event without answering it: if Kafka does not take it, the failure is logged and
+     * counted, and the builder sends it again after its next reconnect (events are acknowledged
+     * only by {@code job_response_accepted}, protocol section 6).
+     */
     void jobEvent(BuilderConnection connection, JobEvent event) {
-        publisher
-                .jobActivity(
+        detached.run(
+                publisher.jobActivity(
                         new JobActivity.EventReported(
                                 event.jobId(),
                                 event.attempt(),
                                 connection.builderId(),
                                 event.seq(),
                                 event.event(),
-                                Instant.now()))
-                .subscribe()
-                .with(ignored -> {}, failure -> {});
+                                Instant.now())),
+                DetachedWork.Action.PUBLISH_JOB_EVENT,
+                event.jobId());
     }
 
     /** Completes when the builder has been answered: accepted, refused, or asked to retry. */
@@ -109,7 +125,7 @@ public class JobBridge {
                     response.jobId(),
                     response.attempt(),
                     refusal.get().code());
-            reply(connection, refusal.get());
+            connection.reply(refusal.get());
             return Uni.createFrom().voidItem();
         }
         JobActivity.Completed completed =
@@ -136,30 +152,26 @@ public class JobBridge {
                 .transform(
                         (ignored, failure) -> {
                             if (failure != null) {
-                                reply(
-                                        connection,
-                                        new ErrorMessage(
-                                                "unavailable",
+                                detached.failed(
+                                        DetachedWork.Action.PUBLISH_JOB_RESPONSE,
+                                        response.jobId(),
+                                        failure);
+                                connection.reply(
+                                        SocketErrors.of(
+                                                SocketError.UNAVAILABLE,
                                                 "the response could not be stored; send it again",
                                                 response.jobId()));
                                 return null;
                             }
-                            connection.jobEnded(response.jobId());
                             Log.infof(
                                     "job %s attempt %d completed by builder %s: %s",
                                     response.jobId(),
                                     response.attempt(),
                                     builder.id(),
                                     response.result());
-                            reply(
-                                    connection,
+                            connection.reply(
                                     new JobResponseAccepted(response.jobId(), response.attempt()));
                             return null;
                         });
-    }
-
-    private static void reply(
-            BuilderConnection connection, dev.crateforge.protocol.message.ServerMessage message) {
-        connection.send(message).subscribe().with(ignored -> {}, failure -> {});
     }
 }

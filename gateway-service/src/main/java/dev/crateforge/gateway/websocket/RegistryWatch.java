@@ -1,7 +1,7 @@
 package dev.crateforge.gateway.websocket;
 
 import dev.crateforge.gateway.service.BuilderDirectory;
-import dev.crateforge.protocol.message.CloseCodes;
+import dev.crateforge.protocol.contract.SocketClose;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -42,7 +42,7 @@ public class RegistryWatch {
                                 Log.infof(
                                         "builder %s is no longer enabled; closing connection %s",
                                         builderId, live.connectionId());
-                                live.close(CloseCodes.POLICY_VIOLATION, CloseCodes.BUILDER_REVOKED);
+                                live.close(SocketClose.BUILDER_REVOKED);
                             });
         }
     }

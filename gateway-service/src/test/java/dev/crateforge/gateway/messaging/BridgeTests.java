@@ -1,12 +1,13 @@
 package dev.crateforge.gateway.messaging;
 
+import static dev.crateforge.gateway.support.BuilderClient.closed;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.crateforge.gateway.config.GatewayInstance;
 import dev.crateforge.gateway.service.GatewayMetrics;
 import dev.crateforge.gateway.support.BuilderClient;
-import dev.crateforge.gateway.support.BuilderClient.Closed;
 import dev.crateforge.gateway.support.GatewayTest;
 import dev.crateforge.gateway.support.KafkaProbe;
 import dev.crateforge.gateway.support.KafkaProbe.Received;
@@ -14,19 +15,22 @@ import dev.crateforge.gateway.support.Operators;
 import dev.crateforge.gateway.support.TestKeys;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
+import dev.crateforge.protocol.contract.SocketClose;
+import dev.crateforge.protocol.contract.SocketError;
+import dev.crateforge.protocol.contract.TextLimits;
 import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.BuildStatement;
 import dev.crateforge.protocol.job.JobResult;
 import dev.crateforge.protocol.kafka.BuilderConnectionChange;
 import dev.crateforge.protocol.kafka.BuilderControl;
+import dev.crateforge.protocol.kafka.GatewayHeartbeat;
 import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.JobAssigned;
 import dev.crateforge.protocol.kafka.JobRequested;
 import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.protocol.message.BuilderProtocol;
 import dev.crateforge.protocol.message.CancelJob;
-import dev.crateforge.protocol.message.CloseCodes;
 import dev.crateforge.protocol.message.ErrorMessage;
 import dev.crateforge.protocol.message.JobAssignment;
 import dev.crateforge.protocol.message.JobEvent;
@@ -55,7 +59,7 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaTestResource.class)
 class BridgeTests extends GatewayTest {
 
-    private static final String INSTANCE = "gateway-test-a";
+    @Inject GatewayInstance instance;
     private static final String LINUX = "x86_64-unknown-linux-gnu";
     private static final String MAC = "aarch64-apple-darwin";
     private static final String SHA = "a".repeat(64);
@@ -111,9 +115,11 @@ class BridgeTests extends GatewayTest {
                         r -> r.value().builderId().equals(id));
         assertThat(record.key()).isEqualTo(id.toString());
         assertThat(record.value().connectionId()).isEqualTo(client.connectionId());
-        assertThat(record.value().gatewayInstance()).isEqualTo(INSTANCE);
+        assertThat(record.value().gatewayInstance()).isEqualTo(instance.name());
         assertThat(record.value().targets()).containsExactly(LINUX);
         assertThat(record.value().freeSlots()).isEqualTo(2);
+        assertThat(record.value().concurrencyLimit()).isEqualTo(2);
+        assertThat(record.value().gatewayInstance()).startsWith("gateway-test-a~");
     }
 
     @Test
@@ -125,7 +131,7 @@ class BridgeTests extends GatewayTest {
         client.send(new JobRequest(List.of(MAC), 1));
 
         ErrorMessage error = client.next(ErrorMessage.class);
-        assertThat(error.code()).isEqualTo("target_not_allowed");
+        assertThat(error.code()).isEqualTo(SocketError.NO_ALLOWED_TARGET.wireName());
         assertThat(client.isClosed()).isFalse();
     }
 
@@ -142,7 +148,7 @@ class BridgeTests extends GatewayTest {
         KafkaProbe.produce(
                 Topics.JOB_ASSIGNMENTS,
                 a.toString(),
-                assigned(a, clientA.connectionId(), INSTANCE, job));
+                assigned(a, clientA.connectionId(), instance.name(), job));
 
         Jobs jobs = clientA.next(Jobs.class);
         assertThat(jobs.jobs()).extracting(JobAssignment::jobId).containsExactly(job);
@@ -164,7 +170,7 @@ class BridgeTests extends GatewayTest {
         KafkaProbe.produce(
                 Topics.JOB_ASSIGNMENTS,
                 a.toString(),
-                assigned(a, client.connectionId(), INSTANCE, job));
+                assigned(a, client.connectionId(), instance.name(), job));
 
         assertThat(client.next(Jobs.class).jobs().get(0).jobId()).isEqualTo(job);
         Received<String> dead =
@@ -203,7 +209,7 @@ class BridgeTests extends GatewayTest {
         KafkaProbe.produce(
                 Topics.JOB_ASSIGNMENTS,
                 a.toString(),
-                assigned(a, "closed-connection", INSTANCE, job));
+                assigned(a, "closed-connection", instance.name(), job));
 
         Received<JobActivity> record =
                 KafkaProbe.awaitRecord(
@@ -349,6 +355,84 @@ class BridgeTests extends GatewayTest {
     }
 
     @Test
+    void unknownJobControlRecordReachesTheBuilderAsAnError() throws Exception {
+        UUID id = register("ed25519");
+        BuilderClient client = connect();
+        client.authenticate(TestKeys.privateKey("ed25519"));
+        UUID job = UUID.randomUUID();
+
+        KafkaProbe.produce(
+                Topics.BUILDER_CONTROL,
+                id.toString(),
+                new BuilderControl.UnknownJob(id, job, 2, "attempt 2 was reassigned"));
+
+        ErrorMessage error = client.next(ErrorMessage.class);
+        assertThat(error.code()).isEqualTo(SocketError.UNKNOWN_JOB.wireName());
+        assertThat(error.jobId()).isEqualTo(job);
+        assertThat(error.message()).contains("attempt 2 was reassigned");
+        assertThat(client.isClosed()).isFalse();
+    }
+
+    @Test
+    void requestAboveTheLimitIsCappedNeverRefusedAsBusy() throws Exception {
+        UUID id = register("ed25519", List.of(), 1, true);
+        BuilderClient client = connect();
+        client.authenticate(TestKeys.privateKey("ed25519"));
+
+        client.send(new JobRequest(List.of(LINUX), 8));
+        client.send(new JobRequest(List.of(LINUX), 8));
+
+        List<Received<JobRequested>> records =
+                KafkaProbe.awaitRecords(
+                        Topics.JOB_REQUESTS,
+                        JobRequested.class,
+                        r -> r.value().builderId().equals(id),
+                        2);
+        assertThat(records).allSatisfy(r -> assertThat(r.value().freeSlots()).isEqualTo(1));
+        assertThat(records).allSatisfy(r -> assertThat(r.value().concurrencyLimit()).isEqualTo(1));
+        assertThat(client.poll(Duration.ofMillis(500))).isNull();
+    }
+
+    @Test
+    void anOverlongLogLineIsForwardedCutAndTheConnectionStaysOpen() throws Exception {
+        register("ed25519");
+        BuilderClient client = connect();
+        client.authenticate(TestKeys.privateKey("ed25519"));
+        UUID job = UUID.randomUUID();
+        // 9,000 emoji: 18,000 UTF-16 units, 36,000 bytes of UTF-8.
+        String line = "\uD83E\uDD80".repeat(9000);
+
+        client.sendText(
+                "{\"type\":\"job_event\",\"jobId\":\""
+                        + job
+                        + "\",\"attempt\":1,\"seq\":1,\"event\":{\"type\":\"log\",\"stream\":\"stdout\",\"line\":\""
+                        + line
+                        + "\"}}");
+
+        Received<JobActivity> record =
+                KafkaProbe.awaitRecord(
+                        Topics.JOB_EVENTS, JobActivity.class, r -> r.value().jobId().equals(job));
+        String kept =
+                ((JobEventBody.Log) ((JobActivity.EventReported) record.value()).event()).line();
+        assertThat(kept).endsWith(TextLimits.CUT_MARKER).startsWith("\uD83E\uDD80");
+        assertThat(kept.getBytes(StandardCharsets.UTF_8).length)
+                .isLessThanOrEqualTo(TextLimits.MAX_LOG_LINE_BYTES);
+        assertThat(client.isClosed()).isFalse();
+    }
+
+    @Test
+    void heartbeatsNameThisProcessAndItsPod() {
+        Received<GatewayHeartbeat> beat =
+                KafkaProbe.awaitRecord(
+                        Topics.GATEWAY_HEARTBEATS,
+                        GatewayHeartbeat.class,
+                        r -> r.value().gatewayInstance().equals(instance.name()));
+        assertThat(beat.key()).isEqualTo(instance.name());
+        assertThat(beat.value().pod()).isEqualTo("gateway-test-a");
+        assertThat(beat.value().leaseSeconds()).isEqualTo(20);
+    }
+
+    @Test
     void disconnectControlRecordClosesTheBuilder() throws Exception {
         UUID id = register("ed25519");
         BuilderClient client = connect();
@@ -359,8 +443,7 @@ class BridgeTests extends GatewayTest {
                 id.toString(),
                 new BuilderControl.Disconnect(id, "disabled on another replica"));
 
-        assertThat(client.awaitClose())
-                .isEqualTo(new Closed(CloseCodes.POLICY_VIOLATION, CloseCodes.BUILDER_REVOKED));
+        assertThat(client.awaitClose()).isEqualTo(closed(SocketClose.BUILDER_REVOKED));
     }
 
     @Test
@@ -375,8 +458,7 @@ class BridgeTests extends GatewayTest {
                 .then()
                 .statusCode(200);
 
-        assertThat(client.awaitClose())
-                .isEqualTo(new Closed(CloseCodes.POLICY_VIOLATION, CloseCodes.BUILDER_REVOKED));
+        assertThat(client.awaitClose()).isEqualTo(closed(SocketClose.BUILDER_REVOKED));
         Received<BuilderControl> control =
                 KafkaProbe.awaitRecord(
                         Topics.BUILDER_CONTROL,
@@ -386,7 +468,8 @@ class BridgeTests extends GatewayTest {
         BuilderClient again = connect();
         again.hello(TestKeys.fingerprint("ed25519"));
         again.answer(TestKeys.privateKey("ed25519"));
-        assertThat(again.awaitClose().reason()).isEqualTo(CloseCodes.AUTHENTICATION_FAILED);
+        assertThat(again.awaitClose().reason())
+                .isEqualTo(SocketClose.AUTHENTICATION_FAILED.reason());
     }
 
     @Test
@@ -401,7 +484,7 @@ class BridgeTests extends GatewayTest {
                 .then()
                 .statusCode(204);
 
-        assertThat(client.awaitClose().reason()).isEqualTo(CloseCodes.BUILDER_REVOKED);
+        assertThat(client.awaitClose().reason()).isEqualTo(SocketClose.BUILDER_REVOKED.reason());
     }
 
     @Test

@@ -26,6 +26,7 @@ class TopicConfigTests {
                         "outgoing." + Channels.JOB_EVENTS, Topics.JOB_EVENTS,
                         "outgoing." + Channels.BUILDER_CONNECTIONS, Topics.BUILDER_CONNECTIONS,
                         "outgoing." + Channels.BUILDER_CONTROL_OUT, Topics.BUILDER_CONTROL,
+                        "outgoing." + Channels.GATEWAY_HEARTBEATS, Topics.GATEWAY_HEARTBEATS,
                         "incoming." + Channels.JOB_ASSIGNMENTS, Topics.JOB_ASSIGNMENTS,
                         "incoming." + Channels.BUILDER_CONTROL, Topics.BUILDER_CONTROL);
 
@@ -48,6 +49,8 @@ class TopicConfigTests {
             assertThat(props.getProperty(base + "group.id"))
                     .isEqualTo("crateforge-gateway-${crateforge.gateway.instance-id}");
             assertThat(props.getProperty(base + "auto.offset.reset")).isEqualTo("latest");
+            assertThat(props.getProperty(base + "group.instance.id"))
+                    .startsWith("${crateforge.gateway.instance-id}-");
             assertThat(props.getProperty(base + "failure-strategy")).isEqualTo("dead-letter-queue");
             assertThat(props.getProperty(base + "dead-letter-queue.topic"))
                     .isEqualTo("${crateforge.kafka.topic-prefix:}" + Topics.GATEWAY_DEAD_LETTERS);

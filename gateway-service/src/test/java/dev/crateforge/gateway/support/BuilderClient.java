@@ -2,6 +2,7 @@ package dev.crateforge.gateway.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.crateforge.protocol.contract.SocketClose;
 import dev.crateforge.protocol.message.AuthChallenge;
 import dev.crateforge.protocol.message.Authenticated;
 import dev.crateforge.protocol.message.BuilderProtocol;
@@ -28,6 +29,16 @@ public final class BuilderClient implements AutoCloseable {
 
     /** How a connection ended. */
     public record Closed(int code, String reason) {}
+
+    /** The close the contract prescribes for {@code close} with {@code detail}. */
+    public static Closed closed(SocketClose close, String detail) {
+        return new Closed(close.code(), close.reasonWith(detail));
+    }
+
+    /** The close the contract prescribes for a close with a fixed reason. */
+    public static Closed closed(SocketClose close) {
+        return closed(close, "");
+    }
 
     public static final Duration WAIT = Duration.ofSeconds(15);
     private static final HttpClient HTTP = HttpClient.newHttpClient();

@@ -1,12 +1,11 @@
 package dev.crateforge.gateway.support;
 
 import dev.crateforge.gateway.websocket.LiveBuilder;
+import dev.crateforge.protocol.contract.SocketClose;
 import dev.crateforge.protocol.message.ServerMessage;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** A connection without a socket, for routing tests: remembers what it was sent. */
@@ -15,8 +14,7 @@ public final class FakeBuilder implements LiveBuilder {
     private final UUID builderId;
     private final String connectionId;
     public final List<ServerMessage> sent = new CopyOnWriteArrayList<>();
-    public final Set<UUID> jobs = ConcurrentHashMap.newKeySet();
-    public volatile Integer closedWith;
+    public volatile SocketClose closedWith;
     public volatile String closeReason;
 
     public FakeBuilder(UUID builderId, String connectionId) {
@@ -41,23 +39,8 @@ public final class FakeBuilder implements LiveBuilder {
     }
 
     @Override
-    public void close(int code, String reason) {
-        closedWith = code;
-        closeReason = reason;
-    }
-
-    @Override
-    public int activeJobs() {
-        return jobs.size();
-    }
-
-    @Override
-    public void jobStarted(UUID jobId) {
-        jobs.add(jobId);
-    }
-
-    @Override
-    public void jobEnded(UUID jobId) {
-        jobs.remove(jobId);
+    public void close(SocketClose close, String detail) {
+        closedWith = close;
+        closeReason = close.reasonWith(detail);
     }
 }

@@ -1,5 +1,6 @@
 package dev.crateforge.gateway.websocket;
 
+import static dev.crateforge.gateway.support.BuilderClient.closed;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -10,12 +11,12 @@ import dev.crateforge.gateway.support.GatewayTest;
 import dev.crateforge.gateway.support.TestKeys;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
+import dev.crateforge.protocol.contract.SocketClose;
 import dev.crateforge.protocol.message.AuthChallenge;
 import dev.crateforge.protocol.message.Authenticated;
 import dev.crateforge.protocol.message.BuilderProtocol;
 import dev.crateforge.protocol.message.ChallengeRequest;
 import dev.crateforge.protocol.message.ChallengeResponse;
-import dev.crateforge.protocol.message.CloseCodes;
 import dev.crateforge.protocol.message.Hello;
 import dev.crateforge.protocol.message.JobRequest;
 import dev.crateforge.protocol.message.MessageCodec;
@@ -46,8 +47,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 @WithTestResource(KafkaTestResource.class)
 class HandshakeTests extends GatewayTest {
 
-    private static final Closed AUTH_FAILED =
-            new Closed(CloseCodes.POLICY_VIOLATION, CloseCodes.AUTHENTICATION_FAILED);
+    private static final Closed AUTH_FAILED = closed(SocketClose.AUTHENTICATION_FAILED);
     private static final String TARGET = "x86_64-unknown-linux-gnu";
 
     @ParameterizedTest
@@ -241,9 +241,8 @@ class HandshakeTests extends GatewayTest {
     void closesWhenJobRequestComesBeforeAuthentication() {
         BuilderClient client = connect();
         client.send(new JobRequest(List.of(TARGET), 1));
-        Closed closed = client.awaitClose();
-        assertThat(closed.code()).isEqualTo(CloseCodes.POLICY_VIOLATION);
-        assertThat(closed.reason()).isEqualTo("expected hello before anything else");
+        assertThat(client.awaitClose())
+                .isEqualTo(closed(SocketClose.UNEXPECTED_MESSAGE, "expected hello first"));
     }
 
     @Test
@@ -251,7 +250,40 @@ class HandshakeTests extends GatewayTest {
         BuilderClient client = connect();
         client.hello(TestKeys.fingerprint("ed25519"));
         client.send(new JobRequest(List.of(TARGET), 1));
-        assertThat(client.awaitClose().code()).isEqualTo(CloseCodes.POLICY_VIOLATION);
+        assertThat(client.awaitClose())
+                .isEqualTo(
+                        closed(
+                                SocketClose.UNEXPECTED_MESSAGE,
+                                "expected challenge_response after hello"));
+    }
+
+    @Test
+    void closesWhenHelloComesAfterAuthentication() throws Exception {
+        register("ed25519");
+        BuilderClient client = connect();
+        client.authenticate(TestKeys.privateKey("ed25519"));
+
+        client.send(new Hello(BuilderProtocol.VERSION, TestKeys.fingerprint("ed25519"), null));
+
+        Closed closed = client.awaitClose();
+        assertThat(SocketClose.recognise(closed.code(), closed.reason()))
+                .contains(SocketClose.UNEXPECTED_MESSAGE);
+        assertThat(closed.reason()).contains("already authenticated");
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.CsvSource(
+            delimiter = '|',
+            value = {
+                "{}|missing field 'type'",
+                "[1,2,3]|expected a JSON object, got an array",
+                "{\"type\":\"make_me_admin\"}|unknown message type 'make_me_admin'",
+                "{\"type\":\"hello\",\"protocolVersion\":\"1\",\"fingerprint\":\"x\"}|field 'protocolVersion' has the wrong type (expected an integer)"
+            })
+    void closesAMalformedFirstFrameNamingWhatIsWrong(String frame, String detail) {
+        BuilderClient client = connect();
+        client.sendText(frame);
+        assertThat(client.awaitClose()).isEqualTo(closed(SocketClose.MALFORMED_MESSAGE, detail));
     }
 
     @Test
@@ -259,8 +291,10 @@ class HandshakeTests extends GatewayTest {
         BuilderClient client = connect();
         client.sendText("{\"type\":\"hello\",\"protocolVersion\":");
         Closed closed = client.awaitClose();
-        assertThat(closed.code()).isEqualTo(CloseCodes.POLICY_VIOLATION);
-        assertThat(closed.reason()).isNotBlank().isNotEqualTo(CloseCodes.AUTHENTICATION_FAILED);
+        assertThat(closed.code()).isEqualTo(1008);
+        assertThat(closed.reason())
+                .isNotBlank()
+                .isNotEqualTo(SocketClose.AUTHENTICATION_FAILED.reason());
         assertThat(closed.reason().getBytes(StandardCharsets.UTF_8).length)
                 .isLessThanOrEqualTo(123);
     }
@@ -269,14 +303,14 @@ class HandshakeTests extends GatewayTest {
     void closesOnUnknownMessageType() {
         BuilderClient client = connect();
         client.sendText("{\"type\":\"make_me_admin\"}");
-        assertThat(client.awaitClose().code()).isEqualTo(CloseCodes.POLICY_VIOLATION);
+        assertThat(client.awaitClose().code()).isEqualTo(1008);
     }
 
     @Test
     void closesOnBinaryFrameWith1003() {
         BuilderClient client = connect();
         client.sendBinary(new byte[] {1, 2, 3});
-        assertThat(client.awaitClose().code()).isEqualTo(CloseCodes.UNSUPPORTED_DATA);
+        assertThat(client.awaitClose()).isEqualTo(closed(SocketClose.BINARY_FRAME));
     }
 
     @Test
@@ -284,8 +318,8 @@ class HandshakeTests extends GatewayTest {
         BuilderClient client = connect();
         client.sendText("{\"type\":\"hello\",\"agent\":\"" + "x".repeat(9000) + "\"}");
         Closed closed = client.awaitClose();
-        assertThat(closed.code()).isEqualTo(CloseCodes.MESSAGE_TOO_BIG);
-        assertThat(closed.reason()).contains("8192");
+        assertThat(closed)
+                .isEqualTo(closed(SocketClose.MESSAGE_TOO_BIG, "the limit is 8192 bytes of UTF-8"));
     }
 
     @Test
@@ -296,16 +330,15 @@ class HandshakeTests extends GatewayTest {
 
         client.sendText("{\"type\":\"job_event\",\"pad\":\"" + "x".repeat(1048576) + "\"}");
 
-        assertThat(client.awaitClose().code()).isEqualTo(CloseCodes.MESSAGE_TOO_BIG);
+        assertThat(client.awaitClose().code()).isEqualTo(1009);
     }
 
     @Test
     void rejectsUnsupportedProtocolVersion() {
         BuilderClient client = connect();
         client.send(new Hello(2, TestKeys.fingerprint("ed25519"), null));
-        Closed closed = client.awaitClose();
-        assertThat(closed.code()).isEqualTo(CloseCodes.POLICY_VIOLATION);
-        assertThat(closed.reason()).contains("protocol version");
+        assertThat(client.awaitClose())
+                .isEqualTo(closed(SocketClose.UNSUPPORTED_VERSION, "got 2, this gateway speaks 1"));
     }
 
     @Test
@@ -316,9 +349,7 @@ class HandshakeTests extends GatewayTest {
 
         Closed closed = client.awaitClose();
 
-        assertThat(closed)
-                .isEqualTo(
-                        new Closed(CloseCodes.POLICY_VIOLATION, CloseCodes.AUTHENTICATION_TIMEOUT));
+        assertThat(closed).isEqualTo(closed(SocketClose.AUTHENTICATION_TIMED_OUT));
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     }
 
@@ -334,8 +365,7 @@ class HandshakeTests extends GatewayTest {
 
         BuilderClient oneTooMany = connect();
 
-        assertThat(oneTooMany.awaitClose())
-                .isEqualTo(new Closed(CloseCodes.POLICY_VIOLATION, CloseCodes.TOO_MANY_PENDING));
+        assertThat(oneTooMany.awaitClose()).isEqualTo(closed(SocketClose.TOO_MANY_PENDING));
         assertThat(waiting).noneMatch(BuilderClient::isClosed);
     }
 
@@ -348,8 +378,7 @@ class HandshakeTests extends GatewayTest {
 
         second.authenticate(TestKeys.privateKey("ed25519"));
 
-        assertThat(first.awaitClose())
-                .isEqualTo(new Closed(CloseCodes.POLICY_VIOLATION, CloseCodes.REPLACED));
+        assertThat(first.awaitClose()).isEqualTo(closed(SocketClose.REPLACED));
         assertThat(second.isClosed()).isFalse();
     }
 

@@ -129,7 +129,7 @@ class RecordCodecTests {
 
         assertThatThrownBy(() -> RecordCodec.decode(bytes, BuilderControl.class))
                 .isInstanceOf(ProtocolDecodeException.class)
-                .hasMessage("unknown type");
+                .hasMessage("unknown message type 'explode'");
     }
 
     @Test

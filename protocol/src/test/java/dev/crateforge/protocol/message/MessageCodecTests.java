@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -137,7 +138,7 @@ class MessageCodecTests {
                                 MessageCodec.decodeClientMessage(
                                         "{\"type\":\"job_request\",\"targets\":[\"x86_64-unknown-linux-gnu\"],\"slots\":\"2\"}"))
                 .isInstanceOf(ProtocolDecodeException.class)
-                .hasMessage("field 'slots' has the wrong type");
+                .hasMessage("field 'slots' has the wrong type (expected an integer)");
     }
 
     @Test
@@ -203,6 +204,55 @@ class MessageCodecTests {
 
         assertThatThrownBy(() -> MessageCodec.decodeClientMessage(frame))
                 .isInstanceOf(ProtocolDecodeException.class)
-                .hasMessage("unknown type");
+                .hasMessage("unknown message type 'job_response_accepted'");
+    }
+
+    /**
+     * What a builder author reads in the close reason: the field, as a path, and what is wrong with
+     * it, in the protocol's words.
+     */
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            quoteCharacter = '`',
+            value = {
+                "{}|missing field 'type'",
+                "{\"type\":null}|missing field 'type'",
+                "[1,2,3]|expected a JSON object, got an array",
+                "\"hello\"|expected a JSON object, got a string",
+                "42|expected a JSON object, got a number",
+                "true|expected a JSON object, got a boolean",
+                "null|expected a JSON object, got null",
+                "{\"type\":\"foo\"}|unknown message type 'foo'",
+                "{\"type\":\"job_request\",\"targets\":[\"x86_64-unknown-linux-gnu\"],\"slots\":1.5}|field 'slots' has the wrong type (expected an integer)",
+                "{\"type\":\"job_request\",\"targets\":\"x86_64-unknown-linux-gnu\",\"slots\":1}|field 'targets' has the wrong type (expected an array)",
+                "{\"type\":\"job_request\",\"targets\":[1],\"slots\":1}|field 'targets[0]' has the wrong type (expected a string)",
+                "{\"type\":\"hello\",\"protocolVersion\":true,\"fingerprint\":\"x\"}|field 'protocolVersion' has the wrong type (expected an integer)",
+                "{\"type\":\"job_event\",\"jobId\":\"abc\",\"attempt\":1,\"seq\":1,\"event\":{\"type\":\"heartbeat\"}}|field 'jobId' is not a UUID",
+                "{\"type\":\"job_event\",\"jobId\":\"7d3c6a3e-6b8f-4f52-9d55-0c1b2a3d4e5f\",\"attempt\":1,\"seq\":1,\"event\":{}}|missing field 'event.type'",
+                "{\"type\":\"job_event\",\"jobId\":\"7d3c6a3e-6b8f-4f52-9d55-0c1b2a3d4e5f\",\"attempt\":1,\"seq\":1,\"event\":{\"type\":\"nope\"}}|field 'event' has an unknown type 'nope'",
+                "{\"type\":\"job_event\",\"jobId\":\"7d3c6a3e-6b8f-4f52-9d55-0c1b2a3d4e5f\",\"attempt\":1,\"seq\":1,\"event\":{\"type\":\"log\",\"stream\":\"stdout\"}}|missing field 'event.line'",
+                "{\"type\":\"job_event\",\"jobId\":\"7d3c6a3e-6b8f-4f52-9d55-0c1b2a3d4e5f\",\"attempt\":1,\"seq\":1,\"event\":{\"type\":\"log\",\"stream\":\"foo\",\"line\":\"x\"}}|field 'event.stream' is invalid: unknown log stream",
+                "{\"type\":\"job_event\",\"jobId\":\"7d3c6a3e-6b8f-4f52-9d55-0c1b2a3d4e5f\",\"attempt\":1,\"seq\":1,\"event\":{\"type\":\"heartbeat\",\"extra\":1}}|unknown field 'event.extra'",
+                "{\"type\":\"hello\",\"type\":\"hello\"}|duplicate field 'type'",
+                "{\"type\":\"hello\",|malformed JSON: the document ends too early",
+                "{\"type\" \"hello\"}|malformed JSON at character 9",
+            })
+    void describesWhatIsWrongPrecisely(String frame, String expected) {
+        assertThatThrownBy(() -> MessageCodec.decodeClientMessage(frame))
+                .isInstanceOf(ProtocolDecodeException.class)
+                .hasMessage(expected);
+    }
+
+    @Test
+    void quotesAnUnknownTypeOnlyBoundedAndSanitised() {
+        String secretish = "ghp_" + "A".repeat(60) + "\"; DROP";
+        String frame = "{\"type\":\"" + secretish.replace("\"", "\\\"") + "\"}";
+
+        assertThatThrownBy(() -> MessageCodec.decodeClientMessage(frame))
+                .isInstanceOf(ProtocolDecodeException.class)
+                .hasMessage("unknown message type 'ghp_" + "A".repeat(28) + "…'");
+        assertThatThrownBy(() -> MessageCodec.decodeClientMessage("{\"type\":\"a b<c>\"}"))
+                .hasMessage("unknown message type 'a?b?c?'");
     }
 }
