@@ -6,6 +6,7 @@ import dev.crateforge.protocol.kafka.JobStateChanged;
 import dev.crateforge.protocol.message.JobEventBody;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.messaging.EventPublisher;
+import dev.crateforge.scheduler.outbox.OutboxRecord;
 import dev.crateforge.scheduler.repository.JobLogRepository;
 import dev.crateforge.scheduler.repository.JobRepository;
 import dev.crateforge.scheduler.repository.LiveAttempt;
@@ -70,6 +71,7 @@ public class EventIngestion {
         Map<UUID, PendingLines> pending = new LinkedHashMap<>();
         Map<UUID, Optional<JobRepository.Holder>> holders = new HashMap<>();
         Instant now = Instant.now();
+        List<OutboxRecord> started = new ArrayList<>();
         for (JobActivity.EventReported event : events) {
             LiveAttempt job = live.get(event.jobId());
             if (job == null || !job.holds(event.attempt(), event.builderId())) {
@@ -80,18 +82,19 @@ public class EventIngestion {
             if (job.state == JobState.ASSIGNED) {
                 job.state = JobState.RUNNING;
                 job.started = true;
-                publisher.stateChanged(
-                        new JobStateChanged(
-                                job.id,
-                                job.attempt,
-                                JobState.RUNNING,
-                                job.builderId,
-                                job.crate,
-                                job.version,
-                                job.target,
-                                job.kind,
-                                null,
-                                now));
+                started.add(
+                        publisher.state(
+                                new JobStateChanged(
+                                        job.id,
+                                        job.attempt,
+                                        JobState.RUNNING,
+                                        job.builderId,
+                                        job.crate,
+                                        job.version,
+                                        job.target,
+                                        job.kind,
+                                        null,
+                                        now)));
             }
             if (event.event() instanceof JobEventBody.Log log) {
                 pending.computeIfAbsent(job.id, id -> new PendingLines(job))
@@ -102,6 +105,7 @@ public class EventIngestion {
         }
         store(pending);
         attempts.save(touched.values(), now, now.plus(config.lease()));
+        publisher.publish(started);
     }
 
     /**

@@ -139,7 +139,8 @@ public class JobService {
             throw new JobConflictException(
                     "job " + id + " is already " + job.state + " and cannot be cancelled");
         }
-        if (job.state.isActive() && job.builderId != null) {
+        boolean wasHeld = job.state.isActive();
+        if (wasHeld && job.builderId != null) {
             publisher.cancelAttempt(job.builderId, job.id, job.attempt, "cancelled by " + by);
         }
         Instant now = Instant.now();
@@ -150,6 +151,10 @@ public class JobService {
         LifecycleService.release(job);
         Log.infof("Job %s cancelled by %s", id, by);
         publisher.stateChanged(job);
+        if (wasHeld) {
+            // The builder has a slot free again: a request held back by its limit may go now.
+            workSignal.jobsQueued();
+        }
         return job;
     }
 
@@ -173,6 +178,8 @@ public class JobService {
         job.state = JobState.QUEUED;
         job.notBefore = now;
         job.failureReason = null;
+        job.failureCode = null;
+        job.infrastructureRetries = 0;
         job.finishedAt = null;
         job.statement = null;
         job.signature = null;
