@@ -12,6 +12,7 @@ import dev.crateforge.scheduler.repository.JobRepository;
 import dev.crateforge.scheduler.repository.LiveAttempt;
 import dev.crateforge.scheduler.repository.LiveAttemptRepository;
 import dev.crateforge.scheduler.repository.LogRow;
+import dev.crateforge.scheduler.repository.StageChange;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -72,6 +73,7 @@ public class EventIngestion {
         Map<UUID, Optional<JobRepository.Holder>> holders = new HashMap<>();
         Instant now = Instant.now();
         List<OutboxRecord> started = new ArrayList<>();
+        List<StageChange> stages = new ArrayList<>();
         for (JobActivity.EventReported event : events) {
             LiveAttempt job = live.get(event.jobId());
             if (job == null || !job.holds(event.attempt(), event.builderId())) {
@@ -101,9 +103,13 @@ public class EventIngestion {
                         .add(event.seq(), log.stream().wireName(), log.line());
             } else if (event.event() instanceof JobEventBody.StageChanged stage) {
                 job.stage = stage.stage().wireName();
+                stages.add(
+                        new StageChange(
+                                job.id, job.attempt, event.seq(), job.stage, event.receivedAt()));
             }
         }
         store(pending);
+        logs.insertStages(stages);
         attempts.save(touched.values(), now, now.plus(config.lease()));
         publisher.publish(started);
     }
