@@ -40,18 +40,20 @@ import org.apache.kafka.common.serialization.StringSerializer;
 @ApplicationScoped
 public class OutboxRelay {
 
-    private static final String CLAIM =
+    /**
+     * Locks the shards that have rows. A statement of its own: the rows are read by the next
+     * statement, whose snapshot is taken after the locks were granted, so rows another relay
+     * deleted just before releasing a shard are not read (and sent) again.
+     */
+    private static final String LOCK_SHARDS =
             """
-            with free as (
-                select shard from outbox_shard
-                where shard in (select distinct shard from outbox)
-                for update skip locked
-            )
-            select id, topic, key, payload from outbox
-            where shard in (select shard from free)
-            order by id
-            limit ?
+            select shard from outbox_shard
+            where shard in (select distinct shard from outbox)
+            for update skip locked
             """;
+
+    private static final String READ =
+            "select id, topic, key, payload from outbox where shard = any (?) order by id limit ?";
 
     private final AgroalDataSource dataSource;
     private final OutboxConfig config;
@@ -141,8 +143,20 @@ public class OutboxRelay {
             try {
                 List<Long> ids = new ArrayList<>();
                 List<Future<RecordMetadata>> acks = new ArrayList<>();
-                try (PreparedStatement claim = connection.prepareStatement(CLAIM)) {
-                    claim.setInt(1, config.batchSize());
+                List<Short> shards = new ArrayList<>();
+                try (PreparedStatement lock = connection.prepareStatement(LOCK_SHARDS);
+                        ResultSet locked = lock.executeQuery()) {
+                    while (locked.next()) {
+                        shards.add(locked.getShort(1));
+                    }
+                }
+                if (shards.isEmpty()) {
+                    connection.commit();
+                    return 0;
+                }
+                try (PreparedStatement claim = connection.prepareStatement(READ)) {
+                    claim.setArray(1, connection.createArrayOf("int2", shards.toArray()));
+                    claim.setInt(2, config.batchSize());
                     try (ResultSet rows = claim.executeQuery()) {
                         while (rows.next()) {
                             ids.add(rows.getLong(1));
