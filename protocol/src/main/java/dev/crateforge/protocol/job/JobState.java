@@ -26,7 +26,10 @@ public enum JobState {
         return wireName;
     }
 
-    /** True for the states a job never leaves. */
+    /**
+     * True for the states a job ends in; an operator's retry moves a failed or cancelled job back
+     * to queued.
+     */
     public boolean isFinal() {
         return this == SUCCEEDED || this == FAILED || this == CANCELLED;
     }

@@ -41,6 +41,22 @@ public interface SchedulerConfig {
     @WithDefault("3")
     int maxAttempts();
 
+    /**
+     * How many times a job is requeued for failures that are not the crate's (a completion with an
+     * infrastructure or sandbox_error code) before it fails with failure code {@code
+     * infrastructure}. They do not use up {@code max-attempts}.
+     */
+    @WithDefault("10")
+    int infrastructureRetries();
+
+    /** First pause of a consumer waiting for the database or broker to come back; it doubles. */
+    @WithDefault("PT0.2S")
+    Duration consumerRetryInitial();
+
+    /** Longest pause of a consumer waiting for the database or broker. */
+    @WithDefault("PT5S")
+    Duration consumerRetryMax();
+
     /** Backoff before the second attempt; it doubles with every further attempt. */
     @WithDefault("PT10S")
     Duration backoffInitial();

@@ -2,9 +2,11 @@ package dev.crateforge.scheduler.messaging;
 
 import dev.crateforge.protocol.kafka.ArtifactStored;
 import dev.crateforge.protocol.kafka.BuilderConnectionChange;
+import dev.crateforge.protocol.kafka.GatewayHeartbeat;
 import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.JobRequested;
 import dev.crateforge.scheduler.service.AssignmentService;
+import dev.crateforge.scheduler.service.GatewayInstances;
 import dev.crateforge.scheduler.service.LifecycleService;
 import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
@@ -22,18 +24,31 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
  * The scheduler's inbound topics. Values arrive as bytes and are decoded here so that a record that
  * does not decode is dead-lettered with its original bytes. Job requests and job events come in
  * batches (one transaction per poll); the other topics are processed one record per transaction.
- * Offsets are committed to Kafka after processing; every handler is idempotent, so a redelivery
- * after a crash changes nothing.
+ *
+ * <p>What happens to a record that fails is decided here, for every channel alike: a record that
+ * can never be processed (it does not decode, or the code rejects it) goes to the dead-letter
+ * topic; a record whose processing failed because the database or the broker is down is retried
+ * with a doubling pause until it succeeds ({@link UntilProcessed}), and nothing behind it is
+ * committed meanwhile. Offsets are committed to Kafka after processing; every handler is
+ * idempotent, so a redelivery after a crash changes nothing.
  */
 @ApplicationScoped
 public class SchedulerConsumers {
 
     private final AssignmentService assignments;
     private final LifecycleService lifecycle;
+    private final GatewayInstances gateways;
+    private final UntilProcessed untilProcessed;
 
-    public SchedulerConsumers(AssignmentService assignments, LifecycleService lifecycle) {
+    public SchedulerConsumers(
+            AssignmentService assignments,
+            LifecycleService lifecycle,
+            GatewayInstances gateways,
+            UntilProcessed untilProcessed) {
         this.assignments = assignments;
         this.lifecycle = lifecycle;
+        this.gateways = gateways;
+        this.untilProcessed = untilProcessed;
     }
 
     /**
@@ -54,9 +69,10 @@ public class SchedulerConsumers {
     /**
      * One poll of job-events at a time ({@code batch=true}), handled in one transaction. Each
      * record is decoded on its own: one that does not decode is dead-lettered alone and the others
-     * are processed. Should the batch's transaction fail, its records are retried one by one, each
-     * in its own transaction, so that only a record that fails by itself is dead-lettered. The
-     * batch is committed to Kafka after all of this.
+     * are processed. Should the batch's transaction fail for a reason of its own (not a
+     * dependency), its records are retried one by one, each in its own transaction, so that only a
+     * record that fails by itself is dead-lettered. The batch is committed to Kafka after all of
+     * this.
      */
     @Incoming(Channels.JOB_EVENTS)
     @Blocking
@@ -69,7 +85,57 @@ public class SchedulerConsumers {
                 lifecycle::activity);
     }
 
-    private static <T> CompletionStage<Void> inBatch(
+    @Incoming(Channels.BUILDER_CONNECTIONS)
+    @Blocking
+    public CompletionStage<Void> builderConnection(KafkaRecord<String, byte[]> record) {
+        return single(
+                record,
+                Channels.BUILDER_CONNECTIONS,
+                BuilderConnectionChange.class,
+                change -> {
+                    if (change instanceof BuilderConnectionChange.Connected connected) {
+                        lifecycle.connected(connected);
+                    } else if (change
+                            instanceof BuilderConnectionChange.Disconnected disconnected) {
+                        lifecycle.disconnected(disconnected);
+                    }
+                });
+    }
+
+    @Incoming(Channels.ARTIFACTS)
+    @Blocking
+    public CompletionStage<Void> artifactStored(KafkaRecord<String, byte[]> record) {
+        return single(record, Channels.ARTIFACTS, ArtifactStored.class, lifecycle::artifactStored);
+    }
+
+    @Incoming(Channels.GATEWAY_HEARTBEATS)
+    @Blocking
+    public CompletionStage<Void> gatewayHeartbeat(KafkaRecord<String, byte[]> record) {
+        return single(
+                record, Channels.GATEWAY_HEARTBEATS, GatewayHeartbeat.class, gateways::heartbeat);
+    }
+
+    private <T> CompletionStage<Void> single(
+            KafkaRecord<String, byte[]> record, String channel, Class<T> type, Consumer<T> work) {
+        T value;
+        try {
+            value = RecordDecoding.decode(record.getPayload(), type, channel);
+        } catch (RecordDecoding.PoisonRecordException e) {
+            return record.nack(e);
+        }
+        try {
+            if (untilProcessed.run(channel, () -> work.accept(value))
+                    == UntilProcessed.Outcome.STOPPING) {
+                return new CompletableFuture<>();
+            }
+        } catch (RuntimeException rejected) {
+            Log.warnf("Dead-lettering a %s record that was rejected: %s", channel, rejected);
+            return record.nack(rejected);
+        }
+        return record.ack();
+    }
+
+    private <T> CompletionStage<Void> inBatch(
             KafkaRecordBatch<String, byte[]> batch,
             String channel,
             Class<T> type,
@@ -87,43 +153,31 @@ public class SchedulerConsumers {
             }
         }
         try {
-            all.accept(decoded);
+            if (untilProcessed.run(channel, () -> all.accept(decoded))
+                    == UntilProcessed.Outcome.STOPPING) {
+                // Never acknowledged: the records are redelivered to whoever takes the partitions.
+                return new CompletableFuture<>();
+            }
         } catch (RuntimeException e) {
             Log.warnf(
                     "A batch of %d %s records failed (%s); retrying them one by one",
                     decoded.size(), channel, e.toString());
             for (int i = 0; i < decoded.size(); i++) {
+                T record = decoded.get(i);
                 try {
-                    one.accept(decoded.get(i));
-                } catch (RuntimeException failed) {
+                    if (untilProcessed.run(channel, () -> one.accept(record))
+                            == UntilProcessed.Outcome.STOPPING) {
+                        return new CompletableFuture<>();
+                    }
+                } catch (RuntimeException rejected) {
                     Log.warnf(
-                            "Dead-lettering a %s record that failed: %s",
-                            channel, failed.toString());
-                    deadLetters.add(good.get(i).nack(failed).toCompletableFuture());
+                            "Dead-lettering a %s record that was rejected: %s",
+                            channel, rejected.toString());
+                    deadLetters.add(good.get(i).nack(rejected).toCompletableFuture());
                 }
             }
         }
         return CompletableFuture.allOf(deadLetters.toArray(CompletableFuture[]::new))
                 .thenCompose(done -> batch.ack());
-    }
-
-    @Incoming(Channels.BUILDER_CONNECTIONS)
-    @Blocking
-    public void builderConnection(byte[] value) {
-        BuilderConnectionChange change =
-                RecordDecoding.decode(
-                        value, BuilderConnectionChange.class, Channels.BUILDER_CONNECTIONS);
-        if (change instanceof BuilderConnectionChange.Connected connected) {
-            lifecycle.connected(connected);
-        } else if (change instanceof BuilderConnectionChange.Disconnected disconnected) {
-            lifecycle.disconnected(disconnected);
-        }
-    }
-
-    @Incoming(Channels.ARTIFACTS)
-    @Blocking
-    public void artifactStored(byte[] value) {
-        lifecycle.artifactStored(
-                RecordDecoding.decode(value, ArtifactStored.class, Channels.ARTIFACTS));
     }
 }

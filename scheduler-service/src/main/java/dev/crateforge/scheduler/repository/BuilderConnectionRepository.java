@@ -50,17 +50,30 @@ public class BuilderConnectionRepository {
                 .executeUpdate();
     }
 
-    @SuppressWarnings("unchecked")
     public List<OnlineBuilder> online() {
-        List<Object[]> rows =
+        return open(null);
+    }
+
+    /** The open connections held by one gateway process. */
+    public List<OnlineBuilder> openOn(String gatewayInstance) {
+        return open(gatewayInstance);
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<OnlineBuilder> open(String gatewayInstance) {
+        var query =
                 em.createNativeQuery(
-                                """
-                                select builder_id, builder_name, connection_id, gateway_instance,
-                                    connected_at
-                                from builder_connection where disconnected_at is null
-                                order by builder_name, connected_at
-                                """)
-                        .getResultList();
+                        """
+                        select builder_id, builder_name, connection_id, gateway_instance,
+                            connected_at
+                        from builder_connection where disconnected_at is null
+                        """
+                                + (gatewayInstance == null ? "" : " and gateway_instance = :gw")
+                                + " order by builder_name, connected_at");
+        if (gatewayInstance != null) {
+            query.setParameter("gw", gatewayInstance);
+        }
+        List<Object[]> rows = query.getResultList();
         return rows.stream()
                 .map(
                         r ->

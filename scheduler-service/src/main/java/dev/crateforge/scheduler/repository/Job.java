@@ -70,6 +70,14 @@ public class Job {
     @Column(name = "failure_reason")
     public String failureReason;
 
+    /** The {@code FailureCode} wire name of the last failure (of this or an earlier attempt). */
+    @Column(name = "failure_code")
+    public String failureCode;
+
+    /** Requeues for failures that were not the crate's; capped on their own. */
+    @Column(name = "infrastructure_retries")
+    public int infrastructureRetries;
+
     @Column(name = "log_bytes")
     public long logBytes;
 

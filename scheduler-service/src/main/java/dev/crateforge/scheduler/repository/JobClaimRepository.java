@@ -23,22 +23,39 @@ import org.postgresql.PGStatement;
 public class JobClaimRepository {
 
     /**
-     * One statement for all requests that accept the same targets. {@code slot} numbers the free
-     * slots of the requests in their order (oldest request first); {@code picked} locks the best
-     * queued jobs ({@code FOR UPDATE SKIP LOCKED}, so concurrent claims on any replica pass each
-     * other by) and numbers them best first; slot n gets job n. The pick is MATERIALIZED on
-     * purpose: as a plain subquery joined to the update, the planner may rescan it and claim more
-     * jobs than there are slots. The state check on the locked row makes a second claim of the same
-     * job impossible.
+     * One statement for all requests that accept the same targets. {@code request} works out how
+     * many more attempts each builder may hold ({@code room}: its concurrency limit minus the
+     * attempts it holds now, counted over {@code job_live_builder_idx}; null when the request names
+     * no limit). {@code slot} numbers the free slots of the requests in their order (oldest request
+     * first), at most {@code room} per builder also when one builder has several requests here;
+     * {@code picked} locks the best queued jobs ({@code FOR UPDATE SKIP LOCKED}, so concurrent
+     * claims on any replica pass each other by) and numbers them best first; slot n gets job n. The
+     * pick is MATERIALIZED on purpose: as a plain subquery joined to the update, the planner may
+     * rescan it and claim more jobs than there are slots. The state check on the locked row makes a
+     * second claim of the same job impossible.
      */
     private static final String CLAIM =
             """
-            with slot as (
-                select s.connection_id, s.builder_id, s.gateway_instance,
-                    row_number() over (order by s.ord, g.n) as n
-                from unnest(?::text[], ?::uuid[], ?::text[], ?::int[]) with ordinality
-                    as s (connection_id, builder_id, gateway_instance, free_slots, ord)
-                cross join lateral generate_series(1, s.free_slots) as g (n)
+            with request as (
+                select s.connection_id, s.builder_id, s.gateway_instance, s.free_slots, s.ord,
+                    s.concurrency_limit - (select count(*) from job h
+                                           where h.builder_id = s.builder_id
+                                             and h.state in ('assigned', 'running')) as room
+                from unnest(?::text[], ?::uuid[], ?::text[], ?::int[], ?::int[])
+                    with ordinality
+                    as s (connection_id, builder_id, gateway_instance, free_slots,
+                          concurrency_limit, ord)
+            ),
+            slot as (
+                select x.connection_id, x.builder_id, x.gateway_instance,
+                    row_number() over (order by x.ord, x.k) as n
+                from (select r.connection_id, r.builder_id, r.gateway_instance, r.ord, r.room,
+                          g.k,
+                          row_number() over (partition by r.builder_id order by r.ord, g.k)
+                              as nth
+                      from request r
+                      cross join lateral generate_series(1, r.free_slots) as g (k)) x
+                where x.room is null or x.nth <= x.room
             ),
             picked as materialized (
                 select c.id,
@@ -96,6 +113,7 @@ public class JobClaimRepository {
         UUID[] builders = new UUID[n];
         String[] gateways = new String[n];
         Integer[] slots = new Integer[n];
+        Integer[] limits = new Integer[n];
         Map<String, WaitingRequest> byConnection = new HashMap<>();
         Map<String, Integer> order = new HashMap<>();
         for (int i = 0; i < n; i++) {
@@ -104,10 +122,19 @@ public class JobClaimRepository {
             builders[i] = request.builderId();
             gateways[i] = request.gatewayInstance();
             slots[i] = request.freeSlots();
+            limits[i] = request.concurrencyLimit();
             byConnection.put(request.connectionId(), request);
             order.put(request.connectionId(), i);
         }
-        int total = group.stream().mapToInt(WaitingRequest::freeSlots).sum();
+        // An upper bound: the builders' live attempts are counted inside the statement.
+        int total =
+                group.stream()
+                        .mapToInt(
+                                r ->
+                                        r.concurrencyLimit() == null
+                                                ? r.freeSlots()
+                                                : Math.min(r.freeSlots(), r.concurrencyLimit()))
+                        .sum();
         List<ClaimedJob> claimed =
                 sql.execute(
                         "claim",
@@ -121,12 +148,13 @@ public class JobClaimRepository {
                             statement.setArray(2, connection.createArrayOf("uuid", builders));
                             statement.setArray(3, connection.createArrayOf("text", gateways));
                             statement.setArray(4, connection.createArrayOf("int4", slots));
+                            statement.setArray(5, connection.createArrayOf("int4", limits));
                             statement.setArray(
-                                    5,
+                                    6,
                                     connection.createArrayOf(
                                             "text", targets.toArray(String[]::new)));
-                            statement.setInt(6, total);
-                            statement.setDouble(7, lease.toMillis() / 1000.0);
+                            statement.setInt(7, total);
+                            statement.setDouble(8, lease.toMillis() / 1000.0);
                             List<ClaimedJob> rows = new ArrayList<>();
                             try (ResultSet row = statement.executeQuery()) {
                                 while (row.next()) {

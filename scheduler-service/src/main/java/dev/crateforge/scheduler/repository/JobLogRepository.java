@@ -101,15 +101,25 @@ public class JobLogRepository {
                 });
     }
 
-    /** Lines of one attempt after {@code afterSeq}, in order. */
+    /**
+     * Lines of one attempt after {@code afterSeq}, in order, each numbered by its place among the
+     * attempt's lines (the lines up to {@code afterSeq} are counted over the primary key).
+     */
     @SuppressWarnings("unchecked")
     public List<LogLine> after(UUID jobId, int attempt, long afterSeq, int limit) {
         List<Object[]> rows =
                 em.createNativeQuery(
                                 """
-                                select attempt, seq, stream, line, created_at from job_log
-                                where job_id = :job and attempt = :attempt and seq > :after
-                                order by seq limit :limit
+                                select l.attempt,
+                                    (select count(*) from job_log p
+                                     where p.job_id = :job and p.attempt = :attempt
+                                       and p.seq <= :after)
+                                    + row_number() over (order by l.seq),
+                                    l.seq, l.stream, l.line, l.created_at
+                                from (select attempt, seq, stream, line, created_at from job_log
+                                      where job_id = :job and attempt = :attempt and seq > :after
+                                      order by seq limit :limit) l
+                                order by l.seq
                                 """)
                         .setParameter("job", jobId)
                         .setParameter("attempt", attempt)
@@ -122,9 +132,64 @@ public class JobLogRepository {
                                 new LogLine(
                                         ((Number) r[0]).intValue(),
                                         ((Number) r[1]).longValue(),
-                                        (String) r[2],
+                                        ((Number) r[2]).longValue(),
                                         (String) r[3],
-                                        toInstant(r[4])))
+                                        (String) r[4],
+                                        toInstant(r[5])))
+                .toList();
+    }
+
+    /** Stores stage changes with one statement; a resent one is left as it is. */
+    public void insertStages(List<StageChange> stages) {
+        if (stages.isEmpty()) {
+            return;
+        }
+        int n = stages.size();
+        UUID[] jobs = new UUID[n];
+        Integer[] attempts = new Integer[n];
+        Long[] seqs = new Long[n];
+        String[] names = new String[n];
+        for (int i = 0; i < n; i++) {
+            jobs[i] = stages.get(i).jobId();
+            attempts[i] = stages.get(i).attempt();
+            seqs[i] = stages.get(i).seq();
+            names[i] = stages.get(i).stage();
+        }
+        sql.execute(
+                "inserting stage changes",
+                """
+                insert into job_stage (job_id, attempt, seq, stage)
+                select * from unnest(?::uuid[], ?::int[], ?::bigint[], ?::text[])
+                on conflict (job_id, attempt, seq) do nothing
+                """,
+                (connection, statement) -> {
+                    statement.setArray(1, connection.createArrayOf("uuid", jobs));
+                    statement.setArray(2, connection.createArrayOf("int4", attempts));
+                    statement.setArray(3, connection.createArrayOf("int8", seqs));
+                    statement.setArray(4, connection.createArrayOf("text", names));
+                    return statement.executeUpdate();
+                });
+    }
+
+    /** The stages of one attempt, in the order the builder reported them. */
+    @SuppressWarnings("unchecked")
+    public List<StageChange> stages(UUID jobId, int attempt) {
+        List<Object[]> rows =
+                em.createNativeQuery(
+                                "select seq, stage, at from job_stage"
+                                        + " where job_id = :job and attempt = :attempt order by seq")
+                        .setParameter("job", jobId)
+                        .setParameter("attempt", attempt)
+                        .getResultList();
+        return rows.stream()
+                .map(
+                        r ->
+                                new StageChange(
+                                        jobId,
+                                        attempt,
+                                        ((Number) r[0]).longValue(),
+                                        (String) r[1],
+                                        toInstant(r[2])))
                 .toList();
     }
 

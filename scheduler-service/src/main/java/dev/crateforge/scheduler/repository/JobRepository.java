@@ -148,6 +148,17 @@ public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
                 .getResultList();
     }
 
+    /** Ids of the live jobs held through any connection of one gateway process. */
+    @SuppressWarnings("unchecked")
+    public List<UUID> liveOnGateway(String gatewayInstance) {
+        return getEntityManager()
+                .createNativeQuery(
+                        "select id from job where gateway_instance = :g"
+                                + " and state in ('assigned', 'running') order by id")
+                .setParameter("g", gatewayInstance)
+                .getResultList();
+    }
+
     /** One page of jobs, newest first, filtered by whatever is present. */
     public List<Job> search(
             Optional<JobState> state,

@@ -31,25 +31,29 @@ public class JobRequestRepository {
     private static final String STORE =
             """
             insert into job_request as r (connection_id, builder_id, gateway_instance, targets,
-                free_slots, requested_at, received_at)
+                free_slots, concurrency_limit, requested_at, received_at)
             select s.connection_id, s.builder_id, s.gateway_instance,
-                string_to_array(s.targets, ','), s.free_slots, s.requested_at, now()
-            from unnest(?::text[], ?::uuid[], ?::text[], ?::text[], ?::int[], ?::timestamptz[])
+                string_to_array(s.targets, ','), s.free_slots, s.concurrency_limit,
+                s.requested_at, now()
+            from unnest(?::text[], ?::uuid[], ?::text[], ?::text[], ?::int[], ?::int[],
+                        ?::timestamptz[])
                 as s (connection_id, builder_id, gateway_instance, targets, free_slots,
-                      requested_at)
+                      concurrency_limit, requested_at)
             where not exists (select 1 from builder_connection c
                               where c.connection_id = s.connection_id
                                 and c.disconnected_at is not null)
             on conflict (connection_id) do update set builder_id = excluded.builder_id,
                 gateway_instance = excluded.gateway_instance, targets = excluded.targets,
-                free_slots = excluded.free_slots, requested_at = excluded.requested_at,
+                free_slots = excluded.free_slots,
+                concurrency_limit = excluded.concurrency_limit,
+                requested_at = excluded.requested_at,
                 received_at = now()
             returning r.connection_id
             """;
 
     private static final String COLUMNS =
             "connection_id, builder_id, gateway_instance, array_to_string(targets, ','),"
-                    + " free_slots, requested_at";
+                    + " free_slots, concurrency_limit, requested_at";
 
     private final TransactionSql sql;
 
@@ -72,6 +76,7 @@ public class JobRequestRepository {
         String[] gateways = new String[n];
         String[] targets = new String[n];
         Integer[] slots = new Integer[n];
+        Integer[] limits = new Integer[n];
         String[] requestedAt = new String[n];
         for (int i = 0; i < n; i++) {
             WaitingRequest request = batch.get(i);
@@ -80,6 +85,7 @@ public class JobRequestRepository {
             gateways[i] = request.gatewayInstance();
             targets[i] = String.join(",", request.targets());
             slots[i] = request.freeSlots();
+            limits[i] = request.concurrencyLimit();
             requestedAt[i] = request.requestedAt().toString();
         }
         Set<String> stored =
@@ -93,7 +99,8 @@ public class JobRequestRepository {
                             statement.setArray(3, connection.createArrayOf("text", gateways));
                             statement.setArray(4, connection.createArrayOf("text", targets));
                             statement.setArray(5, connection.createArrayOf("int4", slots));
-                            statement.setArray(6, connection.createArrayOf("text", requestedAt));
+                            statement.setArray(6, connection.createArrayOf("int4", limits));
+                            statement.setArray(7, connection.createArrayOf("text", requestedAt));
                             try (ResultSet rows = statement.executeQuery()) {
                                 while (rows.next()) {
                                     ids.add(rows.getString(1));
@@ -133,7 +140,8 @@ public class JobRequestRepository {
                                             rows.getString(3),
                                             Arrays.asList(rows.getString(4).split(",")),
                                             rows.getInt(5),
-                                            rows.getObject(6, OffsetDateTime.class).toInstant()));
+                                            (Integer) rows.getObject(6),
+                                            rows.getObject(7, OffsetDateTime.class).toInstant()));
                         }
                     }
                     return locked;
@@ -197,6 +205,17 @@ public class JobRequestRepository {
                     statement.setArray(
                             1,
                             connection.createArrayOf("text", connectionIds.toArray(String[]::new)));
+                    return statement.executeUpdate();
+                });
+    }
+
+    /** Deletes the requests of every connection held by one gateway process. */
+    public int deleteOfGateway(String gatewayInstance) {
+        return sql.execute(
+                "deleting requests of a gateway",
+                "delete from job_request where gateway_instance = ?",
+                (connection, statement) -> {
+                    statement.setString(1, gatewayInstance);
                     return statement.executeUpdate();
                 });
     }

@@ -22,6 +22,21 @@ public final class ApiTypes {
     /** One page of the job list, newest first. */
     public record JobPage(int page, int size, List<JobView> items) {}
 
-    /** Log lines of one attempt. {@code next} is the {@code after} value for the following call. */
-    public record LogPage(UUID jobId, int attempt, long next, List<LogLine> lines) {}
+    /**
+     * Log lines of one attempt. {@code next} is the {@code after} value for the following call;
+     * {@code stages} are all stages the attempt went through, in order, each with the {@code seq}
+     * that places it among the lines.
+     */
+    public record LogPage(
+            UUID jobId, int attempt, long next, List<LogLine> lines, List<Stage> stages) {}
+
+    /** A stage of an attempt: it began after the lines with a smaller {@code seq}. */
+    public record Stage(long seq, String stage, java.time.Instant at) {}
+
+    /** A correction of a job's source URL; the SHA-256 stays as submitted. */
+    public record SourceCorrection(String sourceUrl) {}
+
+    /** One change an operator made to a job. */
+    public record HistoryEntry(
+            java.time.Instant at, String actor, String field, String oldValue, String newValue) {}
 }

@@ -6,8 +6,11 @@ import dev.crateforge.scheduler.repository.LogLine;
 import dev.crateforge.scheduler.rest.ApiTypes.BatchEntry;
 import dev.crateforge.scheduler.rest.ApiTypes.BatchResult;
 import dev.crateforge.scheduler.rest.ApiTypes.BatchSubmission;
+import dev.crateforge.scheduler.rest.ApiTypes.HistoryEntry;
 import dev.crateforge.scheduler.rest.ApiTypes.JobPage;
 import dev.crateforge.scheduler.rest.ApiTypes.LogPage;
+import dev.crateforge.scheduler.rest.ApiTypes.SourceCorrection;
+import dev.crateforge.scheduler.rest.ApiTypes.Stage;
 import dev.crateforge.scheduler.service.InvalidSubmissionException;
 import dev.crateforge.scheduler.service.JobService;
 import dev.crateforge.scheduler.service.JobSubmission;
@@ -19,6 +22,7 @@ import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -157,9 +161,53 @@ public class JobResource {
     @POST
     @Path("{id}/retry")
     @RolesAllowed({"submitter", "admin"})
-    @Operation(summary = "Queue a failed or cancelled job again as a new attempt")
+    @Operation(
+            summary =
+                    "Queue a failed or cancelled job again as a new attempt (correct a wrong source"
+                            + " URL first with PATCH)")
     public JobView retry(@PathParam("id") String id) {
         return JobView.of(jobs.retry(uuid("id", id), actor()));
+    }
+
+    @PATCH
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({"submitter", "admin"})
+    @Operation(
+            summary =
+                    "Correct a job's source URL (the SHA-256 stays); recorded in the job's history")
+    public JobView correct(@PathParam("id") String id, SourceCorrection correction) {
+        if (correction == null || correction.sourceUrl() == null) {
+            throw new InvalidSubmissionException("sourceUrl", "field 'sourceUrl' is missing");
+        }
+        return JobView.of(jobs.correctSourceUrl(uuid("id", id), correction.sourceUrl(), actor()));
+    }
+
+    @GET
+    @Path("{id}/history")
+    @PermitAll
+    @Operation(summary = "What operators changed on the job, oldest first")
+    public List<HistoryEntry> history(@PathParam("id") String id) {
+        return jobs.history(uuid("id", id)).stream()
+                .map(
+                        r ->
+                                new HistoryEntry(
+                                        toInstant(r[0]),
+                                        (String) r[1],
+                                        (String) r[2],
+                                        (String) r[3],
+                                        (String) r[4]))
+                .toList();
+    }
+
+    private static java.time.Instant toInstant(Object value) {
+        if (value instanceof java.time.Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.time.OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        return value instanceof java.sql.Timestamp ts ? ts.toInstant() : null;
     }
 
     @GET
@@ -190,7 +238,11 @@ public class JobResource {
         int shownAttempt = attempt == null ? jobs.get(jobId).attempt : attempt;
         List<LogLine> lines = jobs.logs(jobId, Optional.of(shownAttempt), afterSeq, max);
         long next = lines.isEmpty() ? afterSeq : lines.get(lines.size() - 1).seq();
-        return new LogPage(jobId, shownAttempt, next, lines);
+        List<Stage> stages =
+                jobs.stages(jobId, shownAttempt).stream()
+                        .map(s -> new Stage(s.seq(), s.stage(), s.at()))
+                        .toList();
+        return new LogPage(jobId, shownAttempt, next, lines, stages);
     }
 
     @GET

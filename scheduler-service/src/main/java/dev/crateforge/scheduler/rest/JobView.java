@@ -1,13 +1,20 @@
 package dev.crateforge.scheduler.rest;
 
+import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.kafka.Provenance;
 import dev.crateforge.scheduler.repository.Job;
 import java.time.Instant;
+import java.util.Locale;
 import java.util.UUID;
 
-/** A job as the API shows it; {@code provenance} is present once the job succeeded. */
+/**
+ * A job as the API shows it; {@code provenance} is present once the job succeeded. {@code
+ * failureCode} is the {@code FailureCode} of the last failure and {@code fault} whose fault it was
+ * ({@code crate}, {@code submission} or {@code infrastructure}); both are null when nothing failed.
+ * A queued job may carry them from an attempt that failed for a reason that is not the crate's.
+ */
 public record JobView(
         UUID id,
         String crate,
@@ -25,6 +32,9 @@ public record JobView(
         Instant leaseExpiresAt,
         Instant notBefore,
         String failureReason,
+        String failureCode,
+        String fault,
+        int infrastructureRetries,
         boolean logTruncated,
         Instant createdAt,
         Instant updatedAt,
@@ -51,6 +61,9 @@ public record JobView(
                 job.leaseExpiresAt,
                 job.notBefore,
                 job.failureReason,
+                job.failureCode,
+                faultOf(job.failureCode),
+                job.infrastructureRetries,
                 job.logTruncated,
                 job.createdAt,
                 job.updatedAt,
@@ -60,5 +73,13 @@ public record JobView(
                 job.statement == null
                         ? null
                         : new Provenance(job.statement, job.signature, job.builderPublicKey));
+    }
+
+    private static String faultOf(String failureCode) {
+        return failureCode == null
+                ? null
+                : FailureCode.fromWireName(failureCode)
+                        .map(code -> code.fault().name().toLowerCase(Locale.ROOT))
+                        .orElse(null);
     }
 }

@@ -6,11 +6,13 @@ import dev.crateforge.protocol.kafka.JobStateChanged;
 import dev.crateforge.protocol.message.JobEventBody;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.messaging.EventPublisher;
+import dev.crateforge.scheduler.outbox.OutboxRecord;
 import dev.crateforge.scheduler.repository.JobLogRepository;
 import dev.crateforge.scheduler.repository.JobRepository;
 import dev.crateforge.scheduler.repository.LiveAttempt;
 import dev.crateforge.scheduler.repository.LiveAttemptRepository;
 import dev.crateforge.scheduler.repository.LogRow;
+import dev.crateforge.scheduler.repository.StageChange;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -70,6 +72,8 @@ public class EventIngestion {
         Map<UUID, PendingLines> pending = new LinkedHashMap<>();
         Map<UUID, Optional<JobRepository.Holder>> holders = new HashMap<>();
         Instant now = Instant.now();
+        List<OutboxRecord> started = new ArrayList<>();
+        List<StageChange> stages = new ArrayList<>();
         for (JobActivity.EventReported event : events) {
             LiveAttempt job = live.get(event.jobId());
             if (job == null || !job.holds(event.attempt(), event.builderId())) {
@@ -80,28 +84,34 @@ public class EventIngestion {
             if (job.state == JobState.ASSIGNED) {
                 job.state = JobState.RUNNING;
                 job.started = true;
-                publisher.stateChanged(
-                        new JobStateChanged(
-                                job.id,
-                                job.attempt,
-                                JobState.RUNNING,
-                                job.builderId,
-                                job.crate,
-                                job.version,
-                                job.target,
-                                job.kind,
-                                null,
-                                now));
+                started.add(
+                        publisher.state(
+                                new JobStateChanged(
+                                        job.id,
+                                        job.attempt,
+                                        JobState.RUNNING,
+                                        job.builderId,
+                                        job.crate,
+                                        job.version,
+                                        job.target,
+                                        job.kind,
+                                        null,
+                                        now)));
             }
             if (event.event() instanceof JobEventBody.Log log) {
                 pending.computeIfAbsent(job.id, id -> new PendingLines(job))
                         .add(event.seq(), log.stream().wireName(), log.line());
             } else if (event.event() instanceof JobEventBody.StageChanged stage) {
                 job.stage = stage.stage().wireName();
+                stages.add(
+                        new StageChange(
+                                job.id, job.attempt, event.seq(), job.stage, event.receivedAt()));
             }
         }
         store(pending);
+        logs.insertStages(stages);
         attempts.save(touched.values(), now, now.plus(config.lease()));
+        publisher.publish(started);
     }
 
     /**

@@ -8,9 +8,9 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 
 /**
- * The timers: the lease sweep (runs on every replica; {@code SKIP LOCKED} keeps them apart), the
- * wake-up for jobs whose backoff just ended (nothing else announces the passing of time), and the
- * queue-depth count for the gauges.
+ * The timers: the lease sweep (runs on every replica; {@code SKIP LOCKED} keeps them apart; it also
+ * retires gateway instances whose heartbeats stopped), the wake-up for jobs whose backoff just
+ * ended (nothing else announces the passing of time), and the queue-depth count for the gauges.
  */
 @ApplicationScoped
 public class Housekeeping {
@@ -18,6 +18,7 @@ public class Housekeeping {
     private static final int SWEEP_BATCH = 200;
 
     private final LifecycleService lifecycle;
+    private final GatewayInstances gateways;
     private final JobRepository jobs;
     private final WorkSignal workSignal;
     private final SchedulerMetrics metrics;
@@ -25,10 +26,12 @@ public class Housekeeping {
 
     public Housekeeping(
             LifecycleService lifecycle,
+            GatewayInstances gateways,
             JobRepository jobs,
             WorkSignal workSignal,
             SchedulerMetrics metrics) {
         this.lifecycle = lifecycle;
+        this.gateways = gateways;
         this.jobs = jobs;
         this.workSignal = workSignal;
         this.metrics = metrics;
@@ -46,6 +49,7 @@ public class Housekeeping {
                 handled = lifecycle.sweepOverdue(SWEEP_BATCH);
             } while (handled == SWEEP_BATCH);
             wakeForEndedBackoff();
+            gateways.retireExpired();
             lifecycle.purgeClosedConnections();
         } catch (RuntimeException e) {
             Log.error("Lease sweep failed; the next run retries", e);

@@ -8,6 +8,7 @@ import dev.crateforge.scheduler.repository.Job;
 import dev.crateforge.scheduler.repository.JobLogRepository;
 import dev.crateforge.scheduler.repository.JobRepository;
 import dev.crateforge.scheduler.repository.LogLine;
+import dev.crateforge.scheduler.repository.StageChange;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -132,6 +133,52 @@ public class JobService {
         return logs.after(id, attempt.orElse(job.attempt), afterSeq, limit);
     }
 
+    /** The stages of one attempt, in order. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<StageChange> stages(UUID id, int attempt) {
+        return logs.stages(id, attempt);
+    }
+
+    /**
+     * Corrects the job's source URL; the SHA-256 stays, so the bytes the builder must find are the
+     * same and only where to find them changes. The change (who, when, old, new) goes into the
+     * job's history. An attempt already assigned keeps the URL it was given; the next attempt gets
+     * the new one.
+     */
+    public Job correctSourceUrl(UUID id, String sourceUrl, String by) {
+        validator.validateSourceUrl(sourceUrl);
+        Job job = jobs.lock(id).orElseThrow(() -> new JobNotFoundException(id));
+        if (sourceUrl.equals(job.sourceUrl)) {
+            return job;
+        }
+        jobs.getEntityManager()
+                .createNativeQuery(
+                        "insert into job_history (job_id, actor, field, old_value, new_value)"
+                                + " values (:job, :actor, 'sourceUrl', :old, :new)")
+                .setParameter("job", id)
+                .setParameter("actor", by)
+                .setParameter("old", job.sourceUrl)
+                .setParameter("new", sourceUrl)
+                .executeUpdate();
+        Log.infof("Job %s: source URL corrected by %s", id, by);
+        job.sourceUrl = sourceUrl;
+        job.updatedAt = Instant.now();
+        return job;
+    }
+
+    /** What operators changed on the job, oldest first. */
+    @SuppressWarnings("unchecked")
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<Object[]> history(UUID id) {
+        get(id);
+        return jobs.getEntityManager()
+                .createNativeQuery(
+                        "select at, actor, field, old_value, new_value from job_history"
+                                + " where job_id = :job order by at")
+                .setParameter("job", id)
+                .getResultList();
+    }
+
     /** Cancels a job that has not finished; a builder holding it is told to stop. */
     public Job cancel(UUID id, String by) {
         Job job = jobs.lock(id).orElseThrow(() -> new JobNotFoundException(id));
@@ -139,7 +186,8 @@ public class JobService {
             throw new JobConflictException(
                     "job " + id + " is already " + job.state + " and cannot be cancelled");
         }
-        if (job.state.isActive() && job.builderId != null) {
+        boolean wasHeld = job.state.isActive();
+        if (wasHeld && job.builderId != null) {
             publisher.cancelAttempt(job.builderId, job.id, job.attempt, "cancelled by " + by);
         }
         Instant now = Instant.now();
@@ -150,7 +198,17 @@ public class JobService {
         LifecycleService.release(job);
         Log.infof("Job %s cancelled by %s", id, by);
         publisher.stateChanged(job);
+        if (wasHeld) {
+            // The builder has a slot free again: a request held back by its limit may go now.
+            workSignal.jobsQueued();
+        }
         return job;
+    }
+
+    /** Corrects the source URL, then queues the job again (one transaction). */
+    public Job retryAt(UUID id, String sourceUrl, String by) {
+        correctSourceUrl(id, sourceUrl, by);
+        return retry(id, by);
     }
 
     /** Queues a failed or cancelled job again as a new attempt with a fresh attempt budget. */
@@ -173,6 +231,8 @@ public class JobService {
         job.state = JobState.QUEUED;
         job.notBefore = now;
         job.failureReason = null;
+        job.failureCode = null;
+        job.infrastructureRetries = 0;
         job.finishedAt = null;
         job.statement = null;
         job.signature = null;

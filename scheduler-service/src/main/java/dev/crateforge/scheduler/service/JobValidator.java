@@ -102,6 +102,11 @@ public class JobValidator {
         }
     }
 
+    /** Checks a corrected source URL with the submission's rules. */
+    public void validateSourceUrl(String url) {
+        validateUrl(present(url, "sourceUrl"), "sourceUrl");
+    }
+
     private static String present(String value, String field) {
         if (value == null) {
             throw invalid(field, "is missing");

@@ -1,5 +1,6 @@
 package dev.crateforge.scheduler.service;
 
+import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.BuildStatement;
@@ -17,6 +18,7 @@ import dev.crateforge.scheduler.repository.BuilderConnectionRepository;
 import dev.crateforge.scheduler.repository.Job;
 import dev.crateforge.scheduler.repository.JobRepository;
 import dev.crateforge.scheduler.repository.JobRequestRepository;
+import dev.crateforge.scheduler.repository.OnlineBuilder;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -131,7 +133,13 @@ public class LifecycleService {
         events.apply(List.of(event));
     }
 
-    /** The builder's signed result. Success waits for the artifact records it names. */
+    /**
+     * The builder's signed result. Success waits for the artifact records it names. A failure whose
+     * code is the crate's or the submission's ends the job; a failure that is not the crate's
+     * ({@link FailureCode#retried()}) requeues it with backoff, without using up an attempt, until
+     * the job's infrastructure retries run out. A completion of an attempt the builder does not
+     * hold changes nothing, and the builder is told so ({@code unknown_job}).
+     */
     public void completed(JobActivity.Completed completed) {
         Optional<Job> live =
                 liveAttempt(
@@ -140,20 +148,35 @@ public class LifecycleService {
                         completed.builderId(),
                         "completion");
         if (live.isEmpty()) {
+            publisher.unknownJob(
+                    completed.builderId(),
+                    completed.jobId(),
+                    completed.attempt(),
+                    "attempt "
+                            + completed.attempt()
+                            + " of job "
+                            + completed.jobId()
+                            + " is not held by this builder");
             return;
         }
         Job job = live.get();
         if (completed.result() == JobResult.FAILED) {
-            fail(
-                    job,
+            FailureCode code =
+                    Objects.requireNonNullElse(completed.failureCode(), FailureCode.BUILD_FAILED);
+            String reason =
                     "build failed on builder: "
                             + Objects.requireNonNullElse(
-                                    completed.failureReason(), "no reason given"));
+                                    completed.failureReason(), "no reason given");
+            if (code.retried()) {
+                retryInfrastructure(job, code, reason);
+            } else {
+                fail(job, reason, code);
+            }
             return;
         }
         Optional<String> mismatch = statementMismatch(job, completed);
         if (mismatch.isPresent()) {
-            fail(job, mismatch.get());
+            fail(job, mismatch.get(), FailureCode.INFRASTRUCTURE);
             return;
         }
         Instant now = Instant.now();
@@ -196,7 +219,8 @@ public class LifecycleService {
                                         "assignment undeliverable: " + undeliverable.reason(),
                                         "undeliverable",
                                         true,
-                                        false));
+                                        false,
+                                        true));
     }
 
     public void connected(BuilderConnectionChange.Connected change) {
@@ -207,12 +231,31 @@ public class LifecycleService {
     public void disconnected(BuilderConnectionChange.Disconnected change) {
         connections.disconnected(change);
         requests.delete(change.connectionId());
-        for (java.util.UUID held : jobs.liveOnConnection(change.connectionId())) {
-            jobs.lock(held)
+        startGrace(jobs.liveOnConnection(change.connectionId()), change.at());
+    }
+
+    /**
+     * A gateway process is gone: every connection it held is treated exactly as if a {@code
+     * Disconnected} record had arrived for it, also requests and jobs of connections whose {@code
+     * Connected} record never arrived.
+     */
+    public void gatewayGone(String gatewayInstance, String reason, Instant at) {
+        for (OnlineBuilder open : connections.openOn(gatewayInstance)) {
+            connections.disconnected(
+                    new BuilderConnectionChange.Disconnected(
+                            open.builderId(), open.connectionId(), gatewayInstance, reason, at));
+        }
+        requests.deleteOfGateway(gatewayInstance);
+        startGrace(jobs.liveOnGateway(gatewayInstance), at);
+    }
+
+    private void startGrace(List<java.util.UUID> held, Instant at) {
+        for (java.util.UUID id : held) {
+            jobs.lock(id)
                     .filter(job -> job.state.isActive() && job.disconnectedAt == null)
                     .ifPresent(
                             job -> {
-                                job.disconnectedAt = change.at();
+                                job.disconnectedAt = at;
                                 job.updatedAt = Instant.now();
                             });
         }
@@ -234,13 +277,14 @@ public class LifecycleService {
                 settleCompletion(job, true);
             } else if (job.leaseExpiresAt != null && job.leaseExpiresAt.isBefore(now)) {
                 metrics.leaseExpired();
-                requeue(job, "lease expired", "lease-expired", false, true);
+                requeue(job, "lease expired", "lease-expired", false, true, true);
             } else if (job.disconnectedAt != null) {
                 requeue(
                         job,
                         "builder disconnected for longer than " + config.disconnectGrace(),
                         "disconnected",
                         false,
+                        true,
                         true);
             }
         }
@@ -257,17 +301,25 @@ public class LifecycleService {
      * attempts left. The old attempt's builder is told to stop, and its token stops being accepted
      * because the artifact service sees the new attempt.
      *
-     * @param countsAttempt false when the attempt never reached the builder
+     * @param countsAttempt false when the attempt never reached the builder, or failed for a reason
+     *     that is not the crate's
+     * @param cancelOld whether the builder may still be running the old attempt
      */
     void requeue(
-            Job job, String reason, String metricReason, boolean immediate, boolean countsAttempt) {
-        if (job.builderId != null) {
+            Job job,
+            String reason,
+            String metricReason,
+            boolean immediate,
+            boolean countsAttempt,
+            boolean cancelOld) {
+        if (cancelOld && job.builderId != null) {
             publisher.cancelAttempt(job.builderId, job.id, job.attempt, reason);
         }
         if ((countsAttempt && job.attempt >= job.maxAttempts) || job.attempt >= 1000) {
             fail(
                     job,
-                    reason + "; no attempts left (" + job.attempt + " of " + job.maxAttempts + ")");
+                    reason + "; no attempts left (" + job.attempt + " of " + job.maxAttempts + ")",
+                    FailureCode.INFRASTRUCTURE);
             return;
         }
         Instant now = Instant.now();
@@ -298,15 +350,50 @@ public class LifecycleService {
         return delay.compareTo(config.backoffMax()) > 0 ? config.backoffMax() : delay;
     }
 
-    void fail(Job job, String reason) {
+    /**
+     * A failure that is not the crate's: the job goes back to the queue with backoff (the attempt
+     * does not count), until {@code infrastructure-retries} such requeues are used up; then it
+     * fails with {@link FailureCode#INFRASTRUCTURE}, never with the crate's failure.
+     */
+    private void retryInfrastructure(Job job, FailureCode code, String reason) {
+        if (job.infrastructureRetries >= config.infrastructureRetries()) {
+            fail(
+                    job,
+                    reason
+                            + " ("
+                            + code
+                            + "); infrastructure retries used up ("
+                            + job.infrastructureRetries
+                            + " of "
+                            + config.infrastructureRetries()
+                            + ")",
+                    FailureCode.INFRASTRUCTURE);
+            return;
+        }
+        job.infrastructureRetries++;
+        job.failureCode = code.wireName();
+        requeue(job, reason + " (" + code + ")", "infrastructure", false, false, false);
+    }
+
+    private void fail(Job job, FailureCode code, String reason) {
+        fail(job, reason, code);
+    }
+
+    void fail(Job job, String reason, FailureCode code) {
+        boolean wasHeld = job.state.isActive();
         Instant now = Instant.now();
         job.state = JobState.FAILED;
+        job.failureCode = code.wireName();
         job.failureReason = reason;
         job.finishedAt = now;
         job.updatedAt = now;
         release(job);
-        Log.infof("Job %s failed on attempt %d: %s", job.id, job.attempt, reason);
+        Log.infof("Job %s failed on attempt %d (%s): %s", job.id, job.attempt, code, reason);
         publisher.stateChanged(job);
+        if (wasHeld) {
+            // The builder has a slot free again: a request held back by its limit may go now.
+            workSignal.jobsQueued();
+        }
     }
 
     /** Clears what belongs to the attempt that just ended (the builder id stays for history). */
@@ -336,7 +423,7 @@ public class LifecycleService {
                                     job.pendingCompletion.getBytes(StandardCharsets.UTF_8),
                                     JobActivity.class);
         } catch (ProtocolDecodeException e) {
-            fail(job, "stored completion is unreadable");
+            fail(job, "stored completion is unreadable", FailureCode.INFRASTRUCTURE);
             return;
         }
         Map<ArtifactKind, ArtifactDigest> stored = new EnumMap<>(ArtifactKind.class);
@@ -351,6 +438,7 @@ public class LifecycleService {
             } else if (!actual.equals(reported)) {
                 fail(
                         job,
+                        FailureCode.INFRASTRUCTURE,
                         "artifact '"
                                 + reported.kind()
                                 + "' mismatch: builder reported sha256 "
@@ -368,6 +456,7 @@ public class LifecycleService {
             if (deadline) {
                 fail(
                         job,
+                        FailureCode.INFRASTRUCTURE,
                         "artifact(s) "
                                 + String.join(", ", missing)
                                 + " reported but not stored within "
@@ -383,11 +472,13 @@ public class LifecycleService {
         job.signature = completed.signature();
         job.builderPublicKey = completed.builderPublicKey();
         job.failureReason = null;
+        job.failureCode = null;
         job.finishedAt = now;
         job.updatedAt = now;
         release(job);
         Log.infof("Job %s succeeded on attempt %d", job.id, job.attempt);
         publisher.stateChanged(job);
+        workSignal.jobsQueued();
     }
 
     /** What is wrong with the signed statement compared to the job and the completion, if any. */

@@ -27,9 +27,7 @@ class TopicConfigTests {
                         "incoming." + Channels.JOB_EVENTS, Topics.JOB_EVENTS,
                         "incoming." + Channels.BUILDER_CONNECTIONS, Topics.BUILDER_CONNECTIONS,
                         "incoming." + Channels.ARTIFACTS, Topics.ARTIFACTS,
-                        "outgoing." + Channels.JOB_ASSIGNMENTS, Topics.JOB_ASSIGNMENTS,
-                        "outgoing." + Channels.JOB_STATES, Topics.JOB_STATES,
-                        "outgoing." + Channels.BUILDER_CONTROL, Topics.BUILDER_CONTROL);
+                        "incoming." + Channels.GATEWAY_HEARTBEATS, Topics.GATEWAY_HEARTBEATS);
         expected.forEach(
                 (channel, topic) ->
                         assertThat(properties.getProperty("mp.messaging." + channel + ".topic"))
@@ -37,5 +35,32 @@ class TopicConfigTests {
                                 .isEqualTo(PREFIX + topic));
         assertThat(properties.getProperty("mp.messaging.incoming.job-requests.group.id"))
                 .isEqualTo("crateforge-scheduler");
+    }
+
+    @Test
+    void everyConsumerIsAStaticMemberWithItsOwnIdAndAShortSession() throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in =
+                getClass().getClassLoader().getResourceAsStream("application.properties")) {
+            properties.load(in);
+        }
+        for (String channel :
+                java.util.List.of(
+                        Channels.JOB_REQUESTS,
+                        Channels.JOB_EVENTS,
+                        Channels.BUILDER_CONNECTIONS,
+                        Channels.ARTIFACTS,
+                        Channels.GATEWAY_HEARTBEATS)) {
+            String prefix = "mp.messaging.incoming." + channel + ".";
+            assertThat(properties.getProperty(prefix + "group.instance.id"))
+                    .as(channel)
+                    .isEqualTo("${crateforge.kafka.instance-id}-" + channel);
+            assertThat(properties.getProperty(prefix + "session.timeout.ms"))
+                    .as(channel)
+                    .isEqualTo("${crateforge.kafka.session-timeout-ms}");
+            assertThat(properties.getProperty(prefix + "failure-strategy"))
+                    .as(channel)
+                    .isEqualTo("dead-letter-queue");
+        }
     }
 }

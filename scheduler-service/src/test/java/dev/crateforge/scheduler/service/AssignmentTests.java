@@ -377,4 +377,45 @@ class AssignmentTests extends SchedulerTest {
                 .filter(a -> a.assignment().target().equals(target))
                 .toList();
     }
+
+    @Test
+    void aBuilderGetsNoMoreThanItsConcurrencyLimitAndTheRestWaitsForAnAttemptToEnd() {
+        String target = "a10-unknown-test";
+        List<Job> queued = queue(target, 4);
+        UUID builder = UUID.randomUUID();
+        assertThat(assignments.requestReceived(Fixtures.request(builder, "a10-c1", target, 1, 2)))
+                .isEqualTo(1);
+        // Three free slots, but a limit of two and one attempt held: one more job only.
+        assertThat(assignments.requestReceived(Fixtures.request(builder, "a10-c2", target, 3, 2)))
+                .isEqualTo(1);
+        String held =
+                "select count(*) from job where builder_id = '"
+                        + builder
+                        + "'"
+                        + " and state in ('assigned', 'running')";
+        assertThat(db.count(held)).isEqualTo(2);
+        assertThat(db.count("select count(*) from job_request where connection_id = 'a10-c2'"))
+                .isEqualTo(1);
+        // Old records (no limit) are bounded by their free slots only.
+        assertThat(
+                        assignments.requestReceived(
+                                Fixtures.request(UUID.randomUUID(), "a10-c3", target, 1)))
+                .isEqualTo(1);
+        // One attempt of the builder ends: its waiting request gets the last job.
+        Job mine =
+                queued.stream()
+                        .map(j -> db.job(j.id))
+                        .filter(j -> builder.equals(j.builderId))
+                        .findFirst()
+                        .orElseThrow();
+        jobs.cancel(mine.id, "test");
+        await().atMost(WAIT).until(() -> db.count(held) == 2);
+        assertThat(
+                        db.count(
+                                "select count(*) from job where target = '"
+                                        + target
+                                        + "'"
+                                        + " and state = 'queued'"))
+                .isZero();
+    }
 }

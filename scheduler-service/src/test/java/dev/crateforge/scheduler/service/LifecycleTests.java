@@ -369,6 +369,103 @@ class LifecycleTests extends SchedulerTest {
                         ok.builderPublicKey(),
                         Instant.now()));
         awaitFailure(job, "build failed on builder: cargo build exited with 101");
+        JsonPath view = given().get("/api/v1/jobs/" + job.id).then().extract().jsonPath();
+        assertThat(view.getString("failureCode")).isEqualTo("compile_error");
+        assertThat(view.getString("fault")).isEqualTo("crate");
+    }
+
+    @Test
+    void infrastructureFailureRequeuesWithoutUsingAnAttemptAndEndsAsInfrastructureAfterItsCap() {
+        String target = "l16-unknown-test";
+        Job job = assigned("unlucky", target, "l16-conn-1", UUID.randomUUID());
+        int maxAttempts = job.maxAttempts;
+        // The test profile allows two infrastructure retries.
+        for (int retry = 1; retry <= 2; retry++) {
+            Job current = db.job(job.id);
+            FailureCode code = retry == 1 ? FailureCode.SANDBOX_ERROR : FailureCode.INFRASTRUCTURE;
+            kafka.send(
+                    Topics.JOB_EVENTS,
+                    job.id.toString(),
+                    Fixtures.failure(current, current.builderId, code));
+            int attempt = current.attempt + 1;
+            await().atMost(WAIT).until(() -> db.job(job.id).attempt == attempt);
+            Job requeued = db.job(job.id);
+            assertThat(requeued.state).isEqualTo(JobState.QUEUED);
+            assertThat(requeued.infrastructureRetries).isEqualTo(retry);
+            assertThat(requeued.maxAttempts).isEqualTo(maxAttempts + retry);
+            assertThat(requeued.failureCode).isEqualTo(code.wireName());
+            JsonPath view = given().get("/api/v1/jobs/" + job.id).then().extract().jsonPath();
+            assertThat(view.getString("state")).isEqualTo("queued");
+            assertThat(view.getString("fault")).isEqualTo("infrastructure");
+            UUID next = UUID.randomUUID();
+            String connection = "l16-conn-" + (retry + 1);
+            await().atMost(WAIT)
+                    .until(
+                            () ->
+                                    assignments.requestReceived(
+                                                            Fixtures.request(
+                                                                    next, connection, target, 1))
+                                                    == 1
+                                            || next.equals(db.job(job.id).builderId));
+        }
+        Job last = db.job(job.id);
+        kafka.send(
+                Topics.JOB_EVENTS,
+                job.id.toString(),
+                Fixtures.failure(last, last.builderId, FailureCode.SANDBOX_ERROR));
+        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
+        Job failed = db.job(job.id);
+        assertThat(failed.failureCode).isEqualTo("infrastructure");
+        assertThat(failed.failureReason).contains("infrastructure retries used up (2 of 2)");
+        JsonPath view = given().get("/api/v1/jobs/" + job.id).then().extract().jsonPath();
+        assertThat(view.getString("failureCode")).isEqualTo("infrastructure");
+        assertThat(view.getString("fault")).isEqualTo("infrastructure");
+    }
+
+    @Test
+    void completionOfAnAttemptTheBuilderDoesNotHoldIsDroppedAndTheBuilderIsTold() {
+        UUID holder = UUID.randomUUID();
+        UUID stranger = UUID.randomUUID();
+        Job job = assigned("claimed", "l17-unknown-test", "l17-conn", holder);
+        try (var control = kafka.reader(Topics.BUILDER_CONTROL, BuilderControl.class)) {
+            kafka.send(
+                    Topics.JOB_EVENTS,
+                    job.id.toString(),
+                    Fixtures.completion(job, stranger, List.of()));
+            var told =
+                    control
+                            .until(
+                                    WAIT,
+                                    seen ->
+                                            seen.stream()
+                                                    .anyMatch(
+                                                            e ->
+                                                                    e.getValue()
+                                                                                    instanceof
+                                                                                    BuilderControl
+                                                                                                    .UnknownJob
+                                                                                            u
+                                                                            && u.jobId()
+                                                                                    .equals(
+                                                                                            job.id)))
+                            .stream()
+                            .filter(e -> e.getValue() instanceof BuilderControl.UnknownJob)
+                            .filter(
+                                    e ->
+                                            ((BuilderControl.UnknownJob) e.getValue())
+                                                    .jobId()
+                                                    .equals(job.id))
+                            .toList();
+            assertThat(told).hasSize(1);
+            assertThat(told.get(0).getKey()).isEqualTo(stranger.toString());
+            BuilderControl.UnknownJob unknown = (BuilderControl.UnknownJob) told.get(0).getValue();
+            assertThat(unknown.builderId()).isEqualTo(stranger);
+            assertThat(unknown.attempt()).isEqualTo(1);
+        }
+        Job unchanged = db.job(job.id);
+        assertThat(unchanged.state).isEqualTo(JobState.ASSIGNED);
+        assertThat(unchanged.builderId).isEqualTo(holder);
+        assertThat(unchanged.pendingCompletion).isNull();
     }
 
     @Test

@@ -38,6 +38,31 @@ public final class Fixtures {
                 builder, connection, "gateway-1", List.of(target), slots, null, Instant.now());
     }
 
+    /** A request of a builder whose operator limits it to {@code limit} jobs at once. */
+    public static JobRequested request(
+            UUID builder, String connection, String target, int slots, int limit) {
+        return new JobRequested(
+                builder, connection, "gateway-1", List.of(target), slots, limit, Instant.now());
+    }
+
+    /** A failed completion of the job's current attempt with {@code code}. */
+    public static JobActivity.Completed failure(
+            Job job, UUID builder, dev.crateforge.protocol.contract.FailureCode code) {
+        JobActivity.Completed ok = completion(job, builder, List.of());
+        return new JobActivity.Completed(
+                job.id,
+                job.attempt,
+                builder,
+                JobResult.FAILED,
+                "failed with " + code,
+                code,
+                List.of(),
+                ok.statement(),
+                ok.signature(),
+                ok.builderPublicKey(),
+                Instant.now());
+    }
+
     public static ArtifactDigest digest(ArtifactKind kind, String sha, long size) {
         return new ArtifactDigest(kind, sha, size);
     }
