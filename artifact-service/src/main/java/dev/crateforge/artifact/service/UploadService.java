@@ -12,8 +12,10 @@ import dev.crateforge.protocol.kafka.ArtifactStored;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -36,6 +38,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 @ApplicationScoped
 public class UploadService {
+
+    /** The SDK's mark limit for a streamed body (IoUtils.markStreamWithMaxReadLimit): 128 KiB. */
+    private static final int RETRY_MARK_LIMIT = 128 * 1024;
 
     private static final Pattern SHA256_ANY_CASE = Pattern.compile("[0-9a-fA-F]{64}");
 
@@ -140,10 +145,11 @@ public class UploadService {
         try {
             s3.putObject(
                     put -> put.bucket(bucket()).key(key).contentType(kind.mediaType()),
-                    RequestBody.fromInputStream(hashing, length));
-        } catch (SdkException | IllegalStateException e) {
-            // IllegalStateException: the SDK's retry found the body already consumed (a socket
-            // stream cannot be rewound), which only happens after the first attempt failed.
+                    RequestBody.fromInputStream(rewindable(hashing), length));
+        } catch (SdkException | IllegalStateException | UncheckedIOException e) {
+            // UncheckedIOException: the SDK's retry could not reset the buffer. An SDK retry after
+            // more than the mark limit was sent cannot rewind the socket: it
+            // fails here, and the builder repeats the whole upload (503 storage_failed).
             deleteQuietly(key);
             if (hashing.count() < length) {
                 throw incomplete(hashing, length);
@@ -349,6 +355,18 @@ public class UploadService {
                     "announce_failed",
                     "the artifact is stored but could not be announced; repeat the same upload");
         }
+    }
+
+    /**
+     * The body as the SDK's retry can rewind it, within {@link #RETRY_MARK_LIMIT}: the SDK marks
+     * the stream with that limit before the first attempt, so a retry after a stale connection
+     * (which fails before or soon after the first body bytes) re-sends from this buffer instead of
+     * failing with "does not support mark/reset". Sound because the hash and the count sit below
+     * the buffer: bytes re-sent from it are never hashed or counted twice. Heap per upload stays
+     * flat.
+     */
+    private static InputStream rewindable(HashingInputStream hashing) {
+        return new BufferedInputStream(hashing, RETRY_MARK_LIMIT);
     }
 
     private void deleteQuietly(String key) {
