@@ -120,6 +120,18 @@ public final class TestJobs {
         return TestTokens.mint(jobId, attempt, builderId, kind.wireName());
     }
 
+    /**
+     * A token as the scheduler mints it now: it also names the crate, version and target, so it
+     * alone describes the attempt.
+     */
+    public String describedToken(int attempt) {
+        return TestTokens.sign(
+                TestTokens.claims(jobId, attempt, builderId, kind.wireName())
+                        .claim("crate", crate)
+                        .claim("version", version)
+                        .claim("target", TARGET));
+    }
+
     public String uploadPath() {
         return "/api/v1/jobs/" + jobId + "/artifacts/" + kind.wireName();
     }

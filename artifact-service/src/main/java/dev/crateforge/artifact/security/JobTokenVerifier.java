@@ -2,6 +2,7 @@ package dev.crateforge.artifact.security;
 
 import dev.crateforge.artifact.service.Rejection;
 import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.job.Naming;
 import io.quarkus.logging.Log;
 import io.smallrye.jwt.auth.principal.JWTParser;
 import io.smallrye.jwt.auth.principal.ParseException;
@@ -14,6 +15,7 @@ import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Set;
 import java.util.UUID;
+import java.util.function.Predicate;
 import org.eclipse.microprofile.jwt.JsonWebToken;
 import org.jose4j.jwt.consumer.ErrorCodes;
 import org.jose4j.jwt.consumer.InvalidJwtException;
@@ -64,7 +66,27 @@ public class JobTokenVerifier {
         }
         UUID builderId = uuid(text(jwt.getClaim("builder")), "builder");
         Set<ArtifactKind> kinds = kinds(jwt.getClaim("kinds"));
-        return new JobToken(jobId, attempt, builderId, kinds, jwt.getTokenID());
+        String crate = optional(jwt, "crate", Naming::isCrateName);
+        String version = optional(jwt, "version", Naming::isVersion);
+        String target = optional(jwt, "target", Naming::isTarget);
+        return new JobToken(
+                jobId, attempt, builderId, kinds, jwt.getTokenID(), crate, version, target);
+    }
+
+    /**
+     * A claim that describes the attempt: absent is allowed (older schedulers), present but
+     * malformed is refused, because it would become part of an object key.
+     */
+    private static String optional(JsonWebToken jwt, String claim, Predicate<String> valid) {
+        Object raw = jwt.getClaim(claim);
+        if (raw == null) {
+            return null;
+        }
+        String value = text(raw);
+        if (value == null || !valid.test(value)) {
+            throw malformed("claim '" + claim + "' is not valid");
+        }
+        return value;
     }
 
     private static Rejection translate(ParseException e) {

@@ -1,6 +1,5 @@
 package dev.crateforge.artifact.service;
 
-import dev.crateforge.artifact.repository.JobAttempt;
 import dev.crateforge.protocol.job.ArtifactKind;
 import java.util.UUID;
 
@@ -15,19 +14,26 @@ public final class ObjectKeys {
 
     /** {@code <prefix><crate>/<version>/<target>/<kind>/<job>-<attempt>-<upload>.<ext>} */
     public static String forUpload(
-            String prefix, JobAttempt job, ArtifactKind kind, UUID uploadId) {
+            String prefix,
+            String crate,
+            String version,
+            String target,
+            UUID jobId,
+            int attempt,
+            ArtifactKind kind,
+            UUID uploadId) {
         return prefix
-                + job.crate
+                + crate
                 + '/'
-                + job.version
+                + version
                 + '/'
-                + job.target
+                + target
                 + '/'
                 + kind.wireName()
                 + '/'
-                + job.jobId
+                + jobId
                 + '-'
-                + job.attempt
+                + attempt
                 + '-'
                 + uploadId
                 + '.'

@@ -12,8 +12,10 @@ import dev.crateforge.protocol.kafka.ArtifactStored;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -36,6 +38,9 @@ import software.amazon.awssdk.services.s3.S3Client;
  */
 @ApplicationScoped
 public class UploadService {
+
+    /** The SDK's mark limit for a streamed body (IoUtils.markStreamWithMaxReadLimit): 128 KiB. */
+    private static final int RETRY_MARK_LIMIT = 128 * 1024;
 
     private static final Pattern SHA256_ANY_CASE = Pattern.compile("[0-9a-fA-F]{64}");
 
@@ -110,7 +115,7 @@ public class UploadService {
         }
         long length = checkLength(kind, contentLength);
         String declared = checkDeclaredHash(declaredSha256);
-        JobAttempt job = liveAttempt(token);
+        Build build = checkAttempt(token);
 
         Optional<StoredArtifact> existing = catalog.ofAttempt(jobId, token.attempt(), kind);
         if (existing.isPresent()) {
@@ -126,15 +131,25 @@ public class UploadService {
             return sameOrConflict(existing.get(), sha256);
         }
 
-        String key = ObjectKeys.forUpload(config.s3().keyPrefix(), job, kind, UUID.randomUUID());
+        String key =
+                ObjectKeys.forUpload(
+                        config.s3().keyPrefix(),
+                        build.crate(),
+                        build.version(),
+                        build.target(),
+                        jobId,
+                        token.attempt(),
+                        kind,
+                        UUID.randomUUID());
         HashingInputStream hashing = new HashingInputStream(body, length);
         try {
             s3.putObject(
                     put -> put.bucket(bucket()).key(key).contentType(kind.mediaType()),
-                    RequestBody.fromInputStream(hashing, length));
-        } catch (SdkException | IllegalStateException e) {
-            // IllegalStateException: the SDK's retry found the body already consumed (a socket
-            // stream cannot be rewound), which only happens after the first attempt failed.
+                    RequestBody.fromInputStream(rewindable(hashing), length));
+        } catch (SdkException | IllegalStateException | UncheckedIOException e) {
+            // UncheckedIOException: the SDK's retry could not reset the buffer. An SDK retry after
+            // more than the mark limit was sent cannot rewind the socket: it
+            // fails here, and the builder repeats the whole upload (503 storage_failed).
             deleteQuietly(key);
             if (hashing.count() < length) {
                 throw incomplete(hashing, length);
@@ -157,9 +172,9 @@ public class UploadService {
         StoredArtifact artifact = new StoredArtifact();
         artifact.jobId = jobId;
         artifact.attempt = token.attempt();
-        artifact.crate = job.crate;
-        artifact.version = job.version;
-        artifact.target = job.target;
+        artifact.crate = build.crate();
+        artifact.version = build.version();
+        artifact.target = build.target();
         artifact.kind = kind.wireName();
         artifact.size = length;
         artifact.sha256 = sha256;
@@ -219,42 +234,64 @@ public class UploadService {
         return declared.toLowerCase(Locale.ROOT);
     }
 
+    /** What an artifact is stored under: the crate, version and target of the attempt. */
+    private record Build(String crate, String version, String target) {}
+
     /**
-     * The job, if the token's attempt is the one the scheduler last said is running. Known from the
-     * local copy of the job states: a token is bound to its attempt, and a newer attempt's state
-     * replaces the old one, so the only effect of Kafka lag is a short window in which a
-     * just-cancelled attempt can still upload — an upload that counts for nothing, because the
-     * scheduler accepts results only from the live attempt.
+     * Refuses the upload only when the local copy of the job states proves the token's attempt is
+     * over: a newer attempt is known, this attempt is known to have ended, or it is known to be
+     * held by another builder. A job not known yet, or known only at an older attempt, is accepted:
+     * the signed, short-lived token is the proof, and its {@code assigned} record may simply still
+     * be on its way (a fast job uploads within milliseconds of its assignment).
      */
-    private JobAttempt liveAttempt(JobToken token) {
-        JobAttempt job =
-                catalog.job(token.jobId())
-                        .orElseThrow(
-                                () ->
-                                        Rejection.forbidden(
-                                                "attempt_not_live",
-                                                "job "
-                                                        + token.jobId()
-                                                        + " is not known to be running"));
-        JobState state = JobState.fromWireName(job.state);
-        if (job.attempt != token.attempt() || !state.isActive()) {
-            throw Rejection.forbidden(
-                    "attempt_not_live",
-                    "attempt "
-                            + token.attempt()
-                            + " of job "
-                            + token.jobId()
-                            + " is not running (the job is at attempt "
-                            + job.attempt
-                            + ", "
-                            + state
-                            + ")");
+    private Build checkAttempt(JobToken token) {
+        Optional<JobAttempt> known = catalog.job(token.jobId());
+        if (known.isPresent()) {
+            JobAttempt job = known.get();
+            if (job.attempt > token.attempt()) {
+                throw Rejection.forbidden(
+                        "attempt_not_live",
+                        "attempt "
+                                + token.attempt()
+                                + " of job "
+                                + token.jobId()
+                                + " was replaced by attempt "
+                                + job.attempt);
+            }
+            if (job.attempt == token.attempt()) {
+                JobState state = JobState.fromWireName(job.state);
+                if (state.isFinal()) {
+                    throw Rejection.forbidden(
+                            "attempt_not_live",
+                            "attempt "
+                                    + token.attempt()
+                                    + " of job "
+                                    + token.jobId()
+                                    + " has ended ("
+                                    + state
+                                    + ")");
+                }
+                if (job.builderId != null && !job.builderId.equals(token.builderId())) {
+                    throw Rejection.forbidden(
+                            "attempt_not_live", "the job attempt is held by another builder");
+                }
+            }
         }
-        if (job.builderId != null && !job.builderId.equals(token.builderId())) {
-            throw Rejection.forbidden(
-                    "attempt_not_live", "the job attempt is held by another builder");
+        if (token.describesAttempt()) {
+            return new Build(token.crate(), token.version(), token.target());
         }
-        return job;
+        // A token of a scheduler that does not describe the attempt yet: only local state can.
+        return known.map(job -> new Build(job.crate, job.version, job.target))
+                .orElseThrow(
+                        () ->
+                                new Rejection(
+                                        503,
+                                        "Service Unavailable",
+                                        "unavailable",
+                                        "job "
+                                                + token.jobId()
+                                                + " is not known yet and the token does not"
+                                                + " describe it; retry"));
     }
 
     private static String complete(HashingInputStream hashing, long length, String declared) {
@@ -318,6 +355,18 @@ public class UploadService {
                     "announce_failed",
                     "the artifact is stored but could not be announced; repeat the same upload");
         }
+    }
+
+    /**
+     * The body as the SDK's retry can rewind it, within {@link #RETRY_MARK_LIMIT}: the SDK marks
+     * the stream with that limit before the first attempt, so a retry after a stale connection
+     * (which fails before or soon after the first body bytes) re-sends from this buffer instead of
+     * failing with "does not support mark/reset". Sound because the hash and the count sit below
+     * the buffer: bytes re-sent from it are never hashed or counted twice. Heap per upload stays
+     * flat.
+     */
+    private static InputStream rewindable(HashingInputStream hashing) {
+        return new BufferedInputStream(hashing, RETRY_MARK_LIMIT);
     }
 
     private void deleteQuietly(String key) {

@@ -135,6 +135,57 @@ class JobTokenTests {
         upload(job, "Bearer " + job.token(2)).statusCode(201);
     }
 
+    private TestJobs unknownJob() {
+        return new TestJobs(
+                catalog,
+                "tok" + UUID.randomUUID().toString().substring(0, 8),
+                "0.1.0",
+                ArtifactKind.METADATA);
+    }
+
+    @Test
+    void acceptsADescribedTokenBeforeTheJobsStateArrives() {
+        // A fast job uploads before its `assigned` record reaches this service.
+        TestJobs job = unknownJob();
+        upload(job, "Bearer " + job.describedToken(1))
+                .statusCode(201)
+                .body("crate", equalTo(job.crate))
+                .body("version", equalTo("0.1.0"))
+                .body("target", equalTo(TestJobs.TARGET))
+                .body("attempt", equalTo(1));
+    }
+
+    @Test
+    void acceptsADescribedTokenOfAnAttemptNewerThanTheKnownOne() {
+        TestJobs job = runningJob();
+        upload(job, "Bearer " + job.describedToken(2)).statusCode(201);
+    }
+
+    @Test
+    void asksToRetryWhenNeitherTheTokenNorLocalStateDescribeTheJob() {
+        TestJobs job = unknownJob();
+        refused(upload(job, "Bearer " + job.token(1)), 503, "unavailable");
+    }
+
+    @Test
+    void refusesATokenWhoseDescriptionIsMalformed() {
+        TestJobs job = unknownJob();
+        String token =
+                TestTokens.sign(
+                        TestTokens.claims(job.jobId, 1, job.builderId, "metadata")
+                                .claim("crate", "../etc")
+                                .claim("version", "0.1.0")
+                                .claim("target", TestJobs.TARGET));
+        refused(upload(job, "Bearer " + token), 401, "token_claims");
+    }
+
+    @Test
+    void refusesADescribedTokenOnceItsAttemptEnded() {
+        TestJobs job = runningJob();
+        job.moveTo(1, JobState.FAILED);
+        refused(upload(job, "Bearer " + job.describedToken(1)), 403, "attempt_not_live");
+    }
+
     @Test
     void refusesAttemptOfAFinishedJob() {
         TestJobs job = runningJob();
