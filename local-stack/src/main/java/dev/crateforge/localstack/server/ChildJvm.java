@@ -2,6 +2,7 @@ package dev.crateforge.localstack.server;
 
 import dev.crateforge.localstack.child.ChildMain;
 import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -66,6 +67,19 @@ public final class ChildJvm {
 
     /** Starts the child and returns once its port answers; throws naming server, port and log. */
     public ServerProcess start() {
+        return launch(Redirect.to(logFile.toFile()));
+    }
+
+    /**
+     * Starts the same child again, on the same port with the same arguments (so the same data),
+     * once the previous one is gone; its output goes on at the end of the same log file, so that
+     * the log tells the whole story of a server that crashed and came back.
+     */
+    ServerProcess relaunch() {
+        return launch(Redirect.appendTo(logFile.toFile()));
+    }
+
+    private ServerProcess launch(Redirect output) {
         // Readiness is "the port answers", so a port someone else holds would look ready at once.
         if (answers(port)) {
             throw new ServerStartException(name, port, logFile, "the port is already in use", null);
@@ -76,12 +90,12 @@ public final class ChildJvm {
             process =
                     new ProcessBuilder(command())
                             .redirectErrorStream(true)
-                            .redirectOutput(logFile.toFile())
+                            .redirectOutput(output)
                             .start();
         } catch (IOException | RuntimeException e) {
             throw new ServerStartException(name, port, logFile, "could not launch java", e);
         }
-        ServerProcess server = new ServerProcess(name, port, logFile, process);
+        ServerProcess server = new ServerProcess(name, port, logFile, process, this);
         long begin = System.nanoTime();
         long deadline = begin + START_TIMEOUT.toNanos();
         while (!answers(port)) {
