@@ -13,8 +13,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -54,6 +56,7 @@ public final class LocalStack implements AutoCloseable {
     private final Path dataDir;
     private final boolean deleteDataDir;
     private final Path attachFile;
+    private final Deque<AutoCloseable> dependents = new ArrayDeque<>();
     private volatile boolean closed;
 
     private LocalStack(
@@ -211,13 +214,35 @@ public final class LocalStack implements AutoCloseable {
         return Buckets.create(addresses.s3());
     }
 
-    /** Stops the servers this stack started (nothing when attached). Idempotent. */
+    /**
+     * Registers something that uses these servers (a service, a builder) to be closed before they
+     * stop, by {@link #close()} and by the stack's shutdown hook alike: the last registered closes
+     * first. A run that stops on Ctrl-C then stops in dependency order, and no client spends its
+     * last seconds retrying against a broker that is already gone.
+     */
+    public synchronized void closeFirst(AutoCloseable dependent) {
+        dependents.push(dependent);
+    }
+
+    /**
+     * Closes what {@link #closeFirst} registered, then stops the servers this stack started
+     * (nothing when attached). Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        while (!dependents.isEmpty()) {
+            AutoCloseable dependent = dependents.pop();
+            try {
+                dependent.close();
+            } catch (Exception e) {
+                System.getLogger(LocalStack.class.getName())
+                        .log(System.Logger.Level.WARNING, "local-stack: stopping " + dependent, e);
+            }
+        }
         if (attachFile != null) {
             try {
                 Files.deleteIfExists(attachFile);

@@ -30,6 +30,8 @@ public final class ChildJvm {
     private static final String LOGBACK_CONFIG =
             "dev/crateforge/localstack/child/logback-child.xml";
 
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+
     private final String name;
     private final int port;
     private final Path logFile;
@@ -118,8 +120,19 @@ public final class ChildJvm {
         return server;
     }
 
+    /**
+     * The prefix that starts a child in a session of its own ({@code setsid}, where there is one):
+     * a Ctrl-C in the terminal then reaches only the parent, which stops its children in dependency
+     * order, instead of every process of the terminal's group at once. The watchdog ({@link
+     * ChildMain}) still ends the child when the parent dies. {@code setsid} execs in place (a fresh
+     * child is no group leader), so the child's pid is the one the parent sees.
+     */
+    public static List<String> ownSession() {
+        return Files.isExecutable(SETSID) ? List.of(SETSID.toString()) : List.of();
+    }
+
     private List<String> command() {
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(ownSession());
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // First, so that `ps` (which truncates long command lines) still shows which server it is.
         command.add("-D" + SERVER_PROPERTY + "=" + name);
