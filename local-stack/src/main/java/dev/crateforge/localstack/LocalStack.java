@@ -13,8 +13,10 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -48,20 +50,27 @@ public final class LocalStack implements AutoCloseable {
     private static final Duration STOP_GRACE = Duration.ofSeconds(20);
 
     private final StackAddresses addresses;
-    private final List<ServerProcess> processes;
+    private final ServerControl postgres;
+    private final ServerControl kafka;
+    private final ServerControl s3;
     private final Path dataDir;
     private final boolean deleteDataDir;
     private final Path attachFile;
+    private final Deque<AutoCloseable> dependents = new ArrayDeque<>();
     private volatile boolean closed;
 
     private LocalStack(
             StackAddresses addresses,
-            List<ServerProcess> processes,
+            ServerControl postgres,
+            ServerControl kafka,
+            ServerControl s3,
             Path dataDir,
             boolean deleteDataDir,
             Path attachFile) {
         this.addresses = addresses;
-        this.processes = processes;
+        this.postgres = postgres;
+        this.kafka = kafka;
+        this.s3 = s3;
         this.dataDir = dataDir;
         this.deleteDataDir = deleteDataDir;
         this.attachFile = attachFile;
@@ -108,10 +117,11 @@ public final class LocalStack implements AutoCloseable {
         LocalStack stack =
                 new LocalStack(
                         addresses,
-                        List.of(
+                        new ServerControl(
                                 postgres.join().process(),
-                                kafka.join().process(),
-                                s3.join().process()),
+                                process -> PostgresServer.crash(process, dataDir)),
+                        new ServerControl(kafka.join().process(), ServerProcess::kill),
+                        new ServerControl(s3.join().process(), ServerProcess::kill),
                         dataDir,
                         temporary,
                         options.attachFile());
@@ -132,16 +142,56 @@ public final class LocalStack implements AutoCloseable {
      * Uses servers that a {@code LocalStack} in another JVM started and described in {@code file}.
      */
     public static LocalStack attach(Path file) {
-        return new LocalStack(AttachFile.read(file), List.of(), null, false, null);
+        return new LocalStack(AttachFile.read(file), null, null, null, null, false, null);
     }
 
     public StackAddresses addresses() {
         return addresses;
     }
 
-    /** The server child JVMs this stack started; empty when attached. */
+    /** The server child JVMs this stack runs now; empty when attached. */
     public List<ServerProcess> processes() {
-        return processes;
+        return controls().stream().map(ServerControl::process).toList();
+    }
+
+    /**
+     * PostgreSQL, to crash and restart in a fault test.
+     *
+     * @throws IllegalStateException when attached: another JVM owns the servers
+     */
+    public ServerControl postgres() {
+        return owned(postgres);
+    }
+
+    /**
+     * Kafka, to crash, pause and restart in a fault test.
+     *
+     * @throws IllegalStateException when attached: another JVM owns the servers
+     */
+    public ServerControl kafka() {
+        return owned(kafka);
+    }
+
+    /**
+     * S3Proxy, to crash, pause and restart in a fault test.
+     *
+     * @throws IllegalStateException when attached: another JVM owns the servers
+     */
+    public ServerControl s3() {
+        return owned(s3);
+    }
+
+    private static ServerControl owned(ServerControl server) {
+        if (server == null) {
+            throw new IllegalStateException(
+                    "this stack is attached to servers another JVM started; start a stack of its"
+                            + " own (LocalStack.start) to inject faults");
+        }
+        return server;
+    }
+
+    private List<ServerControl> controls() {
+        return postgres == null ? List.of() : List.of(postgres, kafka, s3);
     }
 
     /** Where this stack keeps its data and logs; null when attached. */
@@ -164,13 +214,35 @@ public final class LocalStack implements AutoCloseable {
         return Buckets.create(addresses.s3());
     }
 
-    /** Stops the servers this stack started (nothing when attached). Idempotent. */
+    /**
+     * Registers something that uses these servers (a service, a builder) to be closed before they
+     * stop, by {@link #close()} and by the stack's shutdown hook alike: the last registered closes
+     * first. A run that stops on Ctrl-C then stops in dependency order, and no client spends its
+     * last seconds retrying against a broker that is already gone.
+     */
+    public synchronized void closeFirst(AutoCloseable dependent) {
+        dependents.push(dependent);
+    }
+
+    /**
+     * Closes what {@link #closeFirst} registered, then stops the servers this stack started
+     * (nothing when attached). Idempotent.
+     */
     @Override
     public synchronized void close() {
         if (closed) {
             return;
         }
         closed = true;
+        while (!dependents.isEmpty()) {
+            AutoCloseable dependent = dependents.pop();
+            try {
+                dependent.close();
+            } catch (Exception e) {
+                System.getLogger(LocalStack.class.getName())
+                        .log(System.Logger.Level.WARNING, "local-stack: stopping " + dependent, e);
+            }
+        }
         if (attachFile != null) {
             try {
                 Files.deleteIfExists(attachFile);
@@ -178,7 +250,7 @@ public final class LocalStack implements AutoCloseable {
                 // Harmless: a stale file is detected by whoever tries to attach to it.
             }
         }
-        processes.parallelStream().forEach(p -> p.stop(STOP_GRACE));
+        controls().parallelStream().forEach(server -> server.stop(STOP_GRACE));
         if (deleteDataDir) {
             deleteRecursively(dataDir);
         }

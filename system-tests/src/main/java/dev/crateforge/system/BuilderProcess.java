@@ -1,6 +1,7 @@
 package dev.crateforge.system;
 
 import dev.crateforge.localstack.child.ChildMain;
+import dev.crateforge.localstack.server.ChildJvm;
 import dev.crateforge.protocol.ssh.SshPrivateKey;
 import java.io.File;
 import java.io.IOException;
@@ -63,7 +64,7 @@ public final class BuilderProcess implements AutoCloseable {
             throw new IllegalArgumentException("cannot read builder key " + keyFile, e);
         }
         Path logFile = workDir.resolve(name + ".log");
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(ChildJvm.ownSession());
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Dcrateforge.system.builder=" + name);
         command.add("-Xmx192m");

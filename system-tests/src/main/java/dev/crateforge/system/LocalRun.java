@@ -49,17 +49,17 @@ public final class LocalRun {
                         work.resolve("builder"));
         client.registerBuilder("builder-1", builder.publicKeyLine(), List.of(target), 1);
         SourceServer sources = SourceServer.start(work.resolve("sources"));
-        Runtime.getRuntime()
-                .addShutdownHook(
-                        new Thread(
-                                () -> {
-                                    say("Stopping …");
-                                    builder.close();
-                                    sources.close();
-                                    system.close();
-                                    stack.close();
-                                },
-                                "crateforge-local-run-stop"));
+        // On Ctrl-C the stack's own shutdown hook stops these first, last registered first:
+        // builder, then the services (gateway, artifact service, scheduler), then the servers.
+        // A hook of our own would run in parallel with the stack's and race it.
+        stack.closeFirst(system);
+        stack.closeFirst(sources);
+        stack.closeFirst(
+                () -> {
+                    say(
+                            "Stopping: builder, gateway, artifact service, scheduler, then Kafka, S3 and PostgreSQL …");
+                    builder.close();
+                });
 
         say("");
         say("CrateForge is running:");
@@ -69,7 +69,16 @@ public final class LocalRun {
         say(
                 "  operator token (admin, submitter; 1 hour)          "
                         + system.operatorTokens().operator());
+        say("  operator key (EC P-256, PKCS#8)                    " + system.operatorKey());
         say("  logs                                               " + work.resolve("logs"));
+        say("");
+        say("Mint a new operator token from that key (only a JDK needed):");
+        say(
+                "  java "
+                        + Repository.root().resolve("tools/OperatorToken.java")
+                        + " --key "
+                        + system.operatorKey()
+                        + " --subject alice --roles admin,submitter --hours 8");
         say("");
 
         if (cargo.isEmpty()) {

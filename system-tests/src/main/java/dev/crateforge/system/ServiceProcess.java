@@ -27,7 +27,7 @@ public final class ServiceProcess implements AutoCloseable {
 
     private final String name;
     private final int port;
-    private final ServerProcess process;
+    private volatile ServerProcess process;
 
     private ServiceProcess(String name, int port, ServerProcess process) {
         this.name = name;
@@ -85,6 +85,23 @@ public final class ServiceProcess implements AutoCloseable {
     public void kill() {
         process.handle().descendants().forEach(ProcessHandle::destroyForcibly);
         process.handle().destroyForcibly();
+    }
+
+    /**
+     * Starts the service again on the same port with the same configuration, killing it first if it
+     * still runs, and waits until it is ready; its log goes on in the same file.
+     */
+    public void restart() {
+        if (process.isAlive()) {
+            kill();
+        }
+        process.handle().onExit().join();
+        process = process.relaunch();
+        awaitReady();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     @Override

@@ -21,15 +21,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -49,7 +43,12 @@ import org.junit.jupiter.api.io.TempDir;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ScalingTests {
 
-    private static final Duration BATCH_TIMEOUT = Duration.ofMinutes(3);
+    /**
+     * A generous limit, not a budget: on a busy machine a batch may take many times its usual time;
+     * what is asserted is that nothing is lost or assigned twice.
+     */
+    private static final Duration BATCH_TIMEOUT = Duration.ofMinutes(10);
+
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int BUILDERS_PER_GATEWAY = 2;
 
@@ -130,9 +129,12 @@ class ScalingTests {
         awaitAllSucceeded(jobs.keySet());
 
         Set<Integer> gatewaysThatBuilt = new java.util.HashSet<>();
+        List<JsonNode> assignments = readAssignments();
         for (UUID jobId : jobs.keySet()) {
             JsonNode job = client.job(jobId);
-            assertThat(job.path("attempt").asInt()).as("attempt of job %s", jobId).isEqualTo(1);
+            // A second attempt after a lease lost on a busy machine is legal; an attempt given to
+            // two builders, or a final attempt nobody was assigned, is not.
+            assertEachAttemptAssignedOnce(assignments, job);
             UUID builderId = UUID.fromString(job.path("builderId").asText());
             assertThat(gatewayOfBuilder).containsKey(builderId);
             gatewaysThatBuilt.add(gatewayOfBuilder.get(builderId));
@@ -151,11 +153,9 @@ class ScalingTests {
         }
         assertThat(gatewaysThatBuilt).as("gateways whose builders got jobs").containsExactly(0, 1);
 
-        List<JsonNode> assignments = readAssignments();
         assertThat(assignments)
                 .extracting(a -> a.path("assignment").path("jobId").asText())
-                .containsExactlyInAnyOrderElementsOf(
-                        jobs.keySet().stream().map(UUID::toString).toList());
+                .containsAll(jobs.keySet().stream().map(UUID::toString).toList());
         assertThat(assignments)
                 .extracting(a -> a.path("gatewayInstance").asText())
                 .contains("gateway-0", "gateway-1");
@@ -255,6 +255,31 @@ class ScalingTests {
         }
     }
 
+    /**
+     * Each attempt of the job was assigned once, and its final attempt went to the builder the job
+     * names.
+     */
+    private static void assertEachAttemptAssignedOnce(List<JsonNode> assignments, JsonNode job) {
+        String jobId = job.path("id").asText();
+        List<JsonNode> ofJob =
+                assignments.stream()
+                        .filter(a -> a.path("assignment").path("jobId").asText().equals(jobId))
+                        .toList();
+        assertThat(ofJob)
+                .extracting(a -> a.path("assignment").path("attempt").asInt())
+                .as("attempts of job %s", jobId)
+                .doesNotHaveDuplicates()
+                .contains(job.path("attempt").asInt());
+        assertThat(ofJob)
+                .filteredOn(
+                        a ->
+                                a.path("assignment").path("attempt").asInt()
+                                        == job.path("attempt").asInt())
+                .extracting(a -> a.path("builderId").asText())
+                .as("builder of the final attempt of job %s", jobId)
+                .containsExactly(job.path("builderId").asText());
+    }
+
     private static void startBuilder(String name, int gateway) {
         Path keyFile = work.resolve("keys").resolve(name);
         var key = BuilderProcess.newKey(keyFile);
@@ -312,34 +337,10 @@ class ScalingTests {
      * Every {@code JobAssigned} record of this system so far, read up to the end of each partition
      * with a plain consumer (no group, so nothing is committed).
      */
-    private static List<JsonNode> readAssignments() throws IOException {
-        Properties config = new Properties();
-        config.put(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                LocalStack.shared().addresses().kafka().bootstrapServers());
-        config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class);
-        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        String topic = Topics.prefixed(system.topicPrefix(), Topics.JOB_ASSIGNMENTS);
-        List<JsonNode> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config)) {
-            List<TopicPartition> partitions =
-                    consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                            .map(p -> new TopicPartition(topic, p.partition()))
-                            .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
-                assertThat(System.nanoTime()).as("read assignments in time").isLessThan(deadline);
-                for (ConsumerRecord<String, String> record :
-                        consumer.poll(Duration.ofMillis(500))) {
-                    records.add(JSON.readTree(record.value()));
-                }
-            }
-        }
-        return records;
+    private static List<JsonNode> readAssignments() {
+        return KafkaRecords.readAll(
+                LocalStack.shared().addresses().kafka().bootstrapServers(),
+                Topics.prefixed(system.topicPrefix(), Topics.JOB_ASSIGNMENTS));
     }
 
     private static void write(Path file, String text) {

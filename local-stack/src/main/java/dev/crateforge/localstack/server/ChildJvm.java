@@ -2,6 +2,7 @@ package dev.crateforge.localstack.server;
 
 import dev.crateforge.localstack.child.ChildMain;
 import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
@@ -28,6 +29,8 @@ public final class ChildJvm {
     private static final long POLL_MILLIS = 50;
     private static final String LOGBACK_CONFIG =
             "dev/crateforge/localstack/child/logback-child.xml";
+
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
 
     private final String name;
     private final int port;
@@ -66,6 +69,19 @@ public final class ChildJvm {
 
     /** Starts the child and returns once its port answers; throws naming server, port and log. */
     public ServerProcess start() {
+        return launch(Redirect.to(logFile.toFile()));
+    }
+
+    /**
+     * Starts the same child again, on the same port with the same arguments (so the same data),
+     * once the previous one is gone; its output goes on at the end of the same log file, so that
+     * the log tells the whole story of a server that crashed and came back.
+     */
+    ServerProcess relaunch() {
+        return launch(Redirect.appendTo(logFile.toFile()));
+    }
+
+    private ServerProcess launch(Redirect output) {
         // Readiness is "the port answers", so a port someone else holds would look ready at once.
         if (answers(port)) {
             throw new ServerStartException(name, port, logFile, "the port is already in use", null);
@@ -76,12 +92,12 @@ public final class ChildJvm {
             process =
                     new ProcessBuilder(command())
                             .redirectErrorStream(true)
-                            .redirectOutput(logFile.toFile())
+                            .redirectOutput(output)
                             .start();
         } catch (IOException | RuntimeException e) {
             throw new ServerStartException(name, port, logFile, "could not launch java", e);
         }
-        ServerProcess server = new ServerProcess(name, port, logFile, process);
+        ServerProcess server = new ServerProcess(name, port, logFile, process, this);
         long begin = System.nanoTime();
         long deadline = begin + START_TIMEOUT.toNanos();
         while (!answers(port)) {
@@ -104,8 +120,19 @@ public final class ChildJvm {
         return server;
     }
 
+    /**
+     * The prefix that starts a child in a session of its own ({@code setsid}, where there is one):
+     * a Ctrl-C in the terminal then reaches only the parent, which stops its children in dependency
+     * order, instead of every process of the terminal's group at once. The watchdog ({@link
+     * ChildMain}) still ends the child when the parent dies. {@code setsid} execs in place (a fresh
+     * child is no group leader), so the child's pid is the one the parent sees.
+     */
+    public static List<String> ownSession() {
+        return Files.isExecutable(SETSID) ? List.of(SETSID.toString()) : List.of();
+    }
+
     private List<String> command() {
-        List<String> command = new ArrayList<>();
+        List<String> command = new ArrayList<>(ownSession());
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         // First, so that `ps` (which truncates long command lines) still shows which server it is.
         command.add("-D" + SERVER_PROPERTY + "=" + name);

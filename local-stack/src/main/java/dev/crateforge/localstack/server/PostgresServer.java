@@ -2,7 +2,13 @@ package dev.crateforge.localstack.server;
 
 import dev.crateforge.localstack.PostgresAddress;
 import dev.crateforge.localstack.child.PostgresMain;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /** Starts PostgreSQL 17 (zonky's embedded binaries) in a child JVM. */
 public final class PostgresServer {
@@ -31,5 +37,35 @@ public final class PostgresServer {
                                 dataDir.resolve("postgres").toString())
                         .start();
         return new Started<>(process, new PostgresAddress("127.0.0.1", port, USER, PASSWORD));
+    }
+
+    /**
+     * Crashes the server started with {@code dataDir} the way a power cut would look to it: {@code
+     * SIGQUIT} to the postmaster (what {@code pg_ctl stop -m immediate} sends), which ends every
+     * backend without a checkpoint, so the next start runs crash recovery; then the child JVM that
+     * started it is killed. The postmaster is not a descendant of that JVM (pg_ctl daemonises it),
+     * so killing the JVM alone would leave it running.
+     */
+    public static void crash(ServerProcess process, Path dataDir) {
+        Path pidFile = dataDir.resolve("postgres/postmaster.pid");
+        try {
+            if (Files.exists(pidFile)) {
+                long pid = Long.parseLong(Files.readAllLines(pidFile).get(0).strip());
+                ProcessHandle postmaster = ProcessHandle.of(pid).orElse(null);
+                if (postmaster != null) {
+                    Signals.send(postmaster, "QUIT");
+                    postmaster.onExit().get(30, TimeUnit.SECONDS);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + pidFile, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException(
+                    "the postmaster did not exit within 30 s of SIGQUIT", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while crashing PostgreSQL", e);
+        }
+        process.kill();
     }
 }
