@@ -22,7 +22,6 @@ import dev.crateforge.protocol.job.JobResult;
 import dev.crateforge.protocol.message.BuilderProtocol;
 import dev.crateforge.protocol.message.CancelJob;
 import dev.crateforge.protocol.message.ClientMessage;
-import dev.crateforge.protocol.message.CloseCodes;
 import dev.crateforge.protocol.message.ErrorMessage;
 import dev.crateforge.protocol.message.JobAssignment;
 import dev.crateforge.protocol.message.JobEvent;
@@ -166,7 +165,7 @@ class GatewayClientTests {
         JobResponse first = (JobResponse) firstConnection.get(firstConnection.size() - 1);
         int events = eventsOf(firstConnection, job).size();
 
-        gateway.close(CloseCodes.GOING_AWAY, SocketClose.DRAINING.reason());
+        gateway.close(SocketClose.DRAINING.code(), SocketClose.DRAINING.reason());
 
         // the gateway acknowledges no event: all of them go again, in order, then the response
         List<ClientMessage> secondConnection = untilJobRequestOn(2);
@@ -181,7 +180,7 @@ class GatewayClientTests {
         gateway.send(new JobResponseAccepted(job.jobId(), job.attempt()));
         await().atMost(Duration.ofSeconds(10)).until(() -> terminal().contains("result accepted"));
         // once accepted, the attempt is forgotten: a later reconnect sends nothing of it
-        gateway.close(CloseCodes.INTERNAL_ERROR, SocketClose.SERVER_FAULT.reason());
+        gateway.close(SocketClose.SERVER_FAULT.code(), SocketClose.SERVER_FAULT.reason());
         assertThat(untilJobRequestOn(3)).isEmpty();
     }
 
@@ -233,7 +232,7 @@ class GatewayClientTests {
         startAgent();
         gateway.nextMessage(JobRequest.class);
 
-        gateway.close(CloseCodes.POLICY_VIOLATION, "a reason of a newer gateway");
+        gateway.close(SocketClose.AUTHENTICATION_FAILED.code(), "a reason of a newer gateway");
 
         assertThat(gateway.next(JobRequest.class, r -> true).connection()).isEqualTo(2);
         assertThat(terminal()).contains("); reconnecting in ");
@@ -259,7 +258,7 @@ class GatewayClientTests {
                 await().atMost(Duration.ofSeconds(10)).until(() -> !sleep.isAlive());
                 gateway.next(JobRequest.class, r -> r.slots() == 2);
                 // ... and nothing of it is sent again, not even after a reconnect
-                gateway.close(CloseCodes.INTERNAL_ERROR, SocketClose.SERVER_FAULT.reason());
+                gateway.close(SocketClose.SERVER_FAULT.code(), SocketClose.SERVER_FAULT.reason());
                 assertThat(untilJobRequestOn(2)).isEmpty();
                 assertThat(http.uploads()).isEmpty();
             }
@@ -323,7 +322,7 @@ class GatewayClientTests {
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(pidFile("sleep")));
         long seqBefore = lastSeq(until(m -> isHeartbeat(m, job)), job);
 
-        gateway.close(CloseCodes.GOING_AWAY, "gateway draining");
+        gateway.close(SocketClose.DRAINING.code(), "gateway draining");
 
         // what was written just before the close is sent again (the scheduler drops duplicates)
         FakeGateway.Received resent = gateway.next(JobEvent.class, e -> e.seq() == seqBefore);

@@ -1,12 +1,12 @@
 package dev.crateforge.builder.support;
 
+import dev.crateforge.protocol.contract.SocketClose;
 import dev.crateforge.protocol.json.ProtocolDecodeException;
 import dev.crateforge.protocol.message.Authenticated;
 import dev.crateforge.protocol.message.BuilderProtocol;
 import dev.crateforge.protocol.message.ChallengeRequest;
 import dev.crateforge.protocol.message.ChallengeResponse;
 import dev.crateforge.protocol.message.ClientMessage;
-import dev.crateforge.protocol.message.CloseCodes;
 import dev.crateforge.protocol.message.Hello;
 import dev.crateforge.protocol.message.MessageCodec;
 import dev.crateforge.protocol.message.ServerMessage;
@@ -74,7 +74,7 @@ public final class FakeGateway implements AutoCloseable {
 
     private void connected(ServerWebSocket ws) {
         if (!ws.path().equals(BuilderProtocol.PATH)) {
-            ws.close((short) CloseCodes.POLICY_VIOLATION, "wrong path");
+            ws.close((short) SocketClose.AUTHENTICATION_FAILED.code(), "wrong path");
             return;
         }
         sockets.add(ws);
@@ -92,7 +92,7 @@ public final class FakeGateway implements AutoCloseable {
                         message = MessageCodec.decodeClientMessage(text);
                     } catch (ProtocolDecodeException e) {
                         decodeErrors.add(e.getMessage());
-                        ws.close((short) CloseCodes.POLICY_VIOLATION, "decode error");
+                        ws.close((short) SocketClose.AUTHENTICATION_FAILED.code(), "decode error");
                         return;
                     }
                     if (hello[0] == null && message instanceof Hello h) {
@@ -123,13 +123,15 @@ public final class FakeGateway implements AutoCloseable {
                             send(ws, new Authenticated(UUID.randomUUID(), "test-builder", 1 << 20));
                         } else {
                             ws.close(
-                                    (short) CloseCodes.POLICY_VIOLATION,
-                                    CloseCodes.AUTHENTICATION_FAILED);
+                                    (short) SocketClose.AUTHENTICATION_FAILED.code(),
+                                    SocketClose.AUTHENTICATION_FAILED.reason());
                         }
                     } else if (authenticated[0]) {
                         received.add(new Received(connection, message));
                     } else {
-                        ws.close((short) CloseCodes.POLICY_VIOLATION, "message out of order");
+                        ws.close(
+                                (short) SocketClose.AUTHENTICATION_FAILED.code(),
+                                "message out of order");
                     }
                 });
     }

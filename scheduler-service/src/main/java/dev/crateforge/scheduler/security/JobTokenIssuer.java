@@ -87,16 +87,6 @@ public class JobTokenIssuer {
     }
 
     /**
-     * A token for one attempt of a job that does not describe the attempt: the artifact service
-     * then needs its own copy of the job state to store an upload. Use {@link #mint(ClaimedJob,
-     * UUID, Instant)}.
-     */
-    @Deprecated(forRemoval = true)
-    public String mint(UUID jobId, int attempt, ArtifactKind kind, UUID builderId, Instant now) {
-        return mint(new Attempt(jobId, attempt, null, null, null, kind), builderId, now);
-    }
-
-    /**
      * What a token is for. With crate, version and target the token alone authorises and describes
      * the attempt, so an upload right after the assignment does not depend on the artifact service
      * having read the job's state record yet.

@@ -189,12 +189,7 @@ public class AssignmentService {
                                 job.target(),
                                 job.kind(),
                                 uploadUrl,
-                                tokens.mint(
-                                        job.id(),
-                                        job.attempt(),
-                                        job.kind(),
-                                        request.builderId(),
-                                        now),
+                                tokens.mint(job, request.builderId(), now),
                                 timeout);
                 records.add(
                         publisher.assignment(
