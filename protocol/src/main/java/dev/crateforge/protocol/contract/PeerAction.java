@@ -32,9 +32,12 @@ public enum PeerAction {
     RECONNECT_WITH_BACKOFF("reconnect with exponential backoff"),
     /**
      * Do not retry in a loop: the builder's registration, key or code is wrong and a person must
-     * fix it. The reference builder exits.
+     * fix it. On a close the reference builder exits; on an {@code error} (no allowed target) it
+     * waits the longest backoff before asking again, since an operator may fix the registration.
      */
-    STOP("stop and tell the operator; retrying cannot help");
+    STOP(
+            "tell the operator; retrying cannot help (on a close: exit; on an error: wait the"
+                    + " longest backoff before asking again, in case an operator fixed it)");
 
     private final String description;
 
