@@ -357,7 +357,13 @@ class FaultTests {
         assertThat(artifact.headers().firstValue("X-Checksum-Sha256"))
                 .as("stored digest of the %s of job %s", kind, jobId)
                 .contains(sha256);
-        assertThat(client.provenanceFile(jobId, "statement"))
+        // The artifact service learns provenance from a Kafka record, so it may lag the job's
+        // state by a delivery; lost for good is what fails.
+        String statement =
+                await().atMost(Duration.ofMinutes(2))
+                        .ignoreExceptions()
+                        .until(() -> client.provenanceFile(jobId, "statement"), s -> true);
+        assertThat(statement)
                 .as("provenance of job %s", jobId)
                 .contains("artifact: " + kind + " sha256:" + sha256)
                 .contains("attempt: " + attempt);
