@@ -362,7 +362,9 @@ class FaultTests {
         String statement =
                 await().atMost(Duration.ofMinutes(2))
                         .ignoreExceptions()
-                        .until(() -> client.provenanceFile(jobId, "statement"), text -> text != null);
+                        .until(
+                                () -> client.provenanceFile(jobId, "statement"),
+                                text -> text != null);
         assertThat(statement)
                 .as("provenance of job %s", jobId)
                 .contains("artifact: " + kind + " sha256:" + sha256)
