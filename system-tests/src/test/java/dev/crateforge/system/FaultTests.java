@@ -160,6 +160,15 @@ class FaultTests {
     }
 
     @Test
+    void databaseCrashedMidRunAndRestarted() {
+        Map<UUID, String> jobs = submitBatch("pg");
+        awaitSomeRunning(jobs);
+        stack.postgres().crash();
+        stack.postgres().restart();
+        assertInvariants(jobs);
+    }
+
+    @Test
     void builderKilledWhileItUploadsIsReplacedAfterTheLease() {
         Map<UUID, String> jobs = submitBatch("vanish");
         JsonNode uploading = awaitStage(jobs, "uploading");
