@@ -170,7 +170,7 @@ class OutageTests extends SchedulerTest {
     /** Retries counted so far per channel. */
     private Map<String, Double> retries() {
         Map<String, Double> counts = new java.util.HashMap<>();
-        for (Counter counter : registry.find("crateforge.scheduler.consumer.retries").counters()) {
+        for (Counter counter : registry.find("crateforge.consumer.retries").counters()) {
             counts.put(counter.getId().getTag("channel"), counter.count());
         }
         return counts;
