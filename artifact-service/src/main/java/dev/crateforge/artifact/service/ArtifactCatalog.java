@@ -53,6 +53,14 @@ public class ArtifactCatalog {
                                 () -> new IllegalStateException("conflicting row disappeared")));
     }
 
+    /**
+     * Writes the artifact's {@code ArtifactStored} to the outbox again (a repeated upload of the
+     * same bytes); the scheduler's consumer records an artifact idempotently.
+     */
+    public void announceAgain(StoredArtifact artifact) {
+        events.stored(artifact);
+    }
+
     public Optional<JobAttempt> job(UUID jobId) {
         return jobs.findJob(jobId);
     }

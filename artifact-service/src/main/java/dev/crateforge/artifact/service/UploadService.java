@@ -325,7 +325,9 @@ public class UploadService {
                             + existing.sha256
                             + ")");
         }
-        // Nothing to announce again: the row's ArtifactStored record went into the outbox with it.
+        // The row's ArtifactStored went into the outbox with it; once more costs one insert and
+        // also covers rows stored before the outbox, whose announcement may have failed then.
+        catalog.announceAgain(existing);
         return new Outcome(existing, false);
     }
 
