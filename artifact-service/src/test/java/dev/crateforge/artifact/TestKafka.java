@@ -3,6 +3,7 @@ package dev.crateforge.artifact;
 import dev.crateforge.protocol.kafka.RecordCodec;
 import dev.crateforge.protocol.kafka.Topics;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -43,16 +44,31 @@ public final class TestKafka {
         publishRaw(topic, key, RecordCodec.encode(record));
     }
 
+    /** Publishes a protocol record with the given record timestamp and waits for the ack. */
+    public static void publishAt(String topic, String key, Object record, Instant timestamp) {
+        send(
+                new ProducerRecord<>(
+                        topic(topic),
+                        null,
+                        timestamp.toEpochMilli(),
+                        key,
+                        RecordCodec.encode(record)));
+    }
+
     /** Publishes raw bytes (for poison-record tests). */
     public static void publishRaw(String topic, String key, byte[] value) {
+        send(new ProducerRecord<>(topic(topic), key, value));
+    }
+
+    private static void send(ProducerRecord<String, byte[]> record) {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap());
         p.put("acks", "all");
         try (KafkaProducer<String, byte[]> producer =
                 new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(topic(topic), key, value)).get();
+            producer.send(record).get();
         } catch (Exception e) {
-            throw new IllegalStateException("cannot publish to " + topic, e);
+            throw new IllegalStateException("cannot publish to " + record.topic(), e);
         }
     }
 

@@ -1,30 +1,52 @@
 package dev.crateforge.artifact.messaging;
 
+import dev.crateforge.artifact.repository.StoredArtifact;
+import dev.crateforge.messaging.outbox.Outbox;
+import dev.crateforge.messaging.outbox.OutboxRecord;
+import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.kafka.ArtifactStored;
-import io.smallrye.reactive.messaging.MutinyEmitter;
-import io.smallrye.reactive.messaging.kafka.Record;
+import dev.crateforge.protocol.kafka.RecordCodec;
+import dev.crateforge.protocol.kafka.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
-import org.eclipse.microprofile.reactive.messaging.Channel;
+import jakarta.transaction.Transactional;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Announces stored artifacts on {@code crateforge.artifacts.v1}, keyed by job id so that they stay
- * in order with the job's other records. A send waits for the broker's acknowledgement: an upload
- * is answered only once the scheduler is sure to hear of it.
+ * in order with the job's other records, through the transactional outbox: the {@code
+ * ArtifactStored} record is written in the transaction that records the artifact, so it exists
+ * exactly when the artifact does, and the relay sends it once that commits, also when the broker
+ * was down at the time of the upload.
  */
 @ApplicationScoped
 public class ArtifactEvents {
 
-    /** The outgoing channel, bound to {@code Topics.ARTIFACTS} in application.properties. */
-    public static final String CHANNEL = "artifacts";
+    private final Outbox outbox;
+    private final String topic;
 
-    private final MutinyEmitter<Record<String, ArtifactStored>> emitter;
-
-    public ArtifactEvents(@Channel(CHANNEL) MutinyEmitter<Record<String, ArtifactStored>> emitter) {
-        this.emitter = emitter;
+    public ArtifactEvents(
+            Outbox outbox,
+            @ConfigProperty(name = "crateforge.kafka.topic-prefix") Optional<String> prefix) {
+        this.outbox = outbox;
+        this.topic = Topics.prefixed(prefix.orElse(""), Topics.ARTIFACTS);
     }
 
-    /** Publishes and waits for the acknowledgement; throws if the broker does not confirm. */
-    public void stored(ArtifactStored stored) {
-        emitter.sendAndAwait(Record.of(stored.jobId().toString(), stored));
+    /** Adds the artifact's {@code ArtifactStored} record to the current transaction. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void stored(StoredArtifact artifact) {
+        ArtifactStored stored =
+                new ArtifactStored(
+                        artifact.jobId,
+                        artifact.attempt,
+                        ArtifactKind.fromWireName(artifact.kind).orElseThrow(),
+                        artifact.sha256,
+                        artifact.size,
+                        artifact.createdAt);
+        outbox.add(
+                List.of(
+                        new OutboxRecord(
+                                topic, stored.jobId().toString(), RecordCodec.encode(stored))));
     }
 }

@@ -1,6 +1,7 @@
 package dev.crateforge.artifact.security;
 
 import dev.crateforge.protocol.job.ArtifactKind;
+import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
 
@@ -20,7 +21,8 @@ public record JobToken(
         String tokenId,
         String crate,
         String version,
-        String target) {
+        String target,
+        Instant issuedAt) {
 
     /** True when the token names the crate, version and target of its attempt. */
     public boolean describesAttempt() {

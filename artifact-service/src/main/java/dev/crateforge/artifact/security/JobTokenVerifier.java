@@ -11,6 +11,7 @@ import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Set;
@@ -23,7 +24,9 @@ import org.jose4j.jwt.consumer.InvalidJwtException;
 /**
  * Checks a job token: signature with the scheduler's JWKS and the pinned algorithm, issuer,
  * audience and expiry (all by smallrye-jwt, configured with {@code mp.jwt.verify.*}), then the
- * claims this service needs. Any failure is a {@link Rejection} whose reason names what was wrong.
+ * claims this service needs, then that the token's builder was not revoked after the token was
+ * issued ({@link BuilderRevocations}). Any failure is a {@link Rejection} whose reason names what
+ * was wrong.
  *
  * <p>The parser is called directly instead of through Quarkus's HTTP authentication so that each
  * failure gets a precise problem+json answer and its own metric tag.
@@ -34,9 +37,11 @@ public class JobTokenVerifier {
     private static final String BEARER = "Bearer ";
 
     private final JWTParser parser;
+    private final BuilderRevocations revocations;
 
-    public JobTokenVerifier(JWTParser parser) {
+    public JobTokenVerifier(JWTParser parser, BuilderRevocations revocations) {
         this.parser = parser;
+        this.revocations = revocations;
     }
 
     /** Verifies the {@code Authorization} header value. */
@@ -55,7 +60,15 @@ public class JobTokenVerifier {
         } catch (ParseException e) {
             throw translate(e);
         }
-        return claims(jwt);
+        JobToken token = claims(jwt);
+        if (revocations.refuses(token.builderId(), token.issuedAt())) {
+            throw Rejection.forbidden(
+                    "builder_revoked",
+                    "builder "
+                            + token.builderId()
+                            + " was disabled or removed after this job token was issued");
+        }
+        return token;
     }
 
     private static JobToken claims(JsonWebToken jwt) {
@@ -69,8 +82,19 @@ public class JobTokenVerifier {
         String crate = optional(jwt, "crate", Naming::isCrateName);
         String version = optional(jwt, "version", Naming::isVersion);
         String target = optional(jwt, "target", Naming::isTarget);
+        // 0 when the claim is absent: such a token of a revoked builder is refused.
+        long iat = jwt.getIssuedAtTime();
+        Instant issuedAt = iat > 0 ? Instant.ofEpochSecond(iat) : null;
         return new JobToken(
-                jobId, attempt, builderId, kinds, jwt.getTokenID(), crate, version, target);
+                jobId,
+                attempt,
+                builderId,
+                kinds,
+                jwt.getTokenID(),
+                crate,
+                version,
+                target,
+                issuedAt);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.crateforge.artifact.service;
 
+import dev.crateforge.artifact.messaging.ArtifactEvents;
 import dev.crateforge.artifact.repository.ArtifactRepository;
 import dev.crateforge.artifact.repository.JobAttempt;
 import dev.crateforge.artifact.repository.JobAttemptRepository;
@@ -24,19 +25,25 @@ public class ArtifactCatalog {
 
     private final ArtifactRepository artifacts;
     private final JobAttemptRepository jobs;
+    private final ArtifactEvents events;
 
-    public ArtifactCatalog(ArtifactRepository artifacts, JobAttemptRepository jobs) {
+    public ArtifactCatalog(
+            ArtifactRepository artifacts, JobAttemptRepository jobs, ArtifactEvents events) {
         this.artifacts = artifacts;
         this.jobs = jobs;
+        this.events = events;
     }
 
     /**
-     * Records an artifact, or returns the one its job attempt already stored for that kind.
+     * Records an artifact and, in the same transaction, its {@code ArtifactStored} record in the
+     * outbox; or returns the one its job attempt already stored for that kind. Once this returns,
+     * the scheduler is sure to hear of the artifact, whether the broker is up or not.
      *
      * @return empty if {@code artifact} was recorded
      */
     public Optional<StoredArtifact> recordOrFindExisting(StoredArtifact artifact) {
         if (artifacts.insertIfAbsent(artifact)) {
+            events.stored(artifact);
             return Optional.empty();
         }
         return Optional.of(
@@ -44,6 +51,14 @@ public class ArtifactCatalog {
                         .findOfAttempt(artifact.jobId, artifact.attempt, artifact.kind)
                         .orElseThrow(
                                 () -> new IllegalStateException("conflicting row disappeared")));
+    }
+
+    /**
+     * Writes the artifact's {@code ArtifactStored} to the outbox again (a repeated upload of the
+     * same bytes); the scheduler's consumer records an artifact idempotently.
+     */
+    public void announceAgain(StoredArtifact artifact) {
+        events.stored(artifact);
     }
 
     public Optional<JobAttempt> job(UUID jobId) {

@@ -1,14 +1,12 @@
 package dev.crateforge.artifact.service;
 
 import dev.crateforge.artifact.config.ArtifactConfig;
-import dev.crateforge.artifact.messaging.ArtifactEvents;
 import dev.crateforge.artifact.repository.JobAttempt;
 import dev.crateforge.artifact.repository.StoredArtifact;
 import dev.crateforge.artifact.security.JobToken;
 import dev.crateforge.artifact.security.JobTokenVerifier;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
-import dev.crateforge.protocol.kafka.ArtifactStored;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -33,8 +31,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  *
  * <p>Not transactional on purpose: an upload of gigabytes must not hold a database connection. The
  * row is written in one short transaction at the end, and the row (not the object) is what makes
- * the artifact visible. A single S3 PUT is atomic, so an upload cut off half way never creates an
- * object; an object whose hash does not check out, or that loses a race, is deleted at once.
+ * the artifact visible; its {@code ArtifactStored} record is written to the outbox in that same
+ * transaction, so the upload is answered once it commits, whether the broker is up or not. A single
+ * S3 PUT is atomic, so an upload cut off half way never creates an object; an object whose hash
+ * does not check out, or that loses a race, is deleted at once.
  */
 @ApplicationScoped
 public class UploadService {
@@ -46,7 +46,6 @@ public class UploadService {
 
     private final JobTokenVerifier tokens;
     private final ArtifactCatalog catalog;
-    private final ArtifactEvents events;
     private final S3Client s3;
     private final ArtifactConfig config;
     private final ArtifactMetrics metrics;
@@ -54,13 +53,11 @@ public class UploadService {
     public UploadService(
             JobTokenVerifier tokens,
             ArtifactCatalog catalog,
-            ArtifactEvents events,
             S3Client s3,
             ArtifactConfig config,
             ArtifactMetrics metrics) {
         this.tokens = tokens;
         this.catalog = catalog;
-        this.events = events;
         this.s3 = s3;
         this.config = config;
         this.metrics = metrics;
@@ -197,7 +194,6 @@ public class UploadService {
         Log.infof(
                 "Stored %s of job %s attempt %d: %d bytes, sha256 %s",
                 kind, jobId, artifact.attempt, length, sha256);
-        announce(artifact);
         return new Outcome(artifact, true);
     }
 
@@ -329,32 +325,10 @@ public class UploadService {
                             + existing.sha256
                             + ")");
         }
-        // Announce again: if the first answer was lost after the row was written, the retry is
-        // what makes sure the scheduler hears of the artifact. Consumers are idempotent.
-        announce(existing);
+        // The row's ArtifactStored went into the outbox with it; once more costs one insert and
+        // also covers rows stored before the outbox, whose announcement may have failed then.
+        catalog.announceAgain(existing);
         return new Outcome(existing, false);
-    }
-
-    private void announce(StoredArtifact artifact) {
-        try {
-            events.stored(
-                    new ArtifactStored(
-                            artifact.jobId,
-                            artifact.attempt,
-                            ArtifactKind.fromWireName(artifact.kind).orElseThrow(),
-                            artifact.sha256,
-                            artifact.size,
-                            artifact.createdAt));
-        } catch (RuntimeException e) {
-            Log.errorf(
-                    "Artifact %s of job %s is stored but could not be announced: %s",
-                    artifact.kind, artifact.jobId, e.getMessage());
-            throw new Rejection(
-                    503,
-                    "Service Unavailable",
-                    "announce_failed",
-                    "the artifact is stored but could not be announced; repeat the same upload");
-        }
     }
 
     /**

@@ -21,11 +21,14 @@ class TopicConfigTests {
         }
         assertThat(config.getProperty("mp.messaging.incoming.job-states.topic"))
                 .isEqualTo(PREFIX + Topics.JOB_STATES);
-        assertThat(config.getProperty("mp.messaging.outgoing.artifacts.topic"))
-                .isEqualTo(PREFIX + Topics.ARTIFACTS);
+        assertThat(config.getProperty("mp.messaging.incoming.builder-control.topic"))
+                .isEqualTo(PREFIX + Topics.BUILDER_CONTROL);
         assertThat(config.getProperty("mp.messaging.incoming.job-states.group.id"))
                 .isEqualTo("crateforge-artifact-service");
         assertThat(JobStateConsumer.CHANNEL).isEqualTo("job-states");
-        assertThat(ArtifactEvents.CHANNEL).isEqualTo("artifacts");
+        assertThat(BuilderControlConsumer.CHANNEL).isEqualTo("builder-control");
+        // ArtifactStored goes through the outbox, not through a channel.
+        assertThat(config.stringPropertyNames())
+                .noneMatch(key -> key.startsWith("mp.messaging.outgoing."));
     }
 }

@@ -49,14 +49,6 @@ public interface SchedulerConfig {
     @WithDefault("10")
     int infrastructureRetries();
 
-    /** First pause of a consumer waiting for the database or broker to come back; it doubles. */
-    @WithDefault("PT0.2S")
-    Duration consumerRetryInitial();
-
-    /** Longest pause of a consumer waiting for the database or broker. */
-    @WithDefault("PT5S")
-    Duration consumerRetryMax();
-
     /** Backoff before the second attempt; it doubles with every further attempt. */
     @WithDefault("PT10S")
     Duration backoffInitial();

@@ -1,5 +1,7 @@
 package dev.crateforge.scheduler.messaging;
 
+import dev.crateforge.messaging.outbox.Outbox;
+import dev.crateforge.messaging.outbox.OutboxRecord;
 import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.kafka.BuilderControl;
 import dev.crateforge.protocol.kafka.JobAssigned;
@@ -7,8 +9,6 @@ import dev.crateforge.protocol.kafka.JobStateChanged;
 import dev.crateforge.protocol.kafka.Provenance;
 import dev.crateforge.protocol.kafka.RecordCodec;
 import dev.crateforge.protocol.kafka.Topics;
-import dev.crateforge.scheduler.outbox.Outbox;
-import dev.crateforge.scheduler.outbox.OutboxRecord;
 import dev.crateforge.scheduler.repository.Job;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;

@@ -1,5 +1,6 @@
 package dev.crateforge.scheduler.service;
 
+import dev.crateforge.messaging.outbox.OutboxRecord;
 import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.job.Naming;
 import dev.crateforge.protocol.kafka.JobAssigned;
@@ -8,7 +9,6 @@ import dev.crateforge.protocol.kafka.JobStateChanged;
 import dev.crateforge.protocol.message.JobAssignment;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.messaging.EventPublisher;
-import dev.crateforge.scheduler.outbox.OutboxRecord;
 import dev.crateforge.scheduler.repository.ClaimedJob;
 import dev.crateforge.scheduler.repository.JobClaimRepository;
 import dev.crateforge.scheduler.repository.JobRequestRepository;

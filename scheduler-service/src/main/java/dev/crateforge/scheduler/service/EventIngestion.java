@@ -1,12 +1,12 @@
 package dev.crateforge.scheduler.service;
 
+import dev.crateforge.messaging.outbox.OutboxRecord;
 import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.JobStateChanged;
 import dev.crateforge.protocol.message.JobEventBody;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.messaging.EventPublisher;
-import dev.crateforge.scheduler.outbox.OutboxRecord;
 import dev.crateforge.scheduler.repository.JobLogRepository;
 import dev.crateforge.scheduler.repository.JobRepository;
 import dev.crateforge.scheduler.repository.LiveAttempt;

@@ -56,11 +56,6 @@ public class SchedulerMetrics {
         assignmentLatency.record(sinceRequest.isNegative() ? Duration.ZERO : sinceRequest);
     }
 
-    /** A consumer found the database or broker down and will try its records again. */
-    public void consumerRetry(String channel) {
-        registry.counter("crateforge.scheduler.consumer.retries", "channel", channel).increment();
-    }
-
     public void leaseExpired() {
         leaseExpiries.increment();
     }

@@ -4,8 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.crateforge.localstack.LocalStack;
-import dev.crateforge.localstack.PostgresAddress;
+import dev.crateforge.localstack.DatabaseOutage;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.protocol.job.ArtifactKind;
@@ -25,14 +24,10 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -69,14 +64,8 @@ class OutageTests extends SchedulerTest {
         UUID newcomer = UUID.randomUUID();
         Map<String, Double> before = retries();
 
-        String database = jdbcUrl.substring(jdbcUrl.lastIndexOf('/') + 1).split("\\?")[0];
         try (var dead = kafka.reader(Topics.SCHEDULER_DEAD_LETTERS, byte[].class)) {
-            admin(
-                    "alter database " + database + " allow_connections false",
-                    "select pg_terminate_backend(pid) from pg_stat_activity where datname = '"
-                            + database
-                            + "' and pid <> pg_backend_pid()");
-            try {
+            try (DatabaseOutage outage = DatabaseOutage.of(jdbcUrl)) {
                 for (long seq = 1; seq <= 5; seq++) {
                     kafka.send(
                             Topics.JOB_EVENTS,
@@ -118,8 +107,6 @@ class OutageTests extends SchedulerTest {
                                                                 retries().getOrDefault(c, 0.0)
                                                                         > before.getOrDefault(
                                                                                 c, 0.0)));
-            } finally {
-                admin("alter database " + database + " allow_connections true");
             }
 
             await().atMost(WAIT)
@@ -170,24 +157,9 @@ class OutageTests extends SchedulerTest {
     /** Retries counted so far per channel. */
     private Map<String, Double> retries() {
         Map<String, Double> counts = new java.util.HashMap<>();
-        for (Counter counter : registry.find("crateforge.scheduler.consumer.retries").counters()) {
+        for (Counter counter : registry.find("crateforge.consumer.retries").counters()) {
             counts.put(counter.getId().getTag("channel"), counter.count());
         }
         return counts;
-    }
-
-    /** Runs statements as the server's administrator, on the maintenance database. */
-    private static void admin(String... statements) throws SQLException {
-        PostgresAddress server = LocalStack.shared().addresses().postgres();
-        Properties login = new Properties();
-        login.setProperty("user", server.username());
-        login.setProperty("password", server.password());
-        try (Connection connection =
-                        new org.postgresql.Driver().connect(server.jdbcUrl("postgres"), login);
-                Statement statement = connection.createStatement()) {
-            for (String sql : statements) {
-                statement.execute(sql);
-            }
-        }
     }
 }

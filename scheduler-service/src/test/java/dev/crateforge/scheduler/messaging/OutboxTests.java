@@ -1,13 +1,13 @@
-package dev.crateforge.scheduler.outbox;
+package dev.crateforge.scheduler.messaging;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
+import dev.crateforge.messaging.outbox.OutboxRelay;
 import dev.crateforge.protocol.kafka.BuilderControl;
 import dev.crateforge.protocol.kafka.Topics;
-import dev.crateforge.scheduler.messaging.EventPublisher;
 import dev.crateforge.scheduler.support.SchedulerTest;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;

@@ -1,7 +1,6 @@
-package dev.crateforge.scheduler.messaging;
+package dev.crateforge.messaging.consume;
 
-import dev.crateforge.scheduler.config.SchedulerConfig;
-import dev.crateforge.scheduler.service.SchedulerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +12,7 @@ import java.time.Duration;
  * the channel waits for the database or broker instead of committing or dead-lettering a record it
  * could not process. The consumer's thread waits here; the Kafka connector goes on polling with the
  * partitions paused, so the consumer keeps its group membership however long the outage lasts.
+ * Every retry counts in {@code crateforge_consumer_retries_total{channel}}.
  */
 @ApplicationScoped
 public class UntilProcessed {
@@ -27,13 +27,13 @@ public class UntilProcessed {
         STOPPING
     }
 
-    private final SchedulerConfig config;
-    private final SchedulerMetrics metrics;
+    private final ConsumerRetryConfig config;
+    private final MeterRegistry registry;
     private volatile boolean stopping;
 
-    public UntilProcessed(SchedulerConfig config, SchedulerMetrics metrics) {
+    public UntilProcessed(ConsumerRetryConfig config, MeterRegistry registry) {
         this.config = config;
-        this.metrics = metrics;
+        this.registry = registry;
     }
 
     void stop(@Observes ShutdownEvent event) {
@@ -45,7 +45,7 @@ public class UntilProcessed {
      * once: it belongs to the record.
      */
     public Outcome run(String channel, Runnable work) {
-        Duration pause = config.consumerRetryInitial();
+        Duration pause = config.initial();
         for (int tries = 1; ; tries++) {
             try {
                 work.run();
@@ -58,12 +58,12 @@ public class UntilProcessed {
                 if (!DependencyFailures.isDependencyDown(e)) {
                     throw e;
                 }
-                metrics.consumerRetry(channel);
+                registry.counter("crateforge.consumer.retries", "channel", channel).increment();
                 if (tries == 1 || tries % 20 == 0) {
                     Log.warnf(
                             "%s: a dependency is down (%s); retrying every %s at most, nothing is"
                                     + " committed meanwhile (try %d)",
-                            channel, e.toString(), config.consumerRetryMax(), tries);
+                            channel, e.toString(), config.max(), tries);
                 }
             }
             if (stopping || !pause(pause)) {
@@ -71,8 +71,8 @@ public class UntilProcessed {
                 return Outcome.STOPPING;
             }
             pause = pause.multipliedBy(2);
-            if (pause.compareTo(config.consumerRetryMax()) > 0) {
-                pause = config.consumerRetryMax();
+            if (pause.compareTo(config.max()) > 0) {
+                pause = config.max();
             }
         }
     }

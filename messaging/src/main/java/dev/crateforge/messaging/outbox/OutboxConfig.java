@@ -1,4 +1,4 @@
-package dev.crateforge.scheduler.outbox;
+package dev.crateforge.messaging.outbox;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;

@@ -1,4 +1,4 @@
-package dev.crateforge.scheduler.outbox;
+package dev.crateforge.messaging.outbox;
 
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -76,7 +76,8 @@ public class Outbox {
         wakeRelayAfterCommit();
     }
 
-    static short shardOf(String key) {
+    /** The shard of a key: records of one key always land in one shard. */
+    public static short shardOf(String key) {
         return (short) Math.floorMod(key == null ? 0 : key.hashCode(), SHARDS);
     }
 

@@ -1,4 +1,4 @@
-package dev.crateforge.scheduler.outbox;
+package dev.crateforge.messaging.outbox;
 
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.logging.Log;
@@ -26,6 +26,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Sends the outbox's rows to Kafka, at least once, and deletes each row only after the broker
@@ -58,6 +59,7 @@ public class OutboxRelay {
     private final AgroalDataSource dataSource;
     private final OutboxConfig config;
     private final Map<String, Object> kafka;
+    private final String application;
     private final BlockingQueue<Boolean> wakeups = new ArrayBlockingQueue<>(1);
     private volatile boolean running;
     private KafkaProducer<String, byte[]> producer;
@@ -66,19 +68,22 @@ public class OutboxRelay {
     public OutboxRelay(
             AgroalDataSource dataSource,
             OutboxConfig config,
-            @Identifier("default-kafka-broker") Map<String, Object> kafka) {
+            @Identifier("default-kafka-broker") Map<String, Object> kafka,
+            @ConfigProperty(name = "quarkus.application.name") String application) {
         this.dataSource = dataSource;
         this.config = config;
         this.kafka = kafka;
+        this.application = application;
     }
 
     void start(@Observes StartupEvent event) {
         Map<String, Object> settings = new HashMap<>(kafka);
         settings.put(ProducerConfig.ACKS_CONFIG, "all");
         settings.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        // A builder waits for its assignment: send at once; a pass's records still share requests.
+        // A builder waits for its assignment, the scheduler for an artifact: send at once; a pass's
+        // records still share requests.
         settings.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        settings.put(ProducerConfig.CLIENT_ID_CONFIG, "crateforge-scheduler-outbox");
+        settings.put(ProducerConfig.CLIENT_ID_CONFIG, "crateforge-" + application + "-outbox");
         settings.put(
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) config.sendTimeout().toMillis());
         settings.put(
@@ -136,8 +141,11 @@ public class OutboxRelay {
         }
     }
 
-    /** One pass: claim, send, wait for the acknowledgements, delete, commit. */
-    int relayOnce() throws Exception {
+    /**
+     * One pass: claim, send, wait for the acknowledgements, delete, commit. Public so that a test
+     * can run passes beside the relay thread, as other replicas would.
+     */
+    public int relayOnce() throws Exception {
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {

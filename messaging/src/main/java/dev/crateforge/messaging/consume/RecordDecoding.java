@@ -1,4 +1,4 @@
-package dev.crateforge.scheduler.messaging;
+package dev.crateforge.messaging.consume;
 
 import dev.crateforge.protocol.json.ProtocolDecodeException;
 import dev.crateforge.protocol.kafka.RecordCodec;
@@ -9,11 +9,12 @@ import io.quarkus.logging.Log;
  * is a poison record: it is logged and rethrown, which nacks it into the channel's dead-letter
  * topic instead of stopping the consumer.
  */
-final class RecordDecoding {
+public final class RecordDecoding {
 
     private RecordDecoding() {}
 
-    static <T> T decode(byte[] value, Class<T> type, String channel) {
+    /** The decoded value; {@link PoisonRecordException} when it is absent or does not decode. */
+    public static <T> T decode(byte[] value, Class<T> type, String channel) {
         if (value == null) {
             throw new PoisonRecordException(channel + ": record without a value");
         }
@@ -27,7 +28,7 @@ final class RecordDecoding {
     }
 
     /** Raised for a record that can never be processed. */
-    static final class PoisonRecordException extends RuntimeException {
+    public static final class PoisonRecordException extends RuntimeException {
         PoisonRecordException(String message) {
             super(message, null, false, false);
         }

@@ -1,4 +1,4 @@
-package dev.crateforge.scheduler.messaging;
+package dev.crateforge.messaging.serde;
 
 import dev.crateforge.protocol.kafka.RecordCodec;
 import org.apache.kafka.common.serialization.Serializer;

@@ -1,4 +1,4 @@
-package dev.crateforge.scheduler.messaging;
+package dev.crateforge.messaging.consume;
 
 import java.net.ConnectException;
 import java.sql.SQLException;

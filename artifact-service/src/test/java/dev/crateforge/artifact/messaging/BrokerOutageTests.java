@@ -1,0 +1,103 @@
+package dev.crateforge.artifact.messaging;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.crateforge.artifact.JwksTestResource;
+import dev.crateforge.artifact.TestJobs;
+import dev.crateforge.artifact.TestKafka;
+import dev.crateforge.artifact.service.ArtifactCatalog;
+import dev.crateforge.localstack.LocalStack;
+import dev.crateforge.localstack.ServerControl;
+import dev.crateforge.localstack.quarkus.KafkaTestResource;
+import dev.crateforge.localstack.quarkus.PostgresTestResource;
+import dev.crateforge.localstack.quarkus.S3TestResource;
+import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.protocol.kafka.ArtifactStored;
+import dev.crateforge.protocol.kafka.RecordCodec;
+import dev.crateforge.protocol.kafka.Topics;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The broker is frozen while a builder uploads: the upload is answered 201 as soon as the artifact
+ * and its outbox row committed, and the {@code ArtifactStored} record reaches the topic once the
+ * broker is back.
+ */
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(KafkaTestResource.class)
+@WithTestResource(S3TestResource.class)
+@WithTestResource(JwksTestResource.class)
+class BrokerOutageTests {
+
+    private static final Duration WAIT = Duration.ofSeconds(90);
+
+    @Inject ArtifactCatalog catalog;
+
+    @Test
+    void anUploadWhileTheBrokerIsDownIsStoredAndAnnouncedOnceItIsBack() {
+        ServerControl broker = ownedBroker();
+        TestJobs job =
+                new TestJobs(
+                                catalog,
+                                "bo" + UUID.randomUUID().toString().substring(0, 8),
+                                "1.0.0",
+                                ArtifactKind.BINARY)
+                        .moveTo(1, JobState.ASSIGNED)
+                        .moveTo(1, JobState.RUNNING);
+        byte[] bytes = TestJobs.randomBytes(10_000);
+        String sha256 = TestJobs.sha256(bytes);
+        try (KafkaConsumer<String, byte[]> consumer = TestKafka.consumer(Topics.ARTIFACTS)) {
+            // Joined and positioned before the broker stops answering.
+            TestKafka.poll(consumer);
+            broker.pause();
+            try {
+                given().header("Authorization", "Bearer " + job.token(1))
+                        .contentType("application/octet-stream")
+                        .body(bytes)
+                        .when()
+                        .put(job.uploadPath())
+                        .then()
+                        .statusCode(201);
+                assertThat(catalog.ofAttempt(job.jobId, 1, ArtifactKind.BINARY)).isPresent();
+            } finally {
+                broker.resume();
+            }
+            ArtifactStored announced =
+                    await().atMost(WAIT)
+                            .until(() -> storedRecord(consumer, job.jobId), r -> r != null);
+            assertThat(announced.sha256()).isEqualTo(sha256);
+            assertThat(announced.attempt()).isEqualTo(1);
+        }
+    }
+
+    /** The broker of this JVM's own stack; skipped when the stack belongs to another JVM. */
+    private static ServerControl ownedBroker() {
+        try {
+            return LocalStack.shared().kafka();
+        } catch (IllegalStateException attached) {
+            assumeTrue(false, "the local stack is attached: its broker cannot be stopped here");
+            throw attached;
+        }
+    }
+
+    private static ArtifactStored storedRecord(KafkaConsumer<String, byte[]> consumer, UUID jobId)
+            throws Exception {
+        for (ConsumerRecord<String, byte[]> r : TestKafka.poll(consumer)) {
+            if (r.key().equals(jobId.toString())) {
+                return RecordCodec.decode(r.value(), ArtifactStored.class);
+            }
+        }
+        return null;
+    }
+}
