@@ -86,7 +86,8 @@ public enum UploadOutcome {
     INVALID_ARTIFACT(
             422,
             "invalid_artifact",
-            "the bytes are not an artifact of this kind (see the artifact kinds)",
+            "the bytes are not an artifact of this kind for this job (see the artifact kinds);"
+                    + " nothing was kept",
             PeerAction.REPORT_INFRASTRUCTURE_FAILURE),
     STORAGE_FAILED(
             503,

@@ -33,6 +33,19 @@ class MetadataValidatorTests {
                 .doesNotThrowAnyException();
     }
 
+    /** Real output of cargo 1.95's {@code cargo metadata --format-version 1 --no-deps}. */
+    @Test
+    void acceptsRealCargoMetadataOutput() throws Exception {
+        byte[] real;
+        try (var in =
+                getClass().getResourceAsStream("/artifacts/cargo-metadata-mdemo-0.3.1.json")) {
+            real = in.readAllBytes();
+        }
+        assertThatCode(() -> check(real, "mdemo", "0.3.1")).doesNotThrowAnyException();
+        assertThatThrownBy(() -> check(real, "mdemo", "0.3.2"))
+                .hasMessageContaining("it describes 'mdemo' '0.3.1'");
+    }
+
     @Test
     void acceptsOtherPackagesBesideTheCrates() {
         assertThatCode(
