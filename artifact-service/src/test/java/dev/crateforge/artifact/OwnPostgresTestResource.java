@@ -1,5 +1,7 @@
 package dev.crateforge.artifact;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.crateforge.localstack.Database;
 import dev.crateforge.localstack.PostgresAddress;
 import dev.crateforge.localstack.isolation.Databases;
@@ -11,8 +13,10 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
 /**
@@ -37,7 +41,17 @@ public class OwnPostgresTestResource implements QuarkusTestResourceLifecycleMana
         }
         Started<PostgresAddress> started = PostgresServer.start(dataDir, 0);
         process = started.process();
-        Database database = Databases.create(started.address());
+        // The port answers a moment before logins do ("the database system is starting up").
+        AtomicReference<Database> created = new AtomicReference<>();
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions()
+                .until(
+                        () -> {
+                            created.set(Databases.create(started.address()));
+                            return true;
+                        });
+        Database database = created.get();
         return Map.of(
                 "quarkus.datasource.db-kind", "postgresql",
                 "quarkus.datasource.jdbc.url", database.jdbcUrl(),
