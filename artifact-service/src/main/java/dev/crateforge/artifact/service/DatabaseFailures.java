@@ -5,6 +5,7 @@ import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
 import java.util.Set;
+import org.hibernate.JDBCException;
 import org.hibernate.exception.JDBCConnectionException;
 
 /**
@@ -26,6 +27,9 @@ public final class DatabaseFailures {
     private static final Set<String> TRANSIENT_STATES =
             Set.of("57P01", "57P02", "57P03", "53300", "40001", "40P01");
 
+    /** How Hibernate's message starts when the pool could not hand out a connection. */
+    private static final String ACQUISITION_FAILED = "Unable to acquire JDBC Connection";
+
     private DatabaseFailures() {}
 
     /** True when {@code failure} means the database cannot answer now. */
@@ -33,6 +37,7 @@ public final class DatabaseFailures {
         int depth = 0;
         for (Throwable t = failure; t != null && depth < 32; t = t.getCause(), depth++) {
             if (t instanceof JDBCConnectionException
+                    || isConnectionAcquisition(t)
                     || t instanceof SQLTransientException
                     || t instanceof SQLRecoverableException
                     || t instanceof SQLNonTransientConnectionException) {
@@ -43,6 +48,17 @@ public final class DatabaseFailures {
             }
         }
         return false;
+    }
+
+    /**
+     * Hibernate's wrapper of any failure to get a connection, whatever its SQLState: a server that
+     * refuses logins for now (a database closed to connections, {@code 55000}) cannot answer
+     * either.
+     */
+    private static boolean isConnectionAcquisition(Throwable t) {
+        return t instanceof JDBCException
+                && t.getMessage() != null
+                && t.getMessage().startsWith(ACQUISITION_FAILED);
     }
 
     private static boolean isTransient(SQLException e) {
