@@ -38,6 +38,20 @@ public interface ArtifactConfig {
         @WithDefault("2147483648")
         long binaryMaxBytes();
 
+        /**
+         * Most entries a {@code binary} artifact's tar may hold (one per binary target of the
+         * crate); more is refused as {@code invalid_artifact}.
+         */
+        @WithDefault("1000")
+        int binaryMaxEntries();
+
+        /**
+         * Most bytes a {@code binary} artifact may unpack to (8 GiB): what bounds the time its
+         * check takes against a gzip bomb. More is refused as {@code invalid_artifact}.
+         */
+        @WithDefault("8589934592")
+        long binaryMaxUnpackedBytes();
+
         /** The cap for one kind. */
         default long maxBytes(ArtifactKind kind) {
             return switch (kind) {

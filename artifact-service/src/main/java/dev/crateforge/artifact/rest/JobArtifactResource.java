@@ -5,6 +5,7 @@ import dev.crateforge.artifact.service.ArtifactCatalog;
 import dev.crateforge.artifact.service.ProvenanceService;
 import dev.crateforge.artifact.service.Rejection;
 import dev.crateforge.artifact.service.UploadService;
+import dev.crateforge.protocol.contract.UploadOutcome;
 import dev.crateforge.protocol.job.ArtifactKind;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.Consumes;
@@ -62,7 +63,7 @@ public class JobArtifactResource {
             @HeaderParam(ArtifactResponses.CHECKSUM_HEADER) String declaredSha256,
             InputStream body) {
         UUID job = PathParams.jobId(jobId);
-        ArtifactKind artifactKind = PathParams.kind(kind);
+        ArtifactKind artifactKind = PathParams.uploadKind(kind);
         UploadService.Outcome outcome =
                 uploads.upload(
                         job,
@@ -145,7 +146,7 @@ public class JobArtifactResource {
         try {
             return Long.parseLong(header.trim());
         } catch (NumberFormatException e) {
-            throw Rejection.badRequest("bad_length", "Content-Length must be a number");
+            throw Rejection.of(UploadOutcome.BAD_LENGTH, "Content-Length must be a number");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.crateforge.artifact.rest;
 
 import dev.crateforge.artifact.service.Rejection;
+import dev.crateforge.protocol.contract.UploadOutcome;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.Naming;
 import java.util.UUID;
@@ -19,36 +20,47 @@ final class PathParams {
         } catch (IllegalArgumentException e) {
             // answered below
         }
-        throw Rejection.badRequest("bad_path", "the job id must be a UUID");
+        throw Rejection.of(UploadOutcome.BAD_PATH, "the job id must be a UUID");
     }
 
+    /** The kind of a read: an unknown kind is simply not there (404). */
     static ArtifactKind kind(String value) {
         return ArtifactKind.fromWireName(value)
-                .orElseThrow(
-                        () ->
-                                Rejection.notFound(
-                                        value.length() <= 32
-                                                ? "there is no artifact kind '" + value + "'"
-                                                : "there is no such artifact kind"));
+                .orElseThrow(() -> Rejection.notFound(noSuchKind(value)));
+    }
+
+    /**
+     * The kind of an upload: an unknown kind means the URL is not one the service made ({@code
+     * bad_path}), an answer of the upload table.
+     */
+    static ArtifactKind uploadKind(String value) {
+        return ArtifactKind.fromWireName(value)
+                .orElseThrow(() -> Rejection.of(UploadOutcome.BAD_PATH, noSuchKind(value)));
+    }
+
+    private static String noSuchKind(String value) {
+        return value.length() <= 32
+                ? "there is no artifact kind '" + value + "'"
+                : "there is no such artifact kind";
     }
 
     static String crate(String value) {
         if (!Naming.isCrateName(value)) {
-            throw Rejection.badRequest("bad_path", "not a crate name");
+            throw Rejection.of(UploadOutcome.BAD_PATH, "not a crate name");
         }
         return value;
     }
 
     static String version(String value) {
         if (!Naming.isVersion(value)) {
-            throw Rejection.badRequest("bad_path", "not a semantic version");
+            throw Rejection.of(UploadOutcome.BAD_PATH, "not a semantic version");
         }
         return value;
     }
 
     static String target(String value) {
         if (!Naming.isTarget(value)) {
-            throw Rejection.badRequest("bad_path", "not a target triple");
+            throw Rejection.of(UploadOutcome.BAD_PATH, "not a target triple");
         }
         return value;
     }

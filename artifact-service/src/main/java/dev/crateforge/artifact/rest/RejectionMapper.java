@@ -10,9 +10,15 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
 
-/** Answers a {@link Rejection} with problem+json, and counts it by reason. */
+/**
+ * Answers a {@link Rejection} with problem+json, and counts it by reason. A 503 carries {@code
+ * Retry-After}: the service cannot decide now and the same request may succeed later.
+ */
 @Provider
 public class RejectionMapper implements ExceptionMapper<Rejection> {
+
+    /** Seconds a client is asked to wait before repeating a request answered 503. */
+    static final int RETRY_AFTER_SECONDS = 5;
 
     private final ArtifactMetrics metrics;
 
@@ -22,6 +28,11 @@ public class RejectionMapper implements ExceptionMapper<Rejection> {
 
     @Override
     public Response toResponse(Rejection r) {
+        return answer(metrics, r);
+    }
+
+    /** The answer to a refusal, for the other mappers that refuse. */
+    static Response answer(ArtifactMetrics metrics, Rejection r) {
         metrics.rejected(r.reason());
         // One line per refusal for the operator; the detail never holds a secret.
         Log.infof("Refused (%d %s): %s", r.status(), r.reason(), r.detail());
@@ -31,6 +42,9 @@ public class RejectionMapper implements ExceptionMapper<Rejection> {
                         .entity(Problem.of(r.status(), r.reason(), r.title(), r.detail()));
         if (r.status() == 401) {
             answer.header(HttpHeaders.WWW_AUTHENTICATE, "Bearer");
+        }
+        if (r.retryLater()) {
+            answer.header(HttpHeaders.RETRY_AFTER, RETRY_AFTER_SECONDS);
         }
         if (r instanceof ByteRange.RangeNotSatisfiable unsatisfiable) {
             answer.header("Content-Range", "bytes */" + unsatisfiable.size());

@@ -1,6 +1,7 @@
 package dev.crateforge.artifact.security;
 
 import dev.crateforge.artifact.service.Rejection;
+import dev.crateforge.protocol.contract.UploadOutcome;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.Naming;
 import io.quarkus.logging.Log;
@@ -47,11 +48,12 @@ public class JobTokenVerifier {
     /** Verifies the {@code Authorization} header value. */
     public JobToken verify(String authorization) {
         if (authorization == null || authorization.isBlank()) {
-            throw Rejection.unauthorized("token_missing", "a job token is required");
+            throw Rejection.of(UploadOutcome.TOKEN_MISSING, "a job token is required");
         }
         if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            throw Rejection.unauthorized(
-                    "token_missing", "the Authorization header must use the Bearer scheme");
+            throw Rejection.of(
+                    UploadOutcome.TOKEN_MISSING,
+                    "the Authorization header must use the Bearer scheme");
         }
         String raw = authorization.substring(BEARER.length()).trim();
         JsonWebToken jwt;
@@ -62,8 +64,8 @@ public class JobTokenVerifier {
         }
         JobToken token = claims(jwt);
         if (revocations.refuses(token.builderId(), token.issuedAt())) {
-            throw Rejection.forbidden(
-                    "builder_revoked",
+            throw Rejection.of(
+                    UploadOutcome.BUILDER_REVOKED,
                     "builder "
                             + token.builderId()
                             + " was disabled or removed after this job token was issued");
@@ -117,17 +119,19 @@ public class JobTokenVerifier {
         InvalidJwtException invalid = find(e, InvalidJwtException.class);
         if (invalid != null) {
             if (invalid.hasExpired()) {
-                return Rejection.unauthorized("token_expired", "the job token has expired");
+                return Rejection.of(UploadOutcome.TOKEN_EXPIRED, "the job token has expired");
             }
             if (invalid.hasErrorCode(ErrorCodes.AUDIENCE_INVALID)
                     || invalid.hasErrorCode(ErrorCodes.AUDIENCE_MISSING)) {
-                return Rejection.unauthorized(
-                        "token_audience", "the job token is not meant for the artifact service");
+                return Rejection.of(
+                        UploadOutcome.TOKEN_AUDIENCE,
+                        "the job token is not meant for the artifact service");
             }
             if (invalid.hasErrorCode(ErrorCodes.ISSUER_INVALID)
                     || invalid.hasErrorCode(ErrorCodes.ISSUER_MISSING)) {
-                return Rejection.unauthorized(
-                        "token_issuer", "the job token was not issued by the scheduler");
+                return Rejection.of(
+                        UploadOutcome.TOKEN_ISSUER,
+                        "the job token was not issued by the scheduler");
             }
         }
         // Signature, algorithm, unknown key, or not a JWT at all: the client learns no more.
@@ -137,8 +141,9 @@ public class JobTokenVerifier {
                 (invalid != null ? invalid : e.getCause() != null ? e.getCause() : e)
                         .getClass()
                         .getSimpleName());
-        return Rejection.unauthorized(
-                "token_invalid", "the job token is not signed by the scheduler with ES256");
+        return Rejection.of(
+                UploadOutcome.TOKEN_INVALID,
+                "the job token is not signed by the scheduler with ES256");
     }
 
     private static <T extends Throwable> T find(Throwable e, Class<T> type) {
@@ -151,7 +156,7 @@ public class JobTokenVerifier {
     }
 
     private static Rejection malformed(String detail) {
-        return Rejection.unauthorized("token_claims", "the job token is malformed: " + detail);
+        return Rejection.of(UploadOutcome.TOKEN_CLAIMS, "the job token is malformed: " + detail);
     }
 
     private static UUID uuid(String value, String claim) {

@@ -76,11 +76,7 @@ public record ByteRange(long first, long last) {
         private final long size;
 
         RangeNotSatisfiable(long size) {
-            super(
-                    416,
-                    "Range Not Satisfiable",
-                    "range_not_satisfiable",
-                    "the artifact has " + size + " bytes");
+            super(ReadRefusal.RANGE_NOT_SATISFIABLE, "the artifact has " + size + " bytes");
             this.size = size;
         }
 

@@ -5,6 +5,7 @@ import dev.crateforge.artifact.repository.JobAttempt;
 import dev.crateforge.artifact.repository.StoredArtifact;
 import dev.crateforge.artifact.security.JobToken;
 import dev.crateforge.artifact.security.JobTokenVerifier;
+import dev.crateforge.protocol.contract.UploadOutcome;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
 import io.micrometer.core.instrument.Timer;
@@ -26,8 +27,9 @@ import software.amazon.awssdk.services.s3.S3Client;
 
 /**
  * Accepts one artifact upload: checks the job token and that its attempt is live, streams the body
- * to S3 while hashing it, and records the artifact only once the bytes are complete and their
- * SHA-256 checks out.
+ * to S3 while hashing it, and records the artifact only once the bytes are complete, their SHA-256
+ * checks out and they are an artifact of their kind ({@link ArtifactValidation}). Every refusal is
+ * an {@link UploadOutcome} of the protocol's table.
  *
  * <p>Not transactional on purpose: an upload of gigabytes must not hold a database connection. The
  * row is written in one short transaction at the end, and the row (not the object) is what makes
@@ -46,6 +48,7 @@ public class UploadService {
 
     private final JobTokenVerifier tokens;
     private final ArtifactCatalog catalog;
+    private final ArtifactValidation validation;
     private final S3Client s3;
     private final ArtifactConfig config;
     private final ArtifactMetrics metrics;
@@ -53,11 +56,13 @@ public class UploadService {
     public UploadService(
             JobTokenVerifier tokens,
             ArtifactCatalog catalog,
+            ArtifactValidation validation,
             S3Client s3,
             ArtifactConfig config,
             ArtifactMetrics metrics) {
         this.tokens = tokens;
         this.catalog = catalog;
+        this.validation = validation;
         this.s3 = s3;
         this.config = config;
         this.metrics = metrics;
@@ -104,11 +109,12 @@ public class UploadService {
             InputStream body) {
         JobToken token = tokens.verify(authorization);
         if (!token.jobId().equals(jobId)) {
-            throw Rejection.forbidden("token_job", "the job token is for another job");
+            throw Rejection.of(UploadOutcome.TOKEN_JOB, "the job token is for another job");
         }
         if (!token.kinds().contains(kind)) {
-            throw Rejection.forbidden(
-                    "kind_not_allowed", "the job token does not allow uploading " + kind);
+            throw Rejection.of(
+                    UploadOutcome.KIND_NOT_ALLOWED,
+                    "the job token does not allow uploading " + kind);
         }
         long length = checkLength(kind, contentLength);
         String declared = checkDeclaredHash(declaredSha256);
@@ -152,18 +158,16 @@ public class UploadService {
                 throw incomplete(hashing, length);
             }
             Log.errorf("Storing %s of job %s failed: %s", kind, jobId, e.getMessage());
-            throw new Rejection(
-                    503,
-                    "Service Unavailable",
-                    "storage_failed",
-                    "the artifact store failed; retry");
+            throw Rejection.of(UploadOutcome.STORAGE_FAILED, "the artifact store failed; retry");
         }
         String sha256;
         try {
             sha256 = complete(hashing, length, declared);
-        } catch (Rejection r) {
+            // Before the row: an artifact that is not what its kind promises is never visible.
+            validation.check(kind, key, build.crate(), build.version());
+        } catch (RuntimeException e) {
             deleteQuietly(key);
-            throw r;
+            throw e;
         }
 
         StoredArtifact artifact = new StoredArtifact();
@@ -199,21 +203,17 @@ public class UploadService {
 
     private long checkLength(ArtifactKind kind, Long contentLength) {
         if (contentLength == null) {
-            throw new Rejection(
-                    411,
-                    "Length Required",
-                    "length_required",
+            throw Rejection.of(
+                    UploadOutcome.LENGTH_REQUIRED,
                     "an upload needs a Content-Length header (chunked uploads are not accepted)");
         }
         if (contentLength < 0) {
-            throw Rejection.badRequest("bad_length", "Content-Length must not be negative");
+            throw Rejection.of(UploadOutcome.BAD_LENGTH, "Content-Length must not be negative");
         }
         long max = config.limits().maxBytes(kind);
         if (contentLength > max) {
-            throw new Rejection(
-                    413,
-                    "Content Too Large",
-                    "too_large",
+            throw Rejection.of(
+                    UploadOutcome.TOO_LARGE,
                     "a " + kind + " artifact may have at most " + max + " bytes");
         }
         return contentLength;
@@ -224,8 +224,9 @@ public class UploadService {
             return null;
         }
         if (!SHA256_ANY_CASE.matcher(declared).matches()) {
-            throw Rejection.badRequest(
-                    "bad_checksum_header", "X-Checksum-Sha256 must be 64 hexadecimal digits");
+            throw Rejection.of(
+                    UploadOutcome.BAD_CHECKSUM_HEADER,
+                    "X-Checksum-Sha256 must be 64 hexadecimal digits");
         }
         return declared.toLowerCase(Locale.ROOT);
     }
@@ -245,8 +246,8 @@ public class UploadService {
         if (known.isPresent()) {
             JobAttempt job = known.get();
             if (job.attempt > token.attempt()) {
-                throw Rejection.forbidden(
-                        "attempt_not_live",
+                throw Rejection.of(
+                        UploadOutcome.ATTEMPT_NOT_LIVE,
                         "attempt "
                                 + token.attempt()
                                 + " of job "
@@ -257,8 +258,8 @@ public class UploadService {
             if (job.attempt == token.attempt()) {
                 JobState state = JobState.fromWireName(job.state);
                 if (state.isFinal()) {
-                    throw Rejection.forbidden(
-                            "attempt_not_live",
+                    throw Rejection.of(
+                            UploadOutcome.ATTEMPT_NOT_LIVE,
                             "attempt "
                                     + token.attempt()
                                     + " of job "
@@ -268,8 +269,9 @@ public class UploadService {
                                     + ")");
                 }
                 if (job.builderId != null && !job.builderId.equals(token.builderId())) {
-                    throw Rejection.forbidden(
-                            "attempt_not_live", "the job attempt is held by another builder");
+                    throw Rejection.of(
+                            UploadOutcome.ATTEMPT_NOT_LIVE,
+                            "the job attempt is held by another builder");
                 }
             }
         }
@@ -280,10 +282,8 @@ public class UploadService {
         return known.map(job -> new Build(job.crate, job.version, job.target))
                 .orElseThrow(
                         () ->
-                                new Rejection(
-                                        503,
-                                        "Service Unavailable",
-                                        "unavailable",
+                                Rejection.of(
+                                        UploadOutcome.UNAVAILABLE,
                                         "job "
                                                 + token.jobId()
                                                 + " is not known yet and the token does not"
@@ -296,25 +296,23 @@ public class UploadService {
         }
         String sha256 = hashing.sha256Hex();
         if (declared != null && !declared.equals(sha256)) {
-            throw new Rejection(
-                    422,
-                    "Unprocessable Content",
-                    "hash_mismatch",
+            throw Rejection.of(
+                    UploadOutcome.HASH_MISMATCH,
                     "the uploaded bytes have SHA-256 " + sha256 + ", not the declared " + declared);
         }
         return sha256;
     }
 
     private static Rejection incomplete(HashingInputStream hashing, long length) {
-        return Rejection.badRequest(
-                "upload_incomplete",
+        return Rejection.of(
+                UploadOutcome.UPLOAD_INCOMPLETE,
                 "the upload ended after " + hashing.count() + " of " + length + " bytes");
     }
 
     private Outcome sameOrConflict(StoredArtifact existing, String sha256) {
         if (!existing.sha256.equals(sha256)) {
-            throw Rejection.conflict(
-                    "conflict",
+            throw Rejection.of(
+                    UploadOutcome.CONFLICT,
                     "attempt "
                             + existing.attempt
                             + " of job "

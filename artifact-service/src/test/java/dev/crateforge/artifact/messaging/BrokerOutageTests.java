@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.crateforge.artifact.JwksTestResource;
+import dev.crateforge.artifact.TestArtifacts;
 import dev.crateforge.artifact.TestJobs;
 import dev.crateforge.artifact.TestKafka;
 import dev.crateforge.artifact.service.ArtifactCatalog;
@@ -55,7 +56,7 @@ class BrokerOutageTests {
                                 ArtifactKind.BINARY)
                         .moveTo(1, JobState.ASSIGNED)
                         .moveTo(1, JobState.RUNNING);
-        byte[] bytes = TestJobs.randomBytes(10_000);
+        byte[] bytes = TestArtifacts.binary(10_000);
         String sha256 = TestJobs.sha256(bytes);
         try (KafkaConsumer<String, byte[]> consumer = TestKafka.consumer(Topics.ARTIFACTS)) {
             // Joined and positioned before the broker stops answering.

@@ -6,6 +6,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
 import dev.crateforge.artifact.JwksTestResource;
+import dev.crateforge.artifact.TestArtifacts;
 import dev.crateforge.artifact.TestJobs;
 import dev.crateforge.artifact.service.ArtifactCatalog;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
@@ -74,7 +75,7 @@ class DownloadTests {
     @Test
     void downloadsTheLatestSuccessfulBuildWithItsHeaders() {
         String crate = newCrate();
-        byte[] bytes = TestJobs.randomBytes(200_000);
+        byte[] bytes = TestArtifacts.binary(200_000);
         String sha256 = TestJobs.sha256(bytes);
         succeededBuild(crate, ArtifactKind.BINARY, bytes);
 
@@ -105,8 +106,8 @@ class DownloadTests {
     @Test
     void aNewerSuccessfulBuildReplacesTheOlderOne() {
         String crate = newCrate();
-        succeededBuild(crate, ArtifactKind.METADATA, "{\"v\":1}".getBytes(StandardCharsets.UTF_8));
-        byte[] newer = "{\"v\":2}".getBytes(StandardCharsets.UTF_8);
+        succeededBuild(crate, ArtifactKind.METADATA, TestArtifacts.metadata(crate, VERSION));
+        byte[] newer = TestArtifacts.metadata(crate, VERSION, "\"rebuilt\":true");
         succeededBuild(crate, ArtifactKind.METADATA, newer);
         assertThat(
                         given().get(cratePath(crate, ArtifactKind.METADATA))
@@ -125,7 +126,8 @@ class DownloadTests {
     @Test
     void servesASingleRangeAs206() {
         String crate = newCrate();
-        byte[] bytes = TestJobs.randomBytes(100_000);
+        byte[] bytes = TestArtifacts.binary(100_000);
+        int n = bytes.length;
         TestJobs job = succeededBuild(crate, ArtifactKind.BINARY, bytes);
 
         byte[] middle =
@@ -133,7 +135,7 @@ class DownloadTests {
                         .get(job.uploadPath())
                         .then()
                         .statusCode(206)
-                        .header("Content-Range", "bytes 1000-1999/100000")
+                        .header("Content-Range", "bytes 1000-1999/" + n)
                         .header("Content-Length", "1000")
                         .header("X-Checksum-Sha256", TestJobs.sha256(bytes))
                         .extract()
@@ -145,16 +147,16 @@ class DownloadTests {
                         .get(cratePath(crate, ArtifactKind.BINARY))
                         .then()
                         .statusCode(206)
-                        .header("Content-Range", "bytes 99990-99999/100000")
+                        .header("Content-Range", "bytes " + (n - 10) + "-" + (n - 1) + "/" + n)
                         .extract()
                         .asByteArray();
-        assertThat(tail).isEqualTo(Arrays.copyOfRange(bytes, 99_990, 100_000));
+        assertThat(tail).isEqualTo(Arrays.copyOfRange(bytes, n - 10, n));
 
-        given().header("Range", "bytes=100000-")
+        given().header("Range", "bytes=" + n + "-")
                 .get(job.uploadPath())
                 .then()
                 .statusCode(416)
-                .header("Content-Range", "bytes */100000")
+                .header("Content-Range", "bytes */" + n)
                 .contentType("application/problem+json");
     }
 
@@ -199,7 +201,7 @@ class DownloadTests {
                 new TestJobs(catalog, crate, VERSION, ArtifactKind.METADATA)
                         .moveTo(1, JobState.RUNNING);
         given().header("Authorization", "Bearer " + job.token(1))
-                .body("{}".getBytes(StandardCharsets.UTF_8))
+                .body(TestArtifacts.metadata(crate, VERSION))
                 .put(job.uploadPath())
                 .then()
                 .statusCode(201);
@@ -210,7 +212,7 @@ class DownloadTests {
     @Test
     void provenanceVerifiesWithSshKeygen(@TempDir Path dir) throws Exception {
         String crate = newCrate();
-        byte[] bytes = TestJobs.randomBytes(5_000);
+        byte[] bytes = TestArtifacts.binary(5_000);
         TestJobs job = succeededBuild(crate, ArtifactKind.BINARY, bytes);
         String base = cratePath(crate, ArtifactKind.BINARY) + "/provenance";
 
@@ -228,7 +230,11 @@ class DownloadTests {
                 given().get(base + "/statement").then().statusCode(200).extract().asString();
         assertThat(statement)
                 .contains("job: " + job.jobId)
-                .contains("artifact: binary sha256:" + TestJobs.sha256(bytes) + " size:5000");
+                .contains(
+                        "artifact: binary sha256:"
+                                + TestJobs.sha256(bytes)
+                                + " size:"
+                                + bytes.length);
         Files.writeString(dir.resolve("statement"), statement);
         Files.writeString(
                 dir.resolve("build.sig"),
@@ -244,7 +250,9 @@ class DownloadTests {
                 "SKIPPED: ssh-keygen is not installed; provenance not checked with it");
         assertThat(verify(dir)).isEqualTo(0);
         // The same files with one byte of the statement changed must fail.
-        Files.writeString(dir.resolve("statement"), statement.replace("size:5000", "size:5001"));
+        Files.writeString(
+                dir.resolve("statement"),
+                statement.replace("size:" + bytes.length, "size:" + (bytes.length + 1)));
         assertThat(verify(dir)).isNotEqualTo(0);
     }
 

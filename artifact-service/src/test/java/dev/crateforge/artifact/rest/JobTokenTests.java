@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.crateforge.artifact.JwksTestResource;
+import dev.crateforge.artifact.TestArtifacts;
 import dev.crateforge.artifact.TestJobs;
 import dev.crateforge.artifact.TestTokens;
 import dev.crateforge.artifact.service.ArtifactCatalog;
@@ -34,8 +35,6 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(JwksTestResource.class)
 class JobTokenTests {
 
-    private static final byte[] BYTES = "{}".getBytes();
-
     @Inject ArtifactCatalog catalog;
 
     @ConfigProperty(name = "test.jwks.file")
@@ -51,7 +50,9 @@ class JobTokenTests {
     }
 
     private static ValidatableResponse upload(TestJobs job, String authorization) {
-        var request = given().contentType("application/octet-stream").body(BYTES);
+        var request =
+                given().contentType("application/octet-stream")
+                        .body(TestArtifacts.metadata(job.crate, job.version));
         if (authorization != null) {
             request = request.header("Authorization", authorization);
         }

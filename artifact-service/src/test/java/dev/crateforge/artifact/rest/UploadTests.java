@@ -7,6 +7,7 @@ import static org.hamcrest.Matchers.endsWith;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.crateforge.artifact.JwksTestResource;
+import dev.crateforge.artifact.TestArtifacts;
 import dev.crateforge.artifact.TestJobs;
 import dev.crateforge.artifact.TestKafka;
 import dev.crateforge.artifact.service.ArtifactCatalog;
@@ -88,7 +89,7 @@ class UploadTests {
     @Test
     void storesUploadRecordsItAndAnnouncesIt() {
         TestJobs job = runningJob(ArtifactKind.BINARY);
-        byte[] bytes = TestJobs.randomBytes(300_000);
+        byte[] bytes = TestArtifacts.binary(300_000);
         String sha256 = TestJobs.sha256(bytes);
         try (KafkaConsumer<String, byte[]> consumer = TestKafka.consumer(Topics.ARTIFACTS)) {
             given().header("Authorization", "Bearer " + job.token(1))
@@ -145,7 +146,7 @@ class UploadTests {
     @Test
     void sameBytesAgainAnswer200WithTheStoredArtifact() {
         TestJobs job = runningJob(ArtifactKind.METADATA);
-        byte[] bytes = "{\"packages\":[]}".getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = TestArtifacts.metadata(job.crate, VERSION);
         put(job, job.token(1), bytes).then().statusCode(201);
         String createdAt =
                 put(job, job.token(1), bytes)
@@ -161,9 +162,9 @@ class UploadTests {
     @Test
     void differentBytesForTheSameAttemptAnswer409Conflict() {
         TestJobs job = runningJob(ArtifactKind.METADATA);
-        byte[] first = "{\"a\":1}".getBytes(StandardCharsets.UTF_8);
+        byte[] first = TestArtifacts.metadata(job.crate, VERSION, "\"a\":1");
         put(job, job.token(1), first).then().statusCode(201);
-        put(job, job.token(1), "{\"a\":2}".getBytes(StandardCharsets.UTF_8))
+        put(job, job.token(1), TestArtifacts.metadata(job.crate, VERSION, "\"a\":2"))
                 .then()
                 .statusCode(409)
                 .contentType("application/problem+json")
@@ -202,7 +203,9 @@ class UploadTests {
                 .contentType("application/problem+json")
                 .body("detail", equalTo("a metadata artifact may have at most 65536 bytes"));
         assertThat(objectsOf(job)).isEmpty();
-        put(job, job.token(1), new byte[65_536]).then().statusCode(201);
+        put(job, job.token(1), TestArtifacts.metadataOfSize(job.crate, VERSION, 65_536))
+                .then()
+                .statusCode(201);
     }
 
     @Test
@@ -255,7 +258,7 @@ class UploadTests {
         assertThat(objectsOf(job)).isEmpty();
         assertThat(catalog.ofAttempt(job.jobId, 1, ArtifactKind.BINARY)).isEmpty();
         // And the attempt can still upload the whole thing afterwards.
-        put(job, job.token(1), TestJobs.randomBytes(1000)).then().statusCode(201);
+        put(job, job.token(1), TestArtifacts.binary(1000)).then().statusCode(201);
     }
 
     /** The current value of the rejection counter for a reason, from the Prometheus endpoint. */
@@ -272,7 +275,7 @@ class UploadTests {
     @Test
     void servesMetricsForBytesDurationAndRejections() {
         TestJobs job = runningJob(ArtifactKind.METADATA);
-        put(job, job.token(1), new byte[1234]).then().statusCode(201);
+        put(job, job.token(1), TestArtifacts.metadata(job.crate, VERSION)).then().statusCode(201);
         given().put(job.uploadPath()).then().statusCode(401);
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics)

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
 import dev.crateforge.artifact.JwksTestResource;
+import dev.crateforge.artifact.TestArtifacts;
 import dev.crateforge.artifact.TestJobs;
 import dev.crateforge.artifact.TestKafka;
 import dev.crateforge.artifact.TestTokens;
@@ -23,7 +24,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -47,7 +47,6 @@ import org.junit.jupiter.api.Test;
 class RevocationTests {
 
     private static final Duration WAIT = Duration.ofSeconds(30);
-    private static final byte[] BYTES = "{\"packages\":[]}".getBytes(StandardCharsets.UTF_8);
 
     @Inject ArtifactCatalog catalog;
     @Inject BuilderRevocations revocations;
@@ -66,7 +65,7 @@ class RevocationTests {
     private static ValidatableResponse upload(TestJobs job, String token) {
         return given().header("Authorization", "Bearer " + token)
                 .contentType("application/octet-stream")
-                .body(BYTES)
+                .body(TestArtifacts.metadata(job.crate, job.version))
                 .when()
                 .put(job.uploadPath())
                 .then();

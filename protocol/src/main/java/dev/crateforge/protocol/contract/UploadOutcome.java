@@ -86,17 +86,13 @@ public enum UploadOutcome {
     INVALID_ARTIFACT(
             422,
             "invalid_artifact",
-            "the bytes are not an artifact of this kind (see the artifact kinds)",
+            "the bytes are not an artifact of this kind for this job (see the artifact kinds);"
+                    + " nothing was kept",
             PeerAction.REPORT_INFRASTRUCTURE_FAILURE),
     STORAGE_FAILED(
             503,
             "storage_failed",
             "the object store failed; nothing was kept",
-            PeerAction.RETRY_WITH_BACKOFF),
-    ANNOUNCE_FAILED(
-            503,
-            "announce_failed",
-            "stored, but not yet announced to the scheduler; upload the same bytes again",
             PeerAction.RETRY_WITH_BACKOFF),
     UNAVAILABLE(
             503,
