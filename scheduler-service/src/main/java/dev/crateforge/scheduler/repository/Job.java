@@ -2,6 +2,8 @@ package dev.crateforge.scheduler.repository;
 
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.scheduler.lifecycle.JobFacts;
+import dev.crateforge.scheduler.lifecycle.JobLifecycle;
 import jakarta.persistence.Column;
 import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
@@ -111,8 +113,19 @@ public class Job {
     @Column(name = "finished_at")
     public Instant finishedAt;
 
-    /** True when this attempt of the job is held by a builder right now. */
-    public boolean isLive(int attempt) {
-        return this.attempt == attempt && state.isActive();
+    /** The lifecycle facts of the row, for {@link JobLifecycle}. */
+    public JobFacts lifecycleFacts() {
+        return new JobFacts(
+                id,
+                state,
+                attempt,
+                maxAttempts,
+                infrastructureRetries,
+                builderId,
+                connectionId,
+                notBefore,
+                leaseExpiresAt,
+                disconnectedAt,
+                completionSeenAt);
     }
 }

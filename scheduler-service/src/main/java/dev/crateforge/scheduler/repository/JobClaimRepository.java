@@ -32,7 +32,9 @@ public class JobClaimRepository {
      * claims on any replica pass each other by) and numbers them best first; slot n gets job n. The
      * pick is MATERIALIZED on purpose: as a plain subquery joined to the update, the planner may
      * rescan it and claim more jobs than there are slots. The state check on the locked row makes a
-     * second claim of the same job impossible.
+     * second claim of the same job impossible. {@code state = 'queued' and not_before <= now()} is
+     * the lifecycle's claim rule ({@code JobLifecycle}, trigger {@code Claimed}), applied to many
+     * rows at once.
      */
     private static final String CLAIM =
             """

@@ -2,6 +2,7 @@ package dev.crateforge.scheduler.repository;
 
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.scheduler.lifecycle.JobFacts;
 import io.quarkus.hibernate.orm.panache.PanacheRepositoryBase;
 import io.quarkus.panache.common.Page;
 import io.quarkus.panache.common.Parameters;
@@ -73,8 +74,9 @@ public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
 
     /**
      * Locks a batch of live jobs whose lease ran out, whose builder stayed away past the grace
-     * period, or whose completion waited too long for its artifacts. Rows another replica is
-     * sweeping are skipped.
+     * period, or whose completion waited too long for its artifacts (while a completion waits, only
+     * that wait can run out: the same rule as {@code JobLifecycle}'s, so that rows it would leave
+     * alone are not picked again and again). Rows another replica is sweeping are skipped.
      */
     @SuppressWarnings("unchecked")
     public List<Job> lockOverdue(Duration disconnectGrace, Duration completionWait, int limit) {
@@ -84,9 +86,11 @@ public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
                                 """
                                 select id from job
                                 where state in ('assigned', 'running')
-                                  and (lease_expires_at < now()
-                                       or disconnected_at < now() - make_interval(secs => :grace)
-                                       or completion_seen_at < now() - make_interval(secs => :wait))
+                                  and (completion_seen_at < now() - make_interval(secs => :wait)
+                                       or (completion_seen_at is null
+                                           and (lease_expires_at < now()
+                                                or disconnected_at
+                                                   < now() - make_interval(secs => :grace))))
                                 order by lease_expires_at
                                 limit :limit
                                 for update skip locked
@@ -105,8 +109,9 @@ public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
     /** A job's attempt holder, read without a lock. */
     public record Holder(JobState state, int attempt, UUID builderId) {
 
-        public boolean holds(int attempt, UUID builderId) {
-            return state.isActive() && this.attempt == attempt && builderId.equals(this.builderId);
+        /** The facts of job {@code id} that say who holds which attempt. */
+        public JobFacts facts(UUID id) {
+            return JobFacts.holder(id, state, attempt, builderId);
         }
     }
 

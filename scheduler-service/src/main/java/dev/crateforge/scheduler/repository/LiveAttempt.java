@@ -2,6 +2,7 @@ package dev.crateforge.scheduler.repository;
 
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.scheduler.lifecycle.JobFacts;
 import java.util.UUID;
 
 /**
@@ -49,8 +50,8 @@ public final class LiveAttempt {
         this.logTruncated = logTruncated;
     }
 
-    /** Whether a record of this attempt and builder belongs here. */
-    public boolean holds(int attempt, UUID builderId) {
-        return this.attempt == attempt && builderId.equals(this.builderId);
+    /** The facts of the row that say who holds which attempt, for {@code JobLifecycle}. */
+    public JobFacts lifecycleFacts() {
+        return JobFacts.holder(id, state, attempt, builderId);
     }
 }

@@ -5,6 +5,9 @@ import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.JobStateChanged;
 import dev.crateforge.protocol.message.JobEventBody;
 import dev.crateforge.scheduler.config.SchedulerConfig;
+import dev.crateforge.scheduler.lifecycle.Decision;
+import dev.crateforge.scheduler.lifecycle.JobLifecycle;
+import dev.crateforge.scheduler.lifecycle.Trigger;
 import dev.crateforge.scheduler.messaging.EventPublisher;
 import dev.crateforge.scheduler.outbox.OutboxRecord;
 import dev.crateforge.scheduler.repository.JobLogRepository;
@@ -31,9 +34,10 @@ import java.util.UUID;
 /**
  * Applies builder events (log lines, stage changes, heartbeats) of live attempts, a run of them at
  * a time, in the caller's transaction: the run's jobs are locked with one statement, its new lines
- * stored with one statement and the jobs written back with one, whatever the number of jobs. Every
- * event of the live attempt extends the lease and clears a pending disconnect; the first one moves
- * the job from assigned to running. Events of any other attempt or builder change nothing.
+ * stored with one statement and the jobs written back with one, whatever the number of jobs. What
+ * an event does is {@link JobLifecycle}'s decision: one of the live attempt extends the lease and
+ * clears a pending disconnect, and the first one moves the job from assigned to running; events of
+ * any other attempt or builder change nothing.
  */
 @ApplicationScoped
 public class EventIngestion {
@@ -42,6 +46,7 @@ public class EventIngestion {
     private final JobLogRepository logs;
     private final JobRepository jobs;
     private final EventPublisher publisher;
+    private final JobLifecycle lifecycle;
     private final SchedulerMetrics metrics;
     private final SchedulerConfig config;
 
@@ -50,12 +55,14 @@ public class EventIngestion {
             JobLogRepository logs,
             JobRepository jobs,
             EventPublisher publisher,
+            JobLifecycle lifecycle,
             SchedulerMetrics metrics,
             SchedulerConfig config) {
         this.attempts = attempts;
         this.logs = logs;
         this.jobs = jobs;
         this.publisher = publisher;
+        this.lifecycle = lifecycle;
         this.metrics = metrics;
         this.config = config;
     }
@@ -76,12 +83,20 @@ public class EventIngestion {
         List<StageChange> stages = new ArrayList<>();
         for (JobActivity.EventReported event : events) {
             LiveAttempt job = live.get(event.jobId());
-            if (job == null || !job.holds(event.attempt(), event.builderId())) {
+            Decision decision =
+                    job == null
+                            ? null
+                            : lifecycle.decide(
+                                    job.lifecycleFacts(),
+                                    new Trigger.EventReceived(event.attempt(), event.builderId()),
+                                    now);
+            if (decision == null || decision instanceof Decision.Ignore) {
                 stale(event, job, holders);
                 continue;
             }
             touched.put(job.id, job);
-            if (job.state == JobState.ASSIGNED) {
+            if (decision instanceof Decision.Start) {
+                JobLifecycle.requireMove(job.state, JobState.RUNNING);
                 job.state = JobState.RUNNING;
                 job.started = true;
                 started.add(
@@ -110,7 +125,7 @@ public class EventIngestion {
         }
         store(pending);
         logs.insertStages(stages);
-        attempts.save(touched.values(), now, now.plus(config.lease()));
+        attempts.save(touched.values(), now, now.plus(lifecycle.policy().lease()));
         publisher.publish(started);
     }
 

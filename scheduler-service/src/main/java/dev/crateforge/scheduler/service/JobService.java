@@ -3,6 +3,9 @@ package dev.crateforge.scheduler.service;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.scheduler.config.SchedulerConfig;
+import dev.crateforge.scheduler.lifecycle.Decision;
+import dev.crateforge.scheduler.lifecycle.JobLifecycle;
+import dev.crateforge.scheduler.lifecycle.Trigger;
 import dev.crateforge.scheduler.messaging.EventPublisher;
 import dev.crateforge.scheduler.repository.Job;
 import dev.crateforge.scheduler.repository.JobLogRepository;
@@ -34,6 +37,8 @@ public class JobService {
     private final JobValidator validator;
     private final EventPublisher publisher;
     private final WorkSignal workSignal;
+    private final JobLifecycle lifecycle;
+    private final JobTransitions transitions;
     private final SchedulerConfig config;
 
     public JobService(
@@ -42,12 +47,16 @@ public class JobService {
             JobValidator validator,
             EventPublisher publisher,
             WorkSignal workSignal,
+            JobLifecycle lifecycle,
+            JobTransitions transitions,
             SchedulerConfig config) {
         this.jobs = jobs;
         this.logs = logs;
         this.validator = validator;
         this.publisher = publisher;
         this.workSignal = workSignal;
+        this.lifecycle = lifecycle;
+        this.transitions = transitions;
         this.config = config;
     }
 
@@ -181,28 +190,7 @@ public class JobService {
 
     /** Cancels a job that has not finished; a builder holding it is told to stop. */
     public Job cancel(UUID id, String by) {
-        Job job = jobs.lock(id).orElseThrow(() -> new JobNotFoundException(id));
-        if (job.state.isFinal()) {
-            throw new JobConflictException(
-                    "job " + id + " is already " + job.state + " and cannot be cancelled");
-        }
-        boolean wasHeld = job.state.isActive();
-        if (wasHeld && job.builderId != null) {
-            publisher.cancelAttempt(job.builderId, job.id, job.attempt, "cancelled by " + by);
-        }
-        Instant now = Instant.now();
-        job.state = JobState.CANCELLED;
-        job.failureReason = "cancelled by " + by;
-        job.finishedAt = now;
-        job.updatedAt = now;
-        LifecycleService.release(job);
-        Log.infof("Job %s cancelled by %s", id, by);
-        publisher.stateChanged(job);
-        if (wasHeld) {
-            // The builder has a slot free again: a request held back by its limit may go now.
-            workSignal.jobsQueued();
-        }
-        return job;
+        return operatorAction(id, new Trigger.CancelRequested(by));
     }
 
     /** Corrects the source URL, then queues the job again (one transaction). */
@@ -213,35 +201,22 @@ public class JobService {
 
     /** Queues a failed or cancelled job again as a new attempt with a fresh attempt budget. */
     public Job retry(UUID id, String by) {
-        Job job = jobs.lock(id).orElseThrow(() -> new JobNotFoundException(id));
-        if (job.state != JobState.FAILED && job.state != JobState.CANCELLED) {
-            throw new JobConflictException(
-                    "job "
-                            + id
-                            + " is "
-                            + job.state
-                            + "; only failed or cancelled jobs can be retried");
-        }
-        if (job.attempt >= 1000) {
-            throw new JobConflictException("job " + id + " has used all 1000 attempt numbers");
-        }
-        Instant now = Instant.now();
-        job.attempt += 1;
-        job.maxAttempts = Math.min(1000, job.attempt + config.maxAttempts() - 1);
-        job.state = JobState.QUEUED;
-        job.notBefore = now;
-        job.failureReason = null;
-        job.failureCode = null;
-        job.infrastructureRetries = 0;
-        job.finishedAt = null;
-        job.statement = null;
-        job.signature = null;
-        job.builderPublicKey = null;
-        LifecycleService.release(job);
-        job.updatedAt = now;
+        Job job = operatorAction(id, new Trigger.RetryRequested(by));
         Log.infof("Job %s retried by %s as attempt %d", id, by, job.attempt);
-        publisher.stateChanged(job);
-        workSignal.jobsQueued();
+        return job;
+    }
+
+    /**
+     * Decides the operator's request on the locked job; a refusal is a 409 that changes nothing.
+     */
+    private Job operatorAction(UUID id, Trigger trigger) {
+        Job job = jobs.lock(id).orElseThrow(() -> new JobNotFoundException(id));
+        Instant now = Instant.now();
+        Decision decision = lifecycle.decide(job.lifecycleFacts(), trigger, now);
+        if (decision instanceof Decision.Refuse refuse) {
+            throw new JobConflictException(refuse.detail());
+        }
+        transitions.apply(job, decision, null, now);
         return job;
     }
 }

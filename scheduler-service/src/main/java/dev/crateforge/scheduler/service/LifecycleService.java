@@ -1,8 +1,5 @@
 package dev.crateforge.scheduler.service;
 
-import dev.crateforge.protocol.contract.FailureCode;
-import dev.crateforge.protocol.job.ArtifactDigest;
-import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.BuildStatement;
 import dev.crateforge.protocol.job.JobResult;
 import dev.crateforge.protocol.job.JobState;
@@ -12,6 +9,10 @@ import dev.crateforge.protocol.kafka.BuilderConnectionChange;
 import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.RecordCodec;
 import dev.crateforge.scheduler.config.SchedulerConfig;
+import dev.crateforge.scheduler.lifecycle.ArtifactCheck;
+import dev.crateforge.scheduler.lifecycle.Decision;
+import dev.crateforge.scheduler.lifecycle.JobLifecycle;
+import dev.crateforge.scheduler.lifecycle.Trigger;
 import dev.crateforge.scheduler.messaging.EventPublisher;
 import dev.crateforge.scheduler.repository.ArtifactRepository;
 import dev.crateforge.scheduler.repository.BuilderConnectionRepository;
@@ -23,20 +24,18 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * Moves jobs through their life on what builders, gateways and the artifact service report, and on
- * time running out. Every handler locks the job row first and checks that the record belongs to the
- * live attempt; a record of an older attempt changes nothing and is logged.
+ * time running out: every handler locks the job row, asks {@link JobLifecycle} what the record
+ * means for it, and has {@link JobTransitions} carry that out. A record of an attempt that is over
+ * changes nothing and is logged.
  */
 @ApplicationScoped
 @Transactional
@@ -51,7 +50,8 @@ public class LifecycleService {
     private final BuilderConnectionRepository connections;
     private final JobRequestRepository requests;
     private final EventPublisher publisher;
-    private final WorkSignal workSignal;
+    private final JobLifecycle lifecycle;
+    private final JobTransitions transitions;
     private final SchedulerMetrics metrics;
     private final SchedulerConfig config;
 
@@ -62,7 +62,8 @@ public class LifecycleService {
             BuilderConnectionRepository connections,
             JobRequestRepository requests,
             EventPublisher publisher,
-            WorkSignal workSignal,
+            JobLifecycle lifecycle,
+            JobTransitions transitions,
             SchedulerMetrics metrics,
             SchedulerConfig config) {
         this.jobs = jobs;
@@ -71,7 +72,8 @@ public class LifecycleService {
         this.connections = connections;
         this.requests = requests;
         this.publisher = publisher;
-        this.workSignal = workSignal;
+        this.lifecycle = lifecycle;
+        this.transitions = transitions;
         this.metrics = metrics;
         this.config = config;
     }
@@ -134,56 +136,59 @@ public class LifecycleService {
     }
 
     /**
-     * The builder's signed result. Success waits for the artifact records it names. A failure whose
-     * code is the crate's or the submission's ends the job; a failure that is not the crate's
-     * ({@link FailureCode#retried()}) requeues it with backoff, without using up an attempt, until
-     * the job's infrastructure retries run out. A completion of an attempt the builder does not
-     * hold changes nothing, and the builder is told so ({@code unknown_job}).
+     * The builder's signed result, decided by {@link JobLifecycle}: a success waits for the
+     * artifact records it names, a failure ends the job or (when it is not the crate's) requeues
+     * it. A completion of an attempt the builder does not hold changes nothing, and the builder is
+     * told so ({@code unknown_job}).
      */
     public void completed(JobActivity.Completed completed) {
-        Optional<Job> live =
-                liveAttempt(
+        Optional<Job> held =
+                lockIfHeld(
                         completed.jobId(),
                         completed.attempt(),
                         completed.builderId(),
                         "completion");
-        if (live.isEmpty()) {
-            publisher.unknownJob(
-                    completed.builderId(),
-                    completed.jobId(),
-                    completed.attempt(),
-                    "attempt "
-                            + completed.attempt()
-                            + " of job "
-                            + completed.jobId()
-                            + " is not held by this builder");
-            return;
-        }
-        Job job = live.get();
-        if (completed.result() == JobResult.FAILED) {
-            FailureCode code =
-                    Objects.requireNonNullElse(completed.failureCode(), FailureCode.BUILD_FAILED);
-            String reason =
-                    "build failed on builder: "
-                            + Objects.requireNonNullElse(
-                                    completed.failureReason(), "no reason given");
-            if (code.retried()) {
-                retryInfrastructure(job, code, reason);
-            } else {
-                fail(job, reason, code);
-            }
-            return;
-        }
-        Optional<String> mismatch = statementMismatch(job, completed);
-        if (mismatch.isPresent()) {
-            fail(job, mismatch.get(), FailureCode.INFRASTRUCTURE);
-            return;
-        }
         Instant now = Instant.now();
-        job.pendingCompletion = new String(RecordCodec.encode(completed), StandardCharsets.UTF_8);
-        job.completionSeenAt = now;
-        job.updatedAt = now;
-        settleCompletion(job, false);
+        Decision decision = null;
+        if (held.isPresent()) {
+            Job job = held.get();
+            Trigger trigger =
+                    completed.result() == JobResult.FAILED
+                            ? new Trigger.CompletedFailed(
+                                    completed.attempt(),
+                                    completed.builderId(),
+                                    completed.failureCode(),
+                                    completed.failureReason())
+                            : succeeded(job, completed);
+            decision = lifecycle.decide(job.lifecycleFacts(), trigger, now);
+            if (!(decision instanceof Decision.Ignore)) {
+                transitions.apply(job, decision, completed, now);
+                return;
+            }
+            stale("completion", completed.attempt(), job.id, job.state, job.attempt);
+        }
+        publisher.unknownJob(
+                completed.builderId(),
+                completed.jobId(),
+                completed.attempt(),
+                "attempt "
+                        + completed.attempt()
+                        + " of job "
+                        + completed.jobId()
+                        + " is not held by this builder");
+    }
+
+    private Trigger succeeded(Job job, JobActivity.Completed completed) {
+        Optional<String> problem = statementMismatch(job, completed);
+        return new Trigger.CompletedSucceeded(
+                completed.attempt(),
+                completed.builderId(),
+                problem,
+                problem.isPresent()
+                        ? new ArtifactCheck.AllStored()
+                        : ArtifactCheck.compare(
+                                completed.artifacts(),
+                                artifacts.forAttempt(job.id, completed.attempt())));
     }
 
     /** An artifact was stored; it may be the one a waiting completion needs. */
@@ -192,35 +197,39 @@ public class LifecycleService {
             Log.infof("Ignoring artifact record of unknown job %s", stored.jobId());
             return;
         }
+        // Read without a lock first: a record of an attempt that is over must not lock the row.
         boolean live =
                 jobs.holder(stored.jobId())
                         .map(h -> h.state().isActive() && h.attempt() == stored.attempt())
                         .orElse(false);
-        if (live) {
-            jobs.lock(stored.jobId())
-                    .filter(job -> job.pendingCompletion != null && job.isLive(stored.attempt()))
-                    .ifPresent(job -> settleCompletion(job, false));
+        if (!live) {
+            return;
         }
+        jobs.lock(stored.jobId())
+                .ifPresent(
+                        job ->
+                                decideAndApply(
+                                        job,
+                                        new Trigger.ArtifactStored(
+                                                stored.attempt(), pendingCheck(job))));
     }
 
     /** The gateway could not hand the assignment to the builder: requeue now, no attempt lost. */
     public void undeliverable(JobActivity.Undeliverable undeliverable) {
-        Optional<Job> live =
-                liveAttempt(
+        lockIfHeld(
                         undeliverable.jobId(),
                         undeliverable.attempt(),
                         undeliverable.builderId(),
-                        "undeliverable notice");
-        live.filter(job -> undeliverable.connectionId().equals(job.connectionId))
+                        "undeliverable notice")
                 .ifPresent(
                         job ->
-                                requeue(
+                                decideAndApply(
                                         job,
-                                        "assignment undeliverable: " + undeliverable.reason(),
-                                        "undeliverable",
-                                        true,
-                                        false,
-                                        true));
+                                        new Trigger.Undeliverable(
+                                                undeliverable.attempt(),
+                                                undeliverable.builderId(),
+                                                undeliverable.connectionId(),
+                                                undeliverable.reason())));
     }
 
     public void connected(BuilderConnectionChange.Connected change) {
@@ -249,15 +258,9 @@ public class LifecycleService {
         startGrace(jobs.liveOnGateway(gatewayInstance), at);
     }
 
-    private void startGrace(List<java.util.UUID> held, Instant at) {
-        for (java.util.UUID id : held) {
-            jobs.lock(id)
-                    .filter(job -> job.state.isActive() && job.disconnectedAt == null)
-                    .ifPresent(
-                            job -> {
-                                job.disconnectedAt = at;
-                                job.updatedAt = Instant.now();
-                            });
+    private void startGrace(List<UUID> held, Instant at) {
+        for (UUID id : held) {
+            jobs.lock(id).ifPresent(job -> decideAndApply(job, new Trigger.Disconnected(at)));
         }
     }
 
@@ -265,30 +268,21 @@ public class LifecycleService {
      * Requeues or fails overdue attempts: lease expired, builder gone past the grace period,
      * completion waiting too long for its artifacts. Safe on every replica at once.
      *
-     * @return the number of jobs handled (a full batch means: call again)
+     * @return the number of jobs that changed (a full batch means: call again)
      */
     public int sweepOverdue(int batch) {
         List<Job> overdue =
                 jobs.lockOverdue(config.disconnectGrace(), config.completionWait(), batch);
-        Instant now = Instant.now();
+        int changed = 0;
         for (Job job : overdue) {
-            if (job.completionSeenAt != null
-                    && job.completionSeenAt.plus(config.completionWait()).isBefore(now)) {
-                settleCompletion(job, true);
-            } else if (job.leaseExpiresAt != null && job.leaseExpiresAt.isBefore(now)) {
-                metrics.leaseExpired();
-                requeue(job, "lease expired", "lease-expired", false, true, true);
-            } else if (job.disconnectedAt != null) {
-                requeue(
-                        job,
-                        "builder disconnected for longer than " + config.disconnectGrace(),
-                        "disconnected",
-                        false,
-                        true,
-                        true);
+            // The database's clock picked the rows and this one decides: a row the two disagree
+            // on is left for the next sweep.
+            if (!(decideAndApply(job, new Trigger.Tick(pendingCheck(job)))
+                    instanceof Decision.Ignore)) {
+                changed++;
             }
         }
-        return overdue.size();
+        return changed;
     }
 
     /** Forgets connections closed long ago. */
@@ -296,189 +290,39 @@ public class LifecycleService {
         return connections.purgeClosedBefore(Instant.now().minus(config.closedConnectionMemory()));
     }
 
-    /**
-     * Puts the job back in the queue with the next attempt number, or fails it when it has no
-     * attempts left. The old attempt's builder is told to stop, and its token stops being accepted
-     * because the artifact service sees the new attempt.
-     *
-     * @param countsAttempt false when the attempt never reached the builder, or failed for a reason
-     *     that is not the crate's
-     * @param cancelOld whether the builder may still be running the old attempt
-     */
-    void requeue(
-            Job job,
-            String reason,
-            String metricReason,
-            boolean immediate,
-            boolean countsAttempt,
-            boolean cancelOld) {
-        if (cancelOld && job.builderId != null) {
-            publisher.cancelAttempt(job.builderId, job.id, job.attempt, reason);
-        }
-        if ((countsAttempt && job.attempt >= job.maxAttempts) || job.attempt >= 1000) {
-            fail(
-                    job,
-                    reason + "; no attempts left (" + job.attempt + " of " + job.maxAttempts + ")",
-                    FailureCode.INFRASTRUCTURE);
-            return;
-        }
+    /** Decides the trigger on the locked job and carries out the decision. */
+    private Decision decideAndApply(Job job, Trigger trigger) {
         Instant now = Instant.now();
-        int previous = job.attempt;
-        job.attempt = previous + 1;
-        if (!countsAttempt) {
-            job.maxAttempts = Math.min(1000, job.maxAttempts + 1);
+        Decision decision = lifecycle.decide(job.lifecycleFacts(), trigger, now);
+        transitions.apply(job, decision, pendingCompletion(job), now);
+        return decision;
+    }
+
+    /** The waiting completion's artifacts against the stored ones. */
+    private ArtifactCheck pendingCheck(Job job) {
+        if (job.pendingCompletion == null) {
+            return new ArtifactCheck.NothingPending();
         }
-        job.state = JobState.QUEUED;
-        job.notBefore = immediate ? now : now.plus(backoff(previous));
-        job.failureReason = reason;
-        release(job);
-        job.updatedAt = now;
-        metrics.requeued(metricReason);
-        Log.infof(
-                "Requeued job %s as attempt %d (%s), eligible at %s",
-                job.id, job.attempt, reason, job.notBefore);
-        publisher.stateChanged(job);
-        workSignal.jobsQueued();
+        JobActivity.Completed completed = pendingCompletion(job);
+        return completed == null
+                ? new ArtifactCheck.Unreadable()
+                : ArtifactCheck.compare(
+                        completed.artifacts(), artifacts.forAttempt(job.id, job.attempt));
     }
 
-    /** Backoff after attempt {@code n}: initial × 2^(n-1), at most the configured maximum. */
-    Duration backoff(int attempt) {
-        Duration delay = config.backoffInitial();
-        for (int i = 1; i < attempt && delay.compareTo(config.backoffMax()) < 0; i++) {
-            delay = delay.multipliedBy(2);
+    /** The completion that waits for its artifacts; null when none does or it is unreadable. */
+    private static JobActivity.Completed pendingCompletion(Job job) {
+        if (job.pendingCompletion == null) {
+            return null;
         }
-        return delay.compareTo(config.backoffMax()) > 0 ? config.backoffMax() : delay;
-    }
-
-    /**
-     * A failure that is not the crate's: the job goes back to the queue with backoff (the attempt
-     * does not count), until {@code infrastructure-retries} such requeues are used up; then it
-     * fails with {@link FailureCode#INFRASTRUCTURE}, never with the crate's failure.
-     */
-    private void retryInfrastructure(Job job, FailureCode code, String reason) {
-        if (job.infrastructureRetries >= config.infrastructureRetries()) {
-            fail(
-                    job,
-                    reason
-                            + " ("
-                            + code
-                            + "); infrastructure retries used up ("
-                            + job.infrastructureRetries
-                            + " of "
-                            + config.infrastructureRetries()
-                            + ")",
-                    FailureCode.INFRASTRUCTURE);
-            return;
-        }
-        job.infrastructureRetries++;
-        job.failureCode = code.wireName();
-        requeue(job, reason + " (" + code + ")", "infrastructure", false, false, false);
-    }
-
-    private void fail(Job job, FailureCode code, String reason) {
-        fail(job, reason, code);
-    }
-
-    void fail(Job job, String reason, FailureCode code) {
-        boolean wasHeld = job.state.isActive();
-        Instant now = Instant.now();
-        job.state = JobState.FAILED;
-        job.failureCode = code.wireName();
-        job.failureReason = reason;
-        job.finishedAt = now;
-        job.updatedAt = now;
-        release(job);
-        Log.infof("Job %s failed on attempt %d (%s): %s", job.id, job.attempt, code, reason);
-        publisher.stateChanged(job);
-        if (wasHeld) {
-            // The builder has a slot free again: a request held back by its limit may go now.
-            workSignal.jobsQueued();
-        }
-    }
-
-    /** Clears what belongs to the attempt that just ended (the builder id stays for history). */
-    static void release(Job job) {
-        if (job.state == JobState.QUEUED) {
-            job.builderId = null;
-            job.logBytes = 0;
-            job.logTruncated = false;
-            job.stage = null;
-            job.startedAt = null;
-            job.assignedAt = null;
-        }
-        job.connectionId = null;
-        job.gatewayInstance = null;
-        job.leaseExpiresAt = null;
-        job.disconnectedAt = null;
-        job.pendingCompletion = null;
-        job.completionSeenAt = null;
-    }
-
-    private void settleCompletion(Job job, boolean deadline) {
-        JobActivity.Completed completed;
         try {
-            completed =
-                    (JobActivity.Completed)
-                            RecordCodec.decode(
-                                    job.pendingCompletion.getBytes(StandardCharsets.UTF_8),
-                                    JobActivity.class);
-        } catch (ProtocolDecodeException e) {
-            fail(job, "stored completion is unreadable", FailureCode.INFRASTRUCTURE);
-            return;
+            return (JobActivity.Completed)
+                    RecordCodec.decode(
+                            job.pendingCompletion.getBytes(StandardCharsets.UTF_8),
+                            JobActivity.class);
+        } catch (ProtocolDecodeException | ClassCastException e) {
+            return null;
         }
-        Map<ArtifactKind, ArtifactDigest> stored = new EnumMap<>(ArtifactKind.class);
-        for (ArtifactDigest digest : artifacts.forAttempt(job.id, job.attempt)) {
-            stored.put(digest.kind(), digest);
-        }
-        List<String> missing = new java.util.ArrayList<>();
-        for (ArtifactDigest reported : completed.artifacts()) {
-            ArtifactDigest actual = stored.get(reported.kind());
-            if (actual == null) {
-                missing.add(reported.kind().wireName());
-            } else if (!actual.equals(reported)) {
-                fail(
-                        job,
-                        FailureCode.INFRASTRUCTURE,
-                        "artifact '"
-                                + reported.kind()
-                                + "' mismatch: builder reported sha256 "
-                                + reported.sha256()
-                                + " size "
-                                + reported.size()
-                                + ", artifact service stored sha256 "
-                                + actual.sha256()
-                                + " size "
-                                + actual.size());
-                return;
-            }
-        }
-        if (!missing.isEmpty()) {
-            if (deadline) {
-                fail(
-                        job,
-                        FailureCode.INFRASTRUCTURE,
-                        "artifact(s) "
-                                + String.join(", ", missing)
-                                + " reported but not stored within "
-                                + config.completionWait());
-            } else {
-                Log.debugf("Job %s completion waits for artifact(s) %s", job.id, missing);
-            }
-            return;
-        }
-        Instant now = Instant.now();
-        job.state = JobState.SUCCEEDED;
-        job.statement = completed.statement();
-        job.signature = completed.signature();
-        job.builderPublicKey = completed.builderPublicKey();
-        job.failureReason = null;
-        job.failureCode = null;
-        job.finishedAt = now;
-        job.updatedAt = now;
-        release(job);
-        Log.infof("Job %s succeeded on attempt %d", job.id, job.attempt);
-        publisher.stateChanged(job);
-        workSignal.jobsQueued();
     }
 
     /** What is wrong with the signed statement compared to the job and the completion, if any. */
@@ -523,26 +367,24 @@ public class LifecycleService {
         return Optional.empty();
     }
 
-    private Optional<Job> liveAttempt(
-            java.util.UUID jobId, int attempt, java.util.UUID builderId, String what) {
+    /**
+     * The job, locked, if the builder holds the attempt; read without a lock first, so that a
+     * record of an attempt that is over never locks a queued job in the way of a claim. The lock
+     * taken, {@link JobLifecycle} decides again on the locked row.
+     */
+    private Optional<Job> lockIfHeld(UUID jobId, int attempt, UUID builderId, String what) {
         Optional<JobRepository.Holder> holder = jobs.holder(jobId);
         if (holder.isEmpty()) {
             Log.warnf("Ignoring %s of unknown job %s", what, jobId);
             return Optional.empty();
         }
-        if (!holder.get().holds(attempt, builderId)) {
+        if (!holder.get().facts(jobId).heldBy(attempt, builderId)) {
             return stale(what, attempt, jobId, holder.get().state(), holder.get().attempt());
         }
-        // Checked again under the lock: the attempt may have ended in between.
-        Job job = jobs.lock(jobId).orElseThrow();
-        if (!job.isLive(attempt) || !builderId.equals(job.builderId)) {
-            return stale(what, attempt, jobId, job.state, job.attempt);
-        }
-        return Optional.of(job);
+        return jobs.lock(jobId);
     }
 
-    private Optional<Job> stale(
-            String what, int attempt, java.util.UUID jobId, JobState state, int current) {
+    private Optional<Job> stale(String what, int attempt, UUID jobId, JobState state, int current) {
         metrics.staleRecord();
         Log.infof(
                 "Ignoring %s of stale attempt %d of job %s (job is %s on attempt %d)",

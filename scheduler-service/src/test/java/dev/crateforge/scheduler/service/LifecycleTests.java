@@ -325,6 +325,23 @@ class LifecycleTests extends SchedulerTest {
     }
 
     @Test
+    void aCompletionWaitingForItsArtifactsIsNotRequeuedWhenItsBuilderLeaves() {
+        // The builder's part is done once it reported success: its disconnect (grace 2 s) must
+        // not requeue the job; only the wait for the artifact records (3 s) can end it.
+        UUID builder = UUID.randomUUID();
+        Job job = assigned("finished", "l21-unknown-test", "l21-conn", builder);
+        complete(job, builder, Fixtures.digest(ArtifactKind.BINARY, SHA_B, 77));
+        await().atMost(WAIT).until(() -> db.job(job.id).pendingCompletion != null);
+        kafka.send(
+                Topics.BUILDER_CONNECTIONS,
+                builder.toString(),
+                new BuilderConnectionChange.Disconnected(
+                        builder, "l21-conn", "gateway-1", "builder done", Instant.now()));
+        awaitFailure(job, "artifact(s) binary reported but not stored within PT3S");
+        assertThat(db.job(job.id).attempt).isEqualTo(1);
+    }
+
+    @Test
     void statementOfAnotherJobFailsTheJob() {
         UUID builder = UUID.randomUUID();
         Job job = assigned("honest", "l09-unknown-test", "l9-conn", builder);
