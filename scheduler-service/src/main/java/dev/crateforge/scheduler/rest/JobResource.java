@@ -15,6 +15,7 @@ import dev.crateforge.scheduler.service.InvalidSubmissionException;
 import dev.crateforge.scheduler.service.JobService;
 import dev.crateforge.scheduler.service.JobSubmission;
 import dev.crateforge.scheduler.service.LogFollower;
+import dev.crateforge.scheduler.service.SubmissionService;
 import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Multi;
@@ -50,16 +51,19 @@ public class JobResource {
     /** Most log lines per page. */
     static final int LOG_PAGE_MAX = 5000;
 
+    private final SubmissionService submissions;
     private final JobService jobs;
     private final LogFollower follower;
     private final SecurityIdentity identity;
     private final SchedulerConfig config;
 
     public JobResource(
+            SubmissionService submissions,
             JobService jobs,
             LogFollower follower,
             SecurityIdentity identity,
             SchedulerConfig config) {
+        this.submissions = submissions;
         this.jobs = jobs;
         this.follower = follower;
         this.identity = identity;
@@ -74,7 +78,7 @@ public class JobResource {
         if (submission == null) {
             throw new InvalidSubmissionException("body", "request body is missing");
         }
-        JobService.Submitted result = jobs.submit(submission);
+        SubmissionService.Submitted result = submissions.submit(submission);
         JobView view = JobView.of(result.job());
         return result.created()
                 ? Response.created(URI.create("/api/v1/jobs/" + view.id())).entity(view).build()
@@ -91,7 +95,7 @@ public class JobResource {
             throw new InvalidSubmissionException("body", "request body is missing");
         }
         List<BatchEntry> entries =
-                jobs.submitBatch(batch.jobs()).stream()
+                submissions.submitBatch(batch.jobs()).stream()
                         .map(s -> new BatchEntry(s.created(), JobView.of(s.job())))
                         .toList();
         return new BatchResult(entries);

@@ -44,7 +44,7 @@ class AssignmentTests extends SchedulerTest {
     private List<Job> queue(String target, int count) {
         List<Job> queued = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            queued.add(jobs.submit(Fixtures.job("crate" + i, "1.0." + i, target)).job());
+            queued.add(submissions.submit(Fixtures.job("crate" + i, "1.0." + i, target)).job());
         }
         return queued;
     }
@@ -168,7 +168,7 @@ class AssignmentTests extends SchedulerTest {
                                                         + " connection_id = 'a03-conn'")
                                         == 1);
         try (var reader = kafka.reader(Topics.JOB_ASSIGNMENTS, JobAssigned.class)) {
-            Job job = jobs.submit(Fixtures.job("late", "2.0.0", target)).job();
+            Job job = submissions.submit(Fixtures.job("late", "2.0.0", target)).job();
             List<Map.Entry<String, JobAssigned>> seen =
                     reader.until(WAIT, s -> !forTarget(s, target).isEmpty());
             JobAssigned assigned = forTarget(seen, target).get(0);
@@ -214,7 +214,7 @@ class AssignmentTests extends SchedulerTest {
                                                 "select count(*) from job_request where"
                                                         + " connection_id = 'a04-conn'")
                                         == 0);
-        Job job = jobs.submit(Fixtures.job("nobody", "1.0.0", target)).job();
+        Job job = submissions.submit(Fixtures.job("nobody", "1.0.0", target)).job();
         // A late request of the closed connection is refused too.
         kafka.send(
                 Topics.JOB_REQUESTS,
@@ -232,7 +232,7 @@ class AssignmentTests extends SchedulerTest {
     @Test
     void jobTokenClaimsVerifyAgainstTheServedJwks() throws Exception {
         String target = "a05-unknown-test";
-        Job job = jobs.submit(Fixtures.job("tokened", "0.1.0", target)).job();
+        Job job = submissions.submit(Fixtures.job("tokened", "0.1.0", target)).job();
         UUID builder = UUID.randomUUID();
         JobAssigned assigned;
         try (var reader = kafka.reader(Topics.JOB_ASSIGNMENTS, JobAssigned.class)) {
@@ -280,12 +280,13 @@ class AssignmentTests extends SchedulerTest {
     void oneCratesFloodOfVersionsDoesNotStarveOtherCrates() {
         String target = "a06-unknown-test";
         for (int i = 0; i < 5; i++) {
-            jobs.submit(Fixtures.job("flood", "1.0." + i, target));
+            submissions.submit(Fixtures.job("flood", "1.0." + i, target));
         }
-        Job other = jobs.submit(Fixtures.job("quiet", "1.0.0", target)).job();
+        Job other = submissions.submit(Fixtures.job("quiet", "1.0.0", target)).job();
         var urgent = Fixtures.job("urgent", "1.0.0", target);
         Job priority =
-                jobs.submit(
+                submissions
+                        .submit(
                                 new JobSubmission(
                                         urgent.crate(),
                                         urgent.version(),

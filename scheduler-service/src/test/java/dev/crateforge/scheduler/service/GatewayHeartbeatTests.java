@@ -71,7 +71,7 @@ class GatewayHeartbeatTests extends SchedulerTest {
         connect(idle, "g1-idle", old);
         UUID legacy = UUID.randomUUID();
         connect(legacy, "g1-legacy", "g1-never-sent-a-heartbeat");
-        Job job = jobs.submit(Fixtures.job("held", "1.0.0", "g01-unknown-test")).job();
+        Job job = submissions.submit(Fixtures.job("held", "1.0.0", "g01-unknown-test")).job();
         assertThat(assignments.requestReceived(request(busy, "g1-busy", old, "g01-unknown-test")))
                 .isEqualTo(1);
         // A request that waits (no job for this target).

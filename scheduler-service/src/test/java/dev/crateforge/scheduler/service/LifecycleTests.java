@@ -92,7 +92,7 @@ class LifecycleTests extends SchedulerTest {
     }
 
     private Job assigned(JobSubmission submission, String connection, UUID builder) {
-        Job job = jobs.submit(submission).job();
+        Job job = submissions.submit(submission).job();
         assertThat(
                         assignments.requestReceived(
                                 Fixtures.request(builder, connection, submission.target(), 1)))
@@ -345,7 +345,7 @@ class LifecycleTests extends SchedulerTest {
     void statementOfAnotherJobFailsTheJob() {
         UUID builder = UUID.randomUUID();
         Job job = assigned("honest", "l09-unknown-test", "l9-conn", builder);
-        Job other = jobs.submit(Fixtures.job("other", "1.0.0", "l09-unknown-test")).job();
+        Job other = submissions.submit(Fixtures.job("other", "1.0.0", "l09-unknown-test")).job();
         ArtifactDigest digest = Fixtures.digest(ArtifactKind.BINARY, SHA_B, 10);
         JobActivity.Completed forOther = Fixtures.completion(other, builder, List.of(digest));
         JobActivity.Completed forged =
@@ -562,7 +562,8 @@ class LifecycleTests extends SchedulerTest {
         try (var dead = kafka.reader(Topics.SCHEDULER_DEAD_LETTERS, byte[].class)) {
             kafka.sendRaw(Topics.JOB_EVENTS, "x", "{not json".getBytes(StandardCharsets.UTF_8));
             UUID builder = UUID.randomUUID();
-            Job job = jobs.submit(Fixtures.job("survivor", "1.0.0", "l13-unknown-test")).job();
+            Job job =
+                    submissions.submit(Fixtures.job("survivor", "1.0.0", "l13-unknown-test")).job();
             assignments.requestReceived(
                     Fixtures.request(builder, "l13-conn", "l13-unknown-test", 1));
             event(job, builder, 1, 1, line("still here"));

@@ -2,6 +2,7 @@ package dev.crateforge.scheduler.support;
 
 import dev.crateforge.scheduler.service.AssignmentService;
 import dev.crateforge.scheduler.service.JobService;
+import dev.crateforge.scheduler.service.SubmissionService;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -25,6 +26,7 @@ public abstract class SchedulerTest {
     protected String prefix;
 
     @Inject protected JobService jobs;
+    @Inject protected SubmissionService submissions;
     @Inject protected AssignmentService assignments;
     @Inject protected Db db;
 
