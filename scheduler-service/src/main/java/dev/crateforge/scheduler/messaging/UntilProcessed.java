@@ -1,7 +1,7 @@
 package dev.crateforge.scheduler.messaging;
 
 import dev.crateforge.scheduler.config.SchedulerConfig;
-import dev.crateforge.scheduler.service.SchedulerMetrics;
+import dev.crateforge.scheduler.job.SchedulerMetrics;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;

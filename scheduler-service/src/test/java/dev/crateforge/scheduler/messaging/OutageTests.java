@@ -16,7 +16,7 @@ import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.protocol.message.JobEventBody;
 import dev.crateforge.protocol.message.LogStream;
-import dev.crateforge.scheduler.repository.Job;
+import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.support.Fixtures;
 import dev.crateforge.scheduler.support.SchedulerTest;
 import io.micrometer.core.instrument.Counter;
