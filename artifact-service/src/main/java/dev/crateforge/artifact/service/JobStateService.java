@@ -83,17 +83,7 @@ public class JobStateService {
         if (change.attempt() != current.attempt) {
             return change.attempt() > current.attempt;
         }
-        return rank(change.state()) > rank(JobState.fromWireName(current.state));
-    }
-
-    /** Order of the states within one attempt; the final states all come last. */
-    private static int rank(JobState state) {
-        return switch (state) {
-            case QUEUED -> 0;
-            case ASSIGNED -> 1;
-            case RUNNING -> 2;
-            case SUCCEEDED, FAILED, CANCELLED -> 3;
-        };
+        return change.state().isLaterInAttemptThan(JobState.fromWireName(current.state));
     }
 
     /**

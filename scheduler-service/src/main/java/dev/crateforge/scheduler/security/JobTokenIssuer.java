@@ -1,9 +1,9 @@
 package dev.crateforge.scheduler.security;
 
 import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.scheduler.assignment.ClaimedJob;
 import dev.crateforge.scheduler.config.SchedulerConfig;
-import dev.crateforge.scheduler.repository.ClaimedJob;
-import dev.crateforge.scheduler.repository.Job;
+import dev.crateforge.scheduler.job.Job;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;

@@ -15,7 +15,7 @@ import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.protocol.message.JobEventBody;
 import dev.crateforge.protocol.message.LogStream;
-import dev.crateforge.scheduler.repository.Job;
+import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.support.Fixtures;
 import dev.crateforge.scheduler.support.SchedulerTest;
 import io.micrometer.core.instrument.Counter;
@@ -57,10 +57,10 @@ class OutageTests extends SchedulerTest {
     @Test
     void recordsArrivingWhileTheDatabaseIsDownAreAllProcessedOnceItIsBack() throws Exception {
         UUID running = UUID.randomUUID();
-        Job started = jobs.submit(Fixtures.job("outage-a", "1.0.0", TARGET)).job();
+        Job started = submissions.submit(Fixtures.job("outage-a", "1.0.0", TARGET)).job();
         assertThat(assignments.requestReceived(Fixtures.request(running, "o1-a", TARGET, 1)))
                 .isEqualTo(1);
-        Job waiting = jobs.submit(Fixtures.job("outage-b", "1.0.0", TARGET)).job();
+        Job waiting = submissions.submit(Fixtures.job("outage-b", "1.0.0", TARGET)).job();
         UUID newcomer = UUID.randomUUID();
         Map<String, Double> before = retries();
 

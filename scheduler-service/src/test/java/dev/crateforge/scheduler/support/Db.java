@@ -1,7 +1,7 @@
 package dev.crateforge.scheduler.support;
 
-import dev.crateforge.scheduler.repository.Job;
-import dev.crateforge.scheduler.repository.JobRepository;
+import dev.crateforge.scheduler.job.Job;
+import dev.crateforge.scheduler.job.JobRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;

@@ -1,7 +1,8 @@
 package dev.crateforge.scheduler.support;
 
-import dev.crateforge.scheduler.service.AssignmentService;
-import dev.crateforge.scheduler.service.JobService;
+import dev.crateforge.scheduler.assignment.AssignmentService;
+import dev.crateforge.scheduler.job.JobService;
+import dev.crateforge.scheduler.submission.SubmissionService;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -25,6 +26,7 @@ public abstract class SchedulerTest {
     protected String prefix;
 
     @Inject protected JobService jobs;
+    @Inject protected SubmissionService submissions;
     @Inject protected AssignmentService assignments;
     @Inject protected Db db;
 

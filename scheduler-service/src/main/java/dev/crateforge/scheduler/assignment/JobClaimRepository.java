@@ -1,0 +1,196 @@
+package dev.crateforge.scheduler.assignment;
+
+import dev.crateforge.scheduler.job.ArtifactKindConverter;
+import dev.crateforge.scheduler.job.TransactionSql;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.postgresql.PGStatement;
+
+/**
+ * The claim: queued jobs handed to waiting requests, several requests with one statement. Plain
+ * JDBC on the transaction's connection, because this is the hottest path of the scheduler and the
+ * entity layer would add a reload per claimed job.
+ */
+@ApplicationScoped
+public class JobClaimRepository {
+
+    /**
+     * One statement for all requests that accept the same targets. {@code request} works out how
+     * many more attempts each builder may hold ({@code room}: its concurrency limit minus the
+     * attempts it holds now, counted over {@code job_live_builder_idx}; null when the request names
+     * no limit). {@code slot} numbers the free slots of the requests in their order (oldest request
+     * first), at most {@code room} per builder also when one builder has several requests here;
+     * {@code picked} locks the best queued jobs ({@code FOR UPDATE SKIP LOCKED}, so concurrent
+     * claims on any replica pass each other by) and numbers them best first; slot n gets job n. The
+     * pick is MATERIALIZED on purpose: as a plain subquery joined to the update, the planner may
+     * rescan it and claim more jobs than there are slots. The state check on the locked row makes a
+     * second claim of the same job impossible. {@code state = 'queued' and not_before <= now()} is
+     * the lifecycle's claim rule ({@code JobLifecycle}, trigger {@code Claimed}), applied to many
+     * rows at once.
+     */
+    private static final String CLAIM =
+            """
+            with request as (
+                select s.connection_id, s.builder_id, s.gateway_instance, s.free_slots, s.ord,
+                    s.concurrency_limit - (select count(*) from job h
+                                           where h.builder_id = s.builder_id
+                                             and h.state in ('assigned', 'running')) as room
+                from unnest(?::text[], ?::uuid[], ?::text[], ?::int[], ?::int[])
+                    with ordinality
+                    as s (connection_id, builder_id, gateway_instance, free_slots,
+                          concurrency_limit, ord)
+            ),
+            slot as (
+                select x.connection_id, x.builder_id, x.gateway_instance,
+                    row_number() over (order by x.ord, x.k) as n
+                from (select r.connection_id, r.builder_id, r.gateway_instance, r.ord, r.room,
+                          g.k,
+                          row_number() over (partition by r.builder_id order by r.ord, g.k)
+                              as nth
+                      from request r
+                      cross join lateral generate_series(1, r.free_slots) as g (k)) x
+                where x.room is null or x.nth <= x.room
+            ),
+            picked as materialized (
+                select c.id,
+                    row_number() over (order by c.priority desc, c.fair_turn, c.created_at) as n
+                from (select id, priority, fair_turn, created_at from job
+                      where state = 'queued' and not_before <= now()
+                        and target = any (?::text[])
+                      order by priority desc, fair_turn, created_at
+                      limit ?
+                      for update skip locked) c
+            )
+            update job j set state = 'assigned', builder_id = slot.builder_id,
+                connection_id = slot.connection_id, gateway_instance = slot.gateway_instance,
+                lease_expires_at = now() + make_interval(secs => ?),
+                assigned_at = now(), updated_at = now(), disconnected_at = null, stage = null
+            from picked join slot on slot.n = picked.n
+            where j.id = picked.id and j.state = 'queued'
+            returning slot.connection_id, j.id, j.attempt, j.crate, j.version, j.source_url,
+                j.source_sha256, j.target, j.kind, j.priority, j.fair_turn, j.created_at
+            """;
+
+    private final TransactionSql sql;
+
+    public JobClaimRepository(TransactionSql sql) {
+        this.sql = sql;
+    }
+
+    /**
+     * Claims queued jobs for locked waiting requests, at most each request's free slots. Requests
+     * are served in their order within each set of targets: an earlier request gets the better job.
+     * Requests with different targets are claimed for with one statement per set of targets.
+     *
+     * @return the claimed jobs, each with its request, best first per request
+     */
+    public List<ClaimedJob> claim(List<WaitingRequest> requests, Duration lease) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        Map<List<String>, List<WaitingRequest>> byTargets = new LinkedHashMap<>();
+        for (WaitingRequest request : requests) {
+            List<String> targets = request.targets().stream().distinct().sorted().toList();
+            byTargets.computeIfAbsent(targets, t -> new ArrayList<>()).add(request);
+        }
+        List<ClaimedJob> claimed = new ArrayList<>();
+        for (Map.Entry<List<String>, List<WaitingRequest>> group : byTargets.entrySet()) {
+            claimed.addAll(claim(group.getKey(), group.getValue(), lease));
+        }
+        return claimed;
+    }
+
+    private List<ClaimedJob> claim(
+            List<String> targets, List<WaitingRequest> group, Duration lease) {
+        int n = group.size();
+        String[] connections = new String[n];
+        UUID[] builders = new UUID[n];
+        String[] gateways = new String[n];
+        Integer[] slots = new Integer[n];
+        Integer[] limits = new Integer[n];
+        Map<String, WaitingRequest> byConnection = new HashMap<>();
+        Map<String, Integer> order = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            WaitingRequest request = group.get(i);
+            connections[i] = request.connectionId();
+            builders[i] = request.builderId();
+            gateways[i] = request.gatewayInstance();
+            slots[i] = request.freeSlots();
+            limits[i] = request.concurrencyLimit();
+            byConnection.put(request.connectionId(), request);
+            order.put(request.connectionId(), i);
+        }
+        // An upper bound: the builders' live attempts are counted inside the statement.
+        int total =
+                group.stream()
+                        .mapToInt(
+                                r ->
+                                        r.concurrencyLimit() == null
+                                                ? r.freeSlots()
+                                                : Math.min(r.freeSlots(), r.concurrencyLimit()))
+                        .sum();
+        List<ClaimedJob> claimed =
+                sql.execute(
+                        "claim",
+                        CLAIM,
+                        (connection, statement) -> {
+                            // Planned afresh with the actual limit each time (an unnamed
+                            // statement): a cached generic plan does not know the limit and may
+                            // sort the whole queue for one slot.
+                            statement.unwrap(PGStatement.class).setPrepareThreshold(0);
+                            statement.setArray(1, connection.createArrayOf("text", connections));
+                            statement.setArray(2, connection.createArrayOf("uuid", builders));
+                            statement.setArray(3, connection.createArrayOf("text", gateways));
+                            statement.setArray(4, connection.createArrayOf("int4", slots));
+                            statement.setArray(5, connection.createArrayOf("int4", limits));
+                            statement.setArray(
+                                    6,
+                                    connection.createArrayOf(
+                                            "text", targets.toArray(String[]::new)));
+                            statement.setInt(7, total);
+                            statement.setDouble(8, lease.toMillis() / 1000.0);
+                            List<ClaimedJob> rows = new ArrayList<>();
+                            try (ResultSet row = statement.executeQuery()) {
+                                while (row.next()) {
+                                    rows.add(claimedJob(row, byConnection));
+                                }
+                            }
+                            return rows;
+                        });
+        // RETURNING has no order: requests in their order, each with its jobs best first.
+        claimed.sort(
+                Comparator.comparingInt((ClaimedJob c) -> order.get(c.request().connectionId()))
+                        .thenComparingInt(c -> -c.priority())
+                        .thenComparingLong(ClaimedJob::fairTurn)
+                        .thenComparing(ClaimedJob::createdAt));
+        return claimed;
+    }
+
+    /** One row of the claim's {@code RETURNING}, with the request it was claimed for. */
+    private static ClaimedJob claimedJob(ResultSet row, Map<String, WaitingRequest> byConnection)
+            throws SQLException {
+        return new ClaimedJob(
+                byConnection.get(row.getString(1)),
+                row.getObject(2, UUID.class),
+                row.getInt(3),
+                row.getString(4),
+                row.getString(5),
+                row.getString(6),
+                row.getString(7),
+                row.getString(8),
+                ArtifactKindConverter.fromColumn(row.getString(9)),
+                row.getInt(10),
+                row.getLong(11),
+                row.getObject(12, OffsetDateTime.class).toInstant());
+    }
+}

@@ -1,0 +1,20 @@
+package dev.crateforge.scheduler.assignment;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A builder connection's standing request for work.
+ *
+ * @param concurrencyLimit the most attempts the builder may hold at once (null: only {@code
+ *     freeSlots} bounds it)
+ */
+public record WaitingRequest(
+        String connectionId,
+        UUID builderId,
+        String gatewayInstance,
+        List<String> targets,
+        int freeSlots,
+        Integer concurrencyLimit,
+        Instant requestedAt) {}

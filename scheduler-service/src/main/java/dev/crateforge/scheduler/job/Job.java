@@ -1,0 +1,131 @@
+package dev.crateforge.scheduler.job;
+
+import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.scheduler.lifecycle.JobFacts;
+import dev.crateforge.scheduler.lifecycle.JobLifecycle;
+import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
+import jakarta.persistence.Entity;
+import jakarta.persistence.Id;
+import jakarta.persistence.Table;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * One build of one crate version for one target and artifact kind, with the state of its current
+ * attempt. The row is the single source of truth for who holds the job and until when.
+ */
+@Entity
+@Table(name = "job")
+public class Job {
+
+    @Id public UUID id;
+
+    public String crate;
+    public String version;
+
+    @Column(name = "source_url")
+    public String sourceUrl;
+
+    @Column(name = "source_sha256")
+    public String sourceSha256;
+
+    public String target;
+
+    @Convert(converter = ArtifactKindConverter.class)
+    public ArtifactKind kind;
+
+    public int priority;
+
+    @Column(name = "fair_turn")
+    public long fairTurn;
+
+    @Convert(converter = JobStateConverter.class)
+    public JobState state;
+
+    public int attempt;
+
+    @Column(name = "max_attempts")
+    public int maxAttempts;
+
+    @Column(name = "builder_id")
+    public UUID builderId;
+
+    @Column(name = "connection_id")
+    public String connectionId;
+
+    @Column(name = "gateway_instance")
+    public String gatewayInstance;
+
+    @Column(name = "lease_expires_at")
+    public Instant leaseExpiresAt;
+
+    @Column(name = "not_before")
+    public Instant notBefore;
+
+    @Column(name = "disconnected_at")
+    public Instant disconnectedAt;
+
+    public String stage;
+
+    @Column(name = "failure_reason")
+    public String failureReason;
+
+    /** The {@code FailureCode} wire name of the last failure (of this or an earlier attempt). */
+    @Column(name = "failure_code")
+    public String failureCode;
+
+    /** Requeues for failures that were not the crate's; capped on their own. */
+    @Column(name = "infrastructure_retries")
+    public int infrastructureRetries;
+
+    @Column(name = "log_bytes")
+    public long logBytes;
+
+    @Column(name = "log_truncated")
+    public boolean logTruncated;
+
+    @Column(name = "pending_completion")
+    public String pendingCompletion;
+
+    @Column(name = "completion_seen_at")
+    public Instant completionSeenAt;
+
+    public String statement;
+    public String signature;
+
+    @Column(name = "builder_public_key")
+    public String builderPublicKey;
+
+    @Column(name = "created_at")
+    public Instant createdAt;
+
+    @Column(name = "updated_at")
+    public Instant updatedAt;
+
+    @Column(name = "assigned_at")
+    public Instant assignedAt;
+
+    @Column(name = "started_at")
+    public Instant startedAt;
+
+    @Column(name = "finished_at")
+    public Instant finishedAt;
+
+    /** The lifecycle facts of the row, for {@link JobLifecycle}. */
+    public JobFacts lifecycleFacts() {
+        return new JobFacts(
+                id,
+                state,
+                attempt,
+                maxAttempts,
+                infrastructureRetries,
+                builderId,
+                connectionId,
+                notBefore,
+                leaseExpiresAt,
+                disconnectedAt,
+                completionSeenAt);
+    }
+}

@@ -1,0 +1,148 @@
+package dev.crateforge.scheduler.job;
+
+import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.scheduler.lifecycle.Decision;
+import dev.crateforge.scheduler.lifecycle.JobLifecycle;
+import dev.crateforge.scheduler.lifecycle.JobTransitions;
+import dev.crateforge.scheduler.lifecycle.Trigger;
+import dev.crateforge.scheduler.logs.JobLogRepository;
+import dev.crateforge.scheduler.logs.LogLine;
+import dev.crateforge.scheduler.logs.StageChange;
+import dev.crateforge.scheduler.submission.JobValidator;
+import dev.crateforge.scheduler.submission.SubmissionService;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * What operators do with jobs through the API once they exist: look, correct the source, cancel and
+ * retry (submission is {@link SubmissionService}). Cancel and retry are decided by {@link
+ * JobLifecycle}.
+ */
+@ApplicationScoped
+@Transactional
+public class JobService {
+
+    private final JobRepository jobs;
+    private final JobLogRepository logs;
+    private final JobValidator validator;
+    private final JobLifecycle lifecycle;
+    private final JobTransitions transitions;
+
+    public JobService(
+            JobRepository jobs,
+            JobLogRepository logs,
+            JobValidator validator,
+            JobLifecycle lifecycle,
+            JobTransitions transitions) {
+        this.jobs = jobs;
+        this.logs = logs;
+        this.validator = validator;
+        this.lifecycle = lifecycle;
+        this.transitions = transitions;
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public Job get(UUID id) {
+        return jobs.findByIdOptional(id).orElseThrow(() -> new JobNotFoundException(id));
+    }
+
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<Job> list(
+            Optional<JobState> state,
+            Optional<String> crate,
+            Optional<UUID> builder,
+            int page,
+            int size) {
+        return jobs.search(state, crate, builder, page, size);
+    }
+
+    /** Log lines of one attempt (the current one when absent) after {@code afterSeq}. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<LogLine> logs(UUID id, Optional<Integer> attempt, long afterSeq, int limit) {
+        Job job = get(id);
+        return logs.after(id, attempt.orElse(job.attempt), afterSeq, limit);
+    }
+
+    /** The stages of one attempt, in order. */
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<StageChange> stages(UUID id, int attempt) {
+        return logs.stages(id, attempt);
+    }
+
+    /**
+     * Corrects the job's source URL; the SHA-256 stays, so the bytes the builder must find are the
+     * same and only where to find them changes. The change (who, when, old, new) goes into the
+     * job's history. An attempt already assigned keeps the URL it was given; the next attempt gets
+     * the new one.
+     */
+    public Job correctSourceUrl(UUID id, String sourceUrl, String by) {
+        validator.validateSourceUrl(sourceUrl);
+        Job job = jobs.lock(id).orElseThrow(() -> new JobNotFoundException(id));
+        if (sourceUrl.equals(job.sourceUrl)) {
+            return job;
+        }
+        jobs.getEntityManager()
+                .createNativeQuery(
+                        "insert into job_history (job_id, actor, field, old_value, new_value)"
+                                + " values (:job, :actor, 'sourceUrl', :old, :new)")
+                .setParameter("job", id)
+                .setParameter("actor", by)
+                .setParameter("old", job.sourceUrl)
+                .setParameter("new", sourceUrl)
+                .executeUpdate();
+        Log.infof("Job %s: source URL corrected by %s", id, by);
+        job.sourceUrl = sourceUrl;
+        job.updatedAt = Instant.now();
+        return job;
+    }
+
+    /** What operators changed on the job, oldest first. */
+    @SuppressWarnings("unchecked")
+    @Transactional(Transactional.TxType.SUPPORTS)
+    public List<Object[]> history(UUID id) {
+        get(id);
+        return jobs.getEntityManager()
+                .createNativeQuery(
+                        "select at, actor, field, old_value, new_value from job_history"
+                                + " where job_id = :job order by at")
+                .setParameter("job", id)
+                .getResultList();
+    }
+
+    /** Cancels a job that has not finished; a builder holding it is told to stop. */
+    public Job cancel(UUID id, String by) {
+        return operatorAction(id, new Trigger.CancelRequested(by));
+    }
+
+    /** Corrects the source URL, then queues the job again (one transaction). */
+    public Job retryAt(UUID id, String sourceUrl, String by) {
+        correctSourceUrl(id, sourceUrl, by);
+        return retry(id, by);
+    }
+
+    /** Queues a failed or cancelled job again as a new attempt with a fresh attempt budget. */
+    public Job retry(UUID id, String by) {
+        Job job = operatorAction(id, new Trigger.RetryRequested(by));
+        Log.infof("Job %s retried by %s as attempt %d", id, by, job.attempt);
+        return job;
+    }
+
+    /**
+     * Decides the operator's request on the locked job; a refusal is a 409 that changes nothing.
+     */
+    private Job operatorAction(UUID id, Trigger trigger) {
+        Job job = jobs.lock(id).orElseThrow(() -> new JobNotFoundException(id));
+        Instant now = Instant.now();
+        Decision decision = lifecycle.decide(job.lifecycleFacts(), trigger, now);
+        if (decision instanceof Decision.Refuse refuse) {
+            throw new JobConflictException(refuse.detail());
+        }
+        transitions.apply(job, decision, null, now);
+        return job;
+    }
+}

@@ -1,0 +1,209 @@
+package dev.crateforge.scheduler.logs;
+
+import dev.crateforge.scheduler.job.TransactionSql;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.EntityManager;
+import java.sql.ResultSet;
+import java.sql.Timestamp;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Log lines keyed by (job, attempt, seq). Insert-or-ignore on that key is what makes a resent line
+ * (a builder reconnecting, a redelivered record) harmless.
+ */
+@ApplicationScoped
+public class JobLogRepository {
+
+    private final EntityManager em;
+    private final TransactionSql sql;
+
+    public JobLogRepository(EntityManager em, TransactionSql sql) {
+        this.em = em;
+        this.sql = sql;
+    }
+
+    /**
+     * Which of {@code seqs} one attempt already has, so that the log cap counts only new lines (the
+     * caller holds the job's row lock, so no other writer adds lines of this attempt meanwhile).
+     */
+    public Set<Long> existingSeqs(UUID jobId, int attempt, List<Long> seqs) {
+        if (seqs.isEmpty()) {
+            return Set.of();
+        }
+        return sql.execute(
+                "reading log seqs",
+                "select seq from job_log where job_id = ? and attempt = ? and seq = any (?)",
+                (connection, statement) -> {
+                    Set<Long> found = new HashSet<>();
+                    statement.setObject(1, jobId);
+                    statement.setInt(2, attempt);
+                    statement.setArray(
+                            3, connection.createArrayOf("int8", seqs.toArray(Long[]::new)));
+                    try (ResultSet rows = statement.executeQuery()) {
+                        while (rows.next()) {
+                            found.add(rows.getLong(1));
+                        }
+                    }
+                    return found;
+                });
+    }
+
+    /**
+     * Inserts lines of any jobs with a single statement ({@code unnest} of five arrays); a (job,
+     * attempt, seq) that exists already is left as it is.
+     *
+     * @return the (job, seq) of each line actually inserted
+     */
+    public Set<Map.Entry<UUID, Long>> insertAll(List<LogRow> rows) {
+        if (rows.isEmpty()) {
+            return Set.of();
+        }
+        int n = rows.size();
+        UUID[] jobs = new UUID[n];
+        Integer[] attempts = new Integer[n];
+        Long[] seqs = new Long[n];
+        String[] streams = new String[n];
+        String[] lines = new String[n];
+        for (int i = 0; i < n; i++) {
+            LogRow row = rows.get(i);
+            jobs[i] = row.jobId();
+            attempts[i] = row.attempt();
+            seqs[i] = row.seq();
+            streams[i] = row.stream();
+            lines[i] = row.line();
+        }
+        return sql.execute(
+                "inserting log lines",
+                """
+                insert into job_log (job_id, attempt, seq, stream, line)
+                select * from unnest(?::uuid[], ?::int[], ?::bigint[], ?::text[],
+                                     ?::text[])
+                on conflict (job_id, attempt, seq) do nothing
+                returning job_id, seq
+                """,
+                (connection, statement) -> {
+                    statement.setArray(1, connection.createArrayOf("uuid", jobs));
+                    statement.setArray(2, connection.createArrayOf("int4", attempts));
+                    statement.setArray(3, connection.createArrayOf("int8", seqs));
+                    statement.setArray(4, connection.createArrayOf("text", streams));
+                    statement.setArray(5, connection.createArrayOf("text", lines));
+                    Set<Map.Entry<UUID, Long>> inserted = new HashSet<>();
+                    try (ResultSet result = statement.executeQuery()) {
+                        while (result.next()) {
+                            inserted.add(
+                                    Map.entry(result.getObject(1, UUID.class), result.getLong(2)));
+                        }
+                    }
+                    return inserted;
+                });
+    }
+
+    /**
+     * Lines of one attempt after {@code afterSeq}, in order, each numbered by its place among the
+     * attempt's lines (the lines up to {@code afterSeq} are counted over the primary key).
+     */
+    @SuppressWarnings("unchecked")
+    public List<LogLine> after(UUID jobId, int attempt, long afterSeq, int limit) {
+        List<Object[]> rows =
+                em.createNativeQuery(
+                                """
+                                select l.attempt,
+                                    (select count(*) from job_log p
+                                     where p.job_id = :job and p.attempt = :attempt
+                                       and p.seq <= :after)
+                                    + row_number() over (order by l.seq),
+                                    l.seq, l.stream, l.line, l.created_at
+                                from (select attempt, seq, stream, line, created_at from job_log
+                                      where job_id = :job and attempt = :attempt and seq > :after
+                                      order by seq limit :limit) l
+                                order by l.seq
+                                """)
+                        .setParameter("job", jobId)
+                        .setParameter("attempt", attempt)
+                        .setParameter("after", afterSeq)
+                        .setParameter("limit", limit)
+                        .getResultList();
+        return rows.stream()
+                .map(
+                        r ->
+                                new LogLine(
+                                        ((Number) r[0]).intValue(),
+                                        ((Number) r[1]).longValue(),
+                                        ((Number) r[2]).longValue(),
+                                        (String) r[3],
+                                        (String) r[4],
+                                        toInstant(r[5])))
+                .toList();
+    }
+
+    /** Stores stage changes with one statement; a resent one is left as it is. */
+    public void insertStages(List<StageChange> stages) {
+        if (stages.isEmpty()) {
+            return;
+        }
+        int n = stages.size();
+        UUID[] jobs = new UUID[n];
+        Integer[] attempts = new Integer[n];
+        Long[] seqs = new Long[n];
+        String[] names = new String[n];
+        for (int i = 0; i < n; i++) {
+            jobs[i] = stages.get(i).jobId();
+            attempts[i] = stages.get(i).attempt();
+            seqs[i] = stages.get(i).seq();
+            names[i] = stages.get(i).stage();
+        }
+        sql.execute(
+                "inserting stage changes",
+                """
+                insert into job_stage (job_id, attempt, seq, stage)
+                select * from unnest(?::uuid[], ?::int[], ?::bigint[], ?::text[])
+                on conflict (job_id, attempt, seq) do nothing
+                """,
+                (connection, statement) -> {
+                    statement.setArray(1, connection.createArrayOf("uuid", jobs));
+                    statement.setArray(2, connection.createArrayOf("int4", attempts));
+                    statement.setArray(3, connection.createArrayOf("int8", seqs));
+                    statement.setArray(4, connection.createArrayOf("text", names));
+                    return statement.executeUpdate();
+                });
+    }
+
+    /** The stages of one attempt, in the order the builder reported them. */
+    @SuppressWarnings("unchecked")
+    public List<StageChange> stages(UUID jobId, int attempt) {
+        List<Object[]> rows =
+                em.createNativeQuery(
+                                "select seq, stage, at from job_stage"
+                                        + " where job_id = :job and attempt = :attempt order by seq")
+                        .setParameter("job", jobId)
+                        .setParameter("attempt", attempt)
+                        .getResultList();
+        return rows.stream()
+                .map(
+                        r ->
+                                new StageChange(
+                                        jobId,
+                                        attempt,
+                                        ((Number) r[0]).longValue(),
+                                        (String) r[1],
+                                        toInstant(r[2])))
+                .toList();
+    }
+
+    public static java.time.Instant toInstant(Object value) {
+        if (value instanceof java.time.Instant instant) {
+            return instant;
+        }
+        if (value instanceof java.time.OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (value instanceof Timestamp ts) {
+            return ts.toInstant();
+        }
+        return null;
+    }
+}

@@ -1,6 +1,0 @@
-package dev.crateforge.scheduler.repository;
-
-import java.util.UUID;
-
-/** One log line to be stored. */
-public record LogRow(UUID jobId, int attempt, long seq, String stream, String line) {}

@@ -1,0 +1,105 @@
+package dev.crateforge.scheduler.submission;
+
+import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.scheduler.assignment.WorkSignal;
+import dev.crateforge.scheduler.config.SchedulerConfig;
+import dev.crateforge.scheduler.job.Job;
+import dev.crateforge.scheduler.job.JobRepository;
+import dev.crateforge.scheduler.messaging.EventPublisher;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Submission: validates jobs and queues them idempotently (the same job again returns the stored
+ * one), and wakes the waiting builders through {@link WorkSignal}.
+ */
+@ApplicationScoped
+@Transactional
+public class SubmissionService {
+
+    /** The result of a submission: the job, and whether this call created it. */
+    public record Submitted(Job job, boolean created) {}
+
+    private final JobRepository jobs;
+    private final JobValidator validator;
+    private final EventPublisher publisher;
+    private final WorkSignal workSignal;
+    private final SchedulerConfig config;
+
+    public SubmissionService(
+            JobRepository jobs,
+            JobValidator validator,
+            EventPublisher publisher,
+            WorkSignal workSignal,
+            SchedulerConfig config) {
+        this.jobs = jobs;
+        this.validator = validator;
+        this.publisher = publisher;
+        this.workSignal = workSignal;
+        this.config = config;
+    }
+
+    /** Queues the job, or returns the existing job with the same identity. */
+    public Submitted submit(JobSubmission submission) {
+        validator.validate(submission, "");
+        Submitted result = insert(submission);
+        if (result.created()) {
+            workSignal.jobsQueued();
+        }
+        return result;
+    }
+
+    /** Validates every job first (nothing is stored if one is invalid), then queues them. */
+    public List<Submitted> submitBatch(List<JobSubmission> submissions) {
+        if (submissions == null || submissions.isEmpty()) {
+            throw new InvalidSubmissionException("jobs", "field 'jobs' is missing or empty");
+        }
+        if (submissions.size() > config.batchMax()) {
+            throw new InvalidSubmissionException(
+                    "jobs", "field 'jobs' has more than " + config.batchMax() + " entries");
+        }
+        for (int i = 0; i < submissions.size(); i++) {
+            validator.validate(submissions.get(i), "jobs[" + i + "].");
+        }
+        List<Submitted> results = new ArrayList<>(submissions.size());
+        boolean anyCreated = false;
+        for (JobSubmission submission : submissions) {
+            Submitted result = insert(submission);
+            anyCreated |= result.created();
+            results.add(result);
+        }
+        if (anyCreated) {
+            workSignal.jobsQueued();
+        }
+        return results;
+    }
+
+    private Submitted insert(JobSubmission s) {
+        ArtifactKind kind = ArtifactKind.fromWireName(s.kind()).orElseThrow();
+        Job job = new Job();
+        job.id = UUID.randomUUID();
+        job.crate = s.crate();
+        job.version = s.version();
+        job.sourceUrl = s.sourceUrl();
+        job.sourceSha256 = s.sourceSha256();
+        job.target = s.target();
+        job.kind = kind;
+        job.priority = s.priority() == null ? 0 : s.priority();
+        job.maxAttempts = s.maxAttempts() == null ? config.maxAttempts() : s.maxAttempts();
+        boolean created = jobs.insertIfAbsent(job);
+        Job stored =
+                jobs.findByIdentity(s.crate(), s.version(), s.sourceSha256(), s.target(), kind)
+                        .orElseThrow();
+        if (created) {
+            Log.infof(
+                    "Queued job %s: %s@%s %s %s",
+                    stored.id, stored.crate, stored.version, stored.target, kind);
+            publisher.stateChanged(stored);
+        }
+        return new Submitted(stored, created);
+    }
+}
