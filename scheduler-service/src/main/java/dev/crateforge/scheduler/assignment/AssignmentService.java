@@ -10,7 +10,6 @@ import dev.crateforge.protocol.message.JobAssignment;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.job.SchedulerMetrics;
 import dev.crateforge.scheduler.messaging.EventPublisher;
-import dev.crateforge.messaging.outbox.OutboxRecord;
 import dev.crateforge.scheduler.security.JobTokenIssuer;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;

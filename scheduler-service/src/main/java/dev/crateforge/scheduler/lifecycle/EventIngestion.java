@@ -12,7 +12,6 @@ import dev.crateforge.scheduler.logs.JobLogRepository;
 import dev.crateforge.scheduler.logs.LogRow;
 import dev.crateforge.scheduler.logs.StageChange;
 import dev.crateforge.scheduler.messaging.EventPublisher;
-import dev.crateforge.messaging.outbox.OutboxRecord;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;

@@ -10,8 +10,6 @@ import dev.crateforge.protocol.kafka.Provenance;
 import dev.crateforge.protocol.kafka.RecordCodec;
 import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.scheduler.job.Job;
-import dev.crateforge.messaging.outbox.Outbox;
-import dev.crateforge.messaging.outbox.OutboxRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Status;
 import jakarta.transaction.Synchronization;

@@ -9,7 +9,6 @@ import dev.crateforge.protocol.kafka.JobRequested;
 import dev.crateforge.scheduler.assignment.AssignmentService;
 import dev.crateforge.scheduler.lifecycle.GatewayInstances;
 import dev.crateforge.scheduler.lifecycle.LifecycleService;
-import io.quarkus.logging.Log;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
