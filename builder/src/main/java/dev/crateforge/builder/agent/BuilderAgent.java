@@ -75,6 +75,13 @@ public final class BuilderAgent {
     /** Exit code: the gateway closed with a close marked {@code stop} (a refused key, …). */
     public static final int EXIT_REFUSED = 3;
 
+    /**
+     * How long a new connection may take to authenticate before the builder gives up on it and
+     * reconnects: the gateway allows a few seconds for the signed answer, so a gateway still silent
+     * after this is broken or overloaded, and waiting longer would leave the builder idle.
+     */
+    static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(30);
+
     /** Placeholder in the outbox for "send a job_request for the slots free at that moment". */
     private static final Object REQUEST_JOBS = new Object();
 
@@ -171,6 +178,14 @@ public final class BuilderAgent {
                         .connectTimeout(Duration.ofSeconds(10))
                         .buildAsync(settings.gateway(), session)
                         .get(20, TimeUnit.SECONDS);
+                timer.schedule(
+                        () ->
+                                session.abortUnlessAuthenticated(
+                                        "no answer to the handshake within "
+                                                + HANDSHAKE_TIMEOUT.toSeconds()
+                                                + " s"),
+                        HANDSHAKE_TIMEOUT.toMillis(),
+                        TimeUnit.MILLISECONDS);
                 close = awaitClose(session);
             } catch (ExecutionException | TimeoutException e) {
                 Throwable cause = e.getCause() == null ? e : e.getCause();

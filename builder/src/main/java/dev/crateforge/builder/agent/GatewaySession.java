@@ -57,6 +57,13 @@ final class GatewaySession implements WebSocket.Listener {
     private volatile State state = State.OPENING;
     private volatile WebSocket socket;
 
+    /**
+     * The last send. The JDK's WebSocket fails a text send while the previous one has not completed
+     * ("Send pending"), and the gateway can answer a frame before the send of that frame has
+     * completed here; so every send, of the handshake or after it, waits for the one before.
+     */
+    private CompletableFuture<WebSocket> lastSend = CompletableFuture.completedFuture(null);
+
     GatewaySession(SshPrivateKey key, String agent, Handler handler) {
         this.key = key;
         this.agent = agent;
@@ -71,13 +78,31 @@ final class GatewaySession implements WebSocket.Listener {
         return state == State.AUTHENTICATED && !closed.isDone();
     }
 
-    /** Sends one text frame; the caller must not have another send outstanding. */
+    /** Sends one text frame once every earlier send has completed. */
     CompletableFuture<WebSocket> send(String text) {
         WebSocket ws = socket;
         if (ws == null || closed.isDone()) {
             return CompletableFuture.failedFuture(new IllegalStateException("not connected"));
         }
-        return ws.sendText(text, true);
+        return sendAfterLast(ws, text);
+    }
+
+    private synchronized CompletableFuture<WebSocket> sendAfterLast(WebSocket ws, String text) {
+        // an earlier send that failed has already ended the connection; this one fails on its own
+        CompletableFuture<WebSocket> next =
+                lastSend.handle((done, failure) -> null).thenCompose(x -> ws.sendText(text, true));
+        lastSend = next;
+        return next;
+    }
+
+    /**
+     * Ends a connection whose handshake has not finished by now (a gateway that never answers): the
+     * agent calls this when its handshake deadline passes, and reconnects.
+     */
+    void abortUnlessAuthenticated(String reason) {
+        if (state != State.AUTHENTICATED) {
+            abort(reason);
+        }
     }
 
     /** Ends the connection politely (a builder that stops). */
@@ -103,7 +128,7 @@ final class GatewaySession implements WebSocket.Listener {
         socket = webSocket;
         state = State.AWAITING_CHALLENGE;
         Hello hello = new Hello(BuilderProtocol.VERSION, key.publicKey().fingerprint(), agent);
-        webSocket.sendText(MessageCodec.encode(hello), true);
+        sendHandshake(webSocket, MessageCodec.encode(hello), "hello");
         webSocket.request(1);
     }
 
@@ -185,8 +210,21 @@ final class GatewaySession implements WebSocket.Listener {
             return;
         }
         state = State.AWAITING_AUTHENTICATED;
-        socket.sendText(
-                MessageCodec.encode(new ChallengeResponse(challenge.challenge(), signature)), true);
+        sendHandshake(
+                socket,
+                MessageCodec.encode(new ChallengeResponse(challenge.challenge(), signature)),
+                "challenge response");
+    }
+
+    /** A handshake message that cannot be sent ends the connection: nothing can follow it. */
+    private void sendHandshake(WebSocket ws, String text, String what) {
+        sendAfterLast(ws, text)
+                .whenComplete(
+                        (done, failure) -> {
+                            if (failure != null) {
+                                abort("sending the " + what + " failed: " + failure);
+                            }
+                        });
     }
 
     private static String name(ServerMessage message) {

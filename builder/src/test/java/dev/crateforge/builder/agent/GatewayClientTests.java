@@ -536,7 +536,21 @@ class GatewayClientTests {
     private List<ClientMessage> untilJobRequestOn(int connection) throws Exception {
         List<ClientMessage> messages = new ArrayList<>();
         while (true) {
-            FakeGateway.Received received = gateway.next(ClientMessage.class, m -> true);
+            FakeGateway.Received received;
+            try {
+                received = gateway.next(ClientMessage.class, m -> true);
+            } catch (AssertionError e) {
+                throw new AssertionError(
+                        "no job_request on connection "
+                                + connection
+                                + " ("
+                                + gateway.connections()
+                                + " connections, handshakes "
+                                + gateway.handshakes()
+                                + "); the builder said:\n"
+                                + terminal(),
+                        e);
+            }
             if (received.connection() != connection) {
                 continue;
             }
