@@ -2,16 +2,11 @@ package dev.crateforge.artifact.messaging;
 
 import dev.crateforge.artifact.repository.StoredArtifact;
 import dev.crateforge.messaging.outbox.Outbox;
-import dev.crateforge.messaging.outbox.OutboxRecord;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.kafka.ArtifactStored;
-import dev.crateforge.protocol.kafka.RecordCodec;
 import dev.crateforge.protocol.kafka.Topics;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import java.util.List;
-import java.util.Optional;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Announces stored artifacts on {@code crateforge.artifacts.v1}, keyed by job id so that they stay
@@ -24,13 +19,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class ArtifactEvents {
 
     private final Outbox outbox;
-    private final String topic;
 
-    public ArtifactEvents(
-            Outbox outbox,
-            @ConfigProperty(name = "crateforge.kafka.topic-prefix") Optional<String> prefix) {
+    public ArtifactEvents(Outbox outbox) {
         this.outbox = outbox;
-        this.topic = Topics.prefixed(prefix.orElse(""), Topics.ARTIFACTS);
     }
 
     /** Adds the artifact's {@code ArtifactStored} record to the current transaction. */
@@ -44,9 +35,6 @@ public class ArtifactEvents {
                         artifact.sha256,
                         artifact.size,
                         artifact.createdAt);
-        outbox.add(
-                List.of(
-                        new OutboxRecord(
-                                topic, stored.jobId().toString(), RecordCodec.encode(stored))));
+        outbox.add(Topics.ARTIFACTS, stored.jobId().toString(), stored);
     }
 }

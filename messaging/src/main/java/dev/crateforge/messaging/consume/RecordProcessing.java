@@ -54,11 +54,12 @@ public class RecordProcessing {
     }
 
     /**
-     * One poll ({@code batch=true}) handled by {@code all} in one transaction. Each record is
-     * decoded on its own: one that does not decode is dead-lettered alone and the others are
-     * processed. Should the batch fail for a reason of its own (not a dependency), its records are
-     * retried one by one with {@code one}, each in its own transaction, so that only a record that
-     * fails by itself is dead-lettered. The batch is committed to Kafka after all of this.
+     * One poll ({@code batch=true}) handled by {@code all} (in one transaction, or in several when
+     * every handler is idempotent). Each record is decoded on its own: one that does not decode is
+     * dead-lettered alone and the others are processed. Should the batch fail for a reason of its
+     * own (not a dependency), its records are retried one by one with {@code one}, each in its own
+     * transaction, so that only a record that fails by itself is dead-lettered. The batch is
+     * committed to Kafka after all of this.
      */
     public <T> CompletionStage<Void> batch(
             KafkaRecordBatch<String, byte[]> batch,

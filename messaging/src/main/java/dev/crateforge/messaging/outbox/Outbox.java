@@ -1,15 +1,16 @@
 package dev.crateforge.messaging.outbox;
 
+import dev.crateforge.protocol.kafka.RecordCodec;
+import dev.crateforge.protocol.kafka.Topics;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Status;
-import jakarta.transaction.Synchronization;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The writing side of the transactional outbox: records to publish are inserted into the {@code
@@ -33,16 +34,34 @@ public class Outbox {
     private static final Object WAKE_REGISTERED = new Object();
 
     private final AgroalDataSource dataSource;
-    private final TransactionSynchronizationRegistry transactions;
+    private final AfterCommit afterCommit;
     private final OutboxRelay relay;
+    private final String topicPrefix;
 
     public Outbox(
             AgroalDataSource dataSource,
-            TransactionSynchronizationRegistry transactions,
-            OutboxRelay relay) {
+            AfterCommit afterCommit,
+            OutboxRelay relay,
+            @ConfigProperty(name = "crateforge.kafka.topic-prefix") Optional<String> topicPrefix) {
         this.dataSource = dataSource;
-        this.transactions = transactions;
+        this.afterCommit = afterCommit;
         this.relay = relay;
+        this.topicPrefix = topicPrefix.orElse("");
+    }
+
+    /**
+     * The outbox record of a contract record ({@link RecordCodec}) for one of {@link Topics}'
+     * topics, behind this run's topic prefix.
+     */
+    public OutboxRecord record(String topic, String key, Object value) {
+        return new OutboxRecord(
+                Topics.prefixed(topicPrefix, topic), key, RecordCodec.encode(value));
+    }
+
+    /** Adds one contract record to the current transaction, as {@link #record} builds it. */
+    @Transactional(Transactional.TxType.MANDATORY)
+    public void add(String topic, String key, Object value) {
+        add(List.of(record(topic, key, value)));
     }
 
     /** Adds the records to the current transaction; they are relayed once it commits. */
@@ -83,21 +102,6 @@ public class Outbox {
 
     /** This replica's relay sends the rows as soon as they are visible: no poll on the hot path. */
     private void wakeRelayAfterCommit() {
-        if (transactions.getResource(WAKE_REGISTERED) != null) {
-            return;
-        }
-        transactions.putResource(WAKE_REGISTERED, Boolean.TRUE);
-        transactions.registerInterposedSynchronization(
-                new Synchronization() {
-                    @Override
-                    public void beforeCompletion() {}
-
-                    @Override
-                    public void afterCompletion(int status) {
-                        if (status == Status.STATUS_COMMITTED) {
-                            relay.wake();
-                        }
-                    }
-                });
+        afterCommit.runOnce(WAKE_REGISTERED, relay::wake);
     }
 }

@@ -1,5 +1,6 @@
 package dev.crateforge.scheduler.assignment;
 
+import dev.crateforge.messaging.outbox.AfterCommit;
 import dev.crateforge.messaging.outbox.OutboxRecord;
 import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.job.Naming;
@@ -41,6 +42,7 @@ public class AssignmentService {
     private final JobRequestRepository requests;
     private final JobTokenIssuer tokens;
     private final EventPublisher publisher;
+    private final AfterCommit afterCommit;
     private final SchedulerMetrics metrics;
     private final SchedulerConfig config;
 
@@ -49,12 +51,14 @@ public class AssignmentService {
             JobRequestRepository requests,
             JobTokenIssuer tokens,
             EventPublisher publisher,
+            AfterCommit afterCommit,
             SchedulerMetrics metrics,
             SchedulerConfig config) {
         this.claims = claims;
         this.requests = requests;
         this.tokens = tokens;
         this.publisher = publisher;
+        this.afterCommit = afterCommit;
         this.metrics = metrics;
         this.config = config;
     }
@@ -212,7 +216,7 @@ public class AssignmentService {
             }
         }
         publisher.publish(records);
-        publisher.afterCommit(() -> assigned(claimed, now));
+        afterCommit.run(() -> assigned(claimed, now));
     }
 
     /** Counts and logs the assignments once they are committed. */

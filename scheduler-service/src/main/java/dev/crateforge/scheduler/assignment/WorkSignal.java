@@ -1,6 +1,6 @@
 package dev.crateforge.scheduler.assignment;
 
-import dev.crateforge.scheduler.messaging.EventPublisher;
+import dev.crateforge.messaging.outbox.AfterCommit;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
@@ -34,7 +34,7 @@ public class WorkSignal {
     static final int SERVE_CHUNK = 200;
 
     private final AssignmentService assignments;
-    private final EventPublisher publisher;
+    private final AfterCommit afterCommit;
     private final EntityManager em;
     private final AgroalDataSource dataSource;
     private final BlockingQueue<Boolean> wakeups = new ArrayBlockingQueue<>(1);
@@ -44,11 +44,11 @@ public class WorkSignal {
 
     public WorkSignal(
             AssignmentService assignments,
-            EventPublisher publisher,
+            AfterCommit afterCommit,
             EntityManager em,
             AgroalDataSource dataSource) {
         this.assignments = assignments;
-        this.publisher = publisher;
+        this.afterCommit = afterCommit;
         this.em = em;
         this.dataSource = dataSource;
     }
@@ -81,7 +81,7 @@ public class WorkSignal {
     /** Call inside the transaction that queued a job: every replica hears of it once it commits. */
     public void jobsQueued() {
         em.createNativeQuery("select pg_notify('" + CHANNEL + "', '')").getSingleResult();
-        publisher.afterCommit(this::wake);
+        afterCommit.run(this::wake);
     }
 
     /** Asks the matcher for one more pass over the waiting requests. */
