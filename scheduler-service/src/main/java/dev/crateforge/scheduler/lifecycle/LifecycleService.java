@@ -15,6 +15,7 @@ import dev.crateforge.scheduler.job.JobRepository;
 import dev.crateforge.scheduler.job.SchedulerMetrics;
 import dev.crateforge.scheduler.messaging.EventPublisher;
 import io.quarkus.logging.Log;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
@@ -84,42 +85,36 @@ public class LifecycleService {
     }
 
     /**
-     * Handles one poll's worth of job-events records in the caller's single transaction, in their
-     * order. Each run of consecutive builder events is applied by {@link EventIngestion} with a
-     * fixed number of statements; any other record (completion, undeliverable notice) is handled on
-     * its own after the events before it, so a completion still lands after the log lines sent
-     * before it.
+     * Handles one poll's worth of job-events records in their order. Each run of consecutive
+     * builder events is applied by {@link EventIngestion} with a fixed number of plain SQL
+     * statements, in a transaction of its own; any other record (completion, undeliverable notice)
+     * works on the job entity, in a transaction of its own, after the events before it, so a
+     * completion still lands after the log lines sent before it.
+     *
+     * <p>A transaction thus uses one persistence style: SQL never runs beside entities it could
+     * make stale, and no flush has to be forced. A crash between two of these transactions
+     * redelivers the whole poll; every handler is idempotent, so the records already applied change
+     * nothing the second time.
      */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public void activities(List<JobActivity> batch) {
         List<JobActivity.EventReported> run = new ArrayList<>();
-        boolean entitiesUsed = false;
         for (JobActivity activity : batch) {
             if (activity instanceof JobActivity.EventReported event) {
                 run.add(event);
                 continue;
             }
-            applyEvents(run, entitiesUsed);
+            applyEvents(run);
             run.clear();
-            activity(activity);
-            entitiesUsed = true;
+            QuarkusTransaction.requiringNew().run(() -> activity(activity));
         }
-        applyEvents(run, entitiesUsed);
+        applyEvents(run);
     }
 
-    /**
-     * A run of events, written with plain SQL. Job entities a completion loaded earlier in this
-     * transaction are flushed first (so the SQL sees their changes) and detached (so nobody later
-     * reads a copy older than the SQL's writes).
-     */
-    private void applyEvents(List<JobActivity.EventReported> run, boolean entitiesUsed) {
-        if (run.isEmpty()) {
-            return;
+    private void applyEvents(List<JobActivity.EventReported> run) {
+        if (!run.isEmpty()) {
+            QuarkusTransaction.requiringNew().run(() -> events.apply(run));
         }
-        if (entitiesUsed) {
-            jobs.flush();
-            jobs.getEntityManager().clear();
-        }
-        events.apply(run);
     }
 
     /**

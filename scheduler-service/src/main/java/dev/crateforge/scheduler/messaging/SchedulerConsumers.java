@@ -19,7 +19,8 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 /**
  * The scheduler's inbound topics. Values arrive as bytes and are decoded here so that a record that
  * does not decode is dead-lettered with its original bytes. Job requests and job events come in
- * batches (one transaction per poll); the other topics are processed one record per transaction.
+ * batches (a poll of requests in one transaction, a poll of events in one per run of events or
+ * other record); the other topics are processed one record per transaction.
  *
  * <p>What happens to a record that fails is decided by the shared {@link RecordProcessing}, for
  * every channel alike: a record that can never be processed (it does not decode, or the code
@@ -63,8 +64,9 @@ public class SchedulerConsumers {
     }
 
     /**
-     * One poll of job-events at a time ({@code batch=true}), handled in one transaction; should it
-     * fail for a reason of its own, record by record ({@link RecordProcessing#batch}).
+     * One poll of job-events at a time ({@code batch=true}), handled by {@link
+     * LifecycleService#activities}; should it fail for a reason of its own, record by record
+     * ({@link RecordProcessing#batch}).
      */
     @Incoming(Channels.JOB_EVENTS)
     @Blocking
