@@ -35,8 +35,4 @@ public final class ApiTypes {
 
     /** A correction of a job's source URL; the SHA-256 stays as submitted. */
     public record SourceCorrection(String sourceUrl) {}
-
-    /** One change an operator made to a job. */
-    public record HistoryEntry(
-            java.time.Instant at, String actor, String field, String oldValue, String newValue) {}
 }

@@ -4,12 +4,12 @@ import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.scheduler.api.ApiTypes.BatchEntry;
 import dev.crateforge.scheduler.api.ApiTypes.BatchResult;
 import dev.crateforge.scheduler.api.ApiTypes.BatchSubmission;
-import dev.crateforge.scheduler.api.ApiTypes.HistoryEntry;
 import dev.crateforge.scheduler.api.ApiTypes.JobPage;
 import dev.crateforge.scheduler.api.ApiTypes.LogPage;
 import dev.crateforge.scheduler.api.ApiTypes.SourceCorrection;
 import dev.crateforge.scheduler.api.ApiTypes.Stage;
 import dev.crateforge.scheduler.config.SchedulerConfig;
+import dev.crateforge.scheduler.job.JobHistory;
 import dev.crateforge.scheduler.job.JobService;
 import dev.crateforge.scheduler.logs.LogFollower;
 import dev.crateforge.scheduler.logs.LogLine;
@@ -191,27 +191,8 @@ public class JobResource {
     @Path("{id}/history")
     @PermitAll
     @Operation(summary = "What operators changed on the job, oldest first")
-    public List<HistoryEntry> history(@PathParam("id") String id) {
-        return jobs.history(uuid("id", id)).stream()
-                .map(
-                        r ->
-                                new HistoryEntry(
-                                        toInstant(r[0]),
-                                        (String) r[1],
-                                        (String) r[2],
-                                        (String) r[3],
-                                        (String) r[4]))
-                .toList();
-    }
-
-    private static java.time.Instant toInstant(Object value) {
-        if (value instanceof java.time.Instant instant) {
-            return instant;
-        }
-        if (value instanceof java.time.OffsetDateTime odt) {
-            return odt.toInstant();
-        }
-        return value instanceof java.sql.Timestamp ts ? ts.toInstant() : null;
+    public List<JobHistory.Change> history(@PathParam("id") String id) {
+        return jobs.history(uuid("id", id));
     }
 
     @GET

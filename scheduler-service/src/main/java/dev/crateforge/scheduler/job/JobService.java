@@ -32,18 +32,21 @@ public class JobService {
     private final JobValidator validator;
     private final JobLifecycle lifecycle;
     private final JobTransitions transitions;
+    private final JobHistory history;
 
     public JobService(
             JobRepository jobs,
             JobLogRepository logs,
             JobValidator validator,
             JobLifecycle lifecycle,
-            JobTransitions transitions) {
+            JobTransitions transitions,
+            JobHistory history) {
         this.jobs = jobs;
         this.logs = logs;
         this.validator = validator;
         this.lifecycle = lifecycle;
         this.transitions = transitions;
+        this.history = history;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -86,15 +89,7 @@ public class JobService {
         if (sourceUrl.equals(job.sourceUrl)) {
             return job;
         }
-        jobs.getEntityManager()
-                .createNativeQuery(
-                        "insert into job_history (job_id, actor, field, old_value, new_value)"
-                                + " values (:job, :actor, 'sourceUrl', :old, :new)")
-                .setParameter("job", id)
-                .setParameter("actor", by)
-                .setParameter("old", job.sourceUrl)
-                .setParameter("new", sourceUrl)
-                .executeUpdate();
+        history.record(id, by, "sourceUrl", job.sourceUrl, sourceUrl);
         Log.infof("Job %s: source URL corrected by %s", id, by);
         job.sourceUrl = sourceUrl;
         job.updatedAt = Instant.now();
@@ -102,27 +97,15 @@ public class JobService {
     }
 
     /** What operators changed on the job, oldest first. */
-    @SuppressWarnings("unchecked")
     @Transactional(Transactional.TxType.SUPPORTS)
-    public List<Object[]> history(UUID id) {
+    public List<JobHistory.Change> history(UUID id) {
         get(id);
-        return jobs.getEntityManager()
-                .createNativeQuery(
-                        "select at, actor, field, old_value, new_value from job_history"
-                                + " where job_id = :job order by at")
-                .setParameter("job", id)
-                .getResultList();
+        return history.of(id);
     }
 
     /** Cancels a job that has not finished; a builder holding it is told to stop. */
     public Job cancel(UUID id, String by) {
         return operatorAction(id, new Trigger.CancelRequested(by));
-    }
-
-    /** Corrects the source URL, then queues the job again (one transaction). */
-    public Job retryAt(UUID id, String sourceUrl, String by) {
-        correctSourceUrl(id, sourceUrl, by);
-        return retry(id, by);
     }
 
     /** Queues a failed or cancelled job again as a new attempt with a fresh attempt budget. */

@@ -11,6 +11,7 @@ import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.kafka.BuilderControl;
+import dev.crateforge.protocol.kafka.JobAssigned;
 import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.scheduler.assignment.AssignmentService;
 import dev.crateforge.scheduler.support.Db;
@@ -466,5 +467,87 @@ class JobApiTests {
                                                         + "target=\"j23-unknown-test\"} 2.0",
                                                 "crateforge_scheduler_jobs{state=\"assigned\","
                                                         + "target=\"j23-unknown-test\"} 1.0"));
+    }
+
+    private static ValidatableResponse correct(String id, Object body) {
+        return given().auth()
+                .oauth2(OperatorTokens.submitter())
+                .contentType(ContentType.JSON)
+                .body(body)
+                .patch(JOBS + "/" + id)
+                .then();
+    }
+
+    @Test
+    void aCorrectedSourceUrlIsRecordedAndTheNextAttemptFetchesFromIt() {
+        Map<String, Object> submitted = body("moved", "1.0.0", "j25-unknown-test");
+        String id = submit(submitted).statusCode(201).extract().path("id");
+        String fixed = "https://mirror.crates.example/moved-1.0.0.crate";
+
+        correct(id, Map.of("sourceUrl", fixed))
+                .statusCode(200)
+                .body("sourceUrl", equalTo(fixed))
+                .body("sourceSha256", equalTo(Fixtures.SHA));
+        // the same URL again is no change and is not recorded twice
+        correct(id, Map.of("sourceUrl", fixed)).statusCode(200);
+
+        given().get(JOBS + "/" + id + "/history")
+                .then()
+                .statusCode(200)
+                .body("", hasSize(1))
+                .body("[0].actor", equalTo("sam"))
+                .body("[0].field", equalTo("sourceUrl"))
+                .body("[0].oldValue", equalTo(submitted.get("sourceUrl")))
+                .body("[0].newValue", equalTo(fixed))
+                .body("[0].at", startsWith("20"));
+        // the URL is not part of the job's identity: submitting again finds the corrected job
+        submit(submitted).statusCode(200).body("id", equalTo(id)).body("sourceUrl", equalTo(fixed));
+
+        try (TestKafka kafka = new TestKafka(bootstrap, prefix);
+                var assignedRecords = kafka.reader(Topics.JOB_ASSIGNMENTS, JobAssigned.class)) {
+            assignments.requestReceived(
+                    Fixtures.request(UUID.randomUUID(), "api-moved", "j25-unknown-test", 1));
+            JobAssigned assigned =
+                    assignedRecords
+                            .until(
+                                    Duration.ofSeconds(30),
+                                    seen -> seen.stream().anyMatch(e -> isOf(e.getValue(), id)))
+                            .stream()
+                            .map(Map.Entry::getValue)
+                            .filter(a -> isOf(a, id))
+                            .findFirst()
+                            .orElseThrow();
+            assertThat(assigned.assignment().sourceUrl()).isEqualTo(fixed);
+        }
+    }
+
+    private static boolean isOf(JobAssigned assigned, String jobId) {
+        return assigned.assignment().jobId().toString().equals(jobId);
+    }
+
+    @Test
+    void aBadCorrectionIsRefusedAndChangesNothing() {
+        Map<String, Object> submitted = body("unmoved", "1.0.0", "j26-unknown-test");
+        String id = submit(submitted).statusCode(201).extract().path("id");
+
+        correct(id, Map.of("sourceUrl", "ftp://mirror.crates.example/unmoved.crate"))
+                .statusCode(422)
+                .contentType(PROBLEM)
+                .body("detail", equalTo("field 'sourceUrl' must be an http or https URL"));
+        correct(id, Map.of())
+                .statusCode(422)
+                .contentType(PROBLEM)
+                .body("detail", equalTo("field 'sourceUrl' is missing"));
+        correct(UUID.randomUUID().toString(), Map.of("sourceUrl", "https://a.example/x.crate"))
+                .statusCode(404)
+                .contentType(PROBLEM);
+        given().contentType(ContentType.JSON)
+                .body(Map.of("sourceUrl", "https://a.example/x.crate"))
+                .patch(JOBS + "/" + id)
+                .then()
+                .statusCode(401);
+
+        given().get(JOBS + "/" + id).then().body("sourceUrl", equalTo(submitted.get("sourceUrl")));
+        given().get(JOBS + "/" + id + "/history").then().statusCode(200).body("", hasSize(0));
     }
 }

@@ -145,6 +145,32 @@ class LifecycleTests extends SchedulerTest {
     }
 
     @Test
+    void logLinesAreNumberedWithoutGapsAndStagesStandBesideThemInOrder() {
+        UUID builder = UUID.randomUUID();
+        Job job = assigned("staged", "l22-unknown-test", "l22-conn", builder);
+        event(job, builder, 1, 1, new JobEventBody.StageChanged(BuildStage.FETCHING));
+        event(job, builder, 1, 2, line("fetched"));
+        event(job, builder, 1, 3, new JobEventBody.Heartbeat());
+        event(job, builder, 1, 4, new JobEventBody.StageChanged(BuildStage.BUILDING));
+        event(job, builder, 1, 5, line("compiling"));
+        event(job, builder, 1, 6, line("finished"));
+        await().atMost(WAIT).until(() -> logs(job, Map.of()).getList("lines").size() == 3);
+
+        JsonPath logs = logs(job, Map.of());
+        // seq is the builder's cursor, with gaps where stages and heartbeats went; number has none
+        assertThat(logs.getList("lines.seq", Integer.class)).containsExactly(2, 5, 6);
+        assertThat(logs.getList("lines.number", Integer.class)).containsExactly(1, 2, 3);
+        assertThat(logs.getList("stages.seq", Integer.class)).containsExactly(1, 4);
+        assertThat(logs.getList("stages.stage", String.class))
+                .containsExactly("fetching", "building");
+        // a page after a cursor goes on with the same numbers
+        JsonPath rest = logs(job, Map.of("after", 2));
+        assertThat(rest.getList("lines.number", Integer.class)).containsExactly(2, 3);
+        assertThat(rest.getList("lines.line", String.class))
+                .containsExactly("compiling", "finished");
+    }
+
+    @Test
     void logCapEndsTheLogWithOneTruncationMarker() {
         UUID builder = UUID.randomUUID();
         Job job = assigned("chatty", "l02-unknown-test", "l2-conn", builder);
