@@ -12,9 +12,6 @@ public final class Channels {
     /** Out: {@code BuilderConnectionChange}, key builder id. */
     public static final String BUILDER_CONNECTIONS = "builder-connections";
 
-    /** Out: {@code BuilderControl.Disconnect} from the admin API, key builder id. */
-    public static final String BUILDER_CONTROL_OUT = "builder-control-out";
-
     /** Out: {@code GatewayHeartbeat}, key gateway instance. */
     public static final String GATEWAY_HEARTBEATS = "gateway-heartbeats";
 

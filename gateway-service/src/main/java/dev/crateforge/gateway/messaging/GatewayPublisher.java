@@ -2,7 +2,6 @@ package dev.crateforge.gateway.messaging;
 
 import dev.crateforge.gateway.service.GatewayMetrics;
 import dev.crateforge.protocol.kafka.BuilderConnectionChange;
-import dev.crateforge.protocol.kafka.BuilderControl;
 import dev.crateforge.protocol.kafka.GatewayHeartbeat;
 import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.JobRequested;
@@ -28,7 +27,6 @@ public class GatewayPublisher {
     private final MutinyEmitter<JobRequested> jobRequests;
     private final MutinyEmitter<JobActivity> jobEvents;
     private final MutinyEmitter<BuilderConnectionChange> connections;
-    private final MutinyEmitter<BuilderControl> control;
     private final MutinyEmitter<GatewayHeartbeat> heartbeats;
     private final GatewayMetrics metrics;
 
@@ -37,13 +35,11 @@ public class GatewayPublisher {
             @Channel(Channels.JOB_EVENTS) MutinyEmitter<JobActivity> jobEvents,
             @Channel(Channels.BUILDER_CONNECTIONS)
                     MutinyEmitter<BuilderConnectionChange> connections,
-            @Channel(Channels.BUILDER_CONTROL_OUT) MutinyEmitter<BuilderControl> control,
             @Channel(Channels.GATEWAY_HEARTBEATS) MutinyEmitter<GatewayHeartbeat> heartbeats,
             GatewayMetrics metrics) {
         this.jobRequests = jobRequests;
         this.jobEvents = jobEvents;
         this.connections = connections;
-        this.control = control;
         this.heartbeats = heartbeats;
         this.metrics = metrics;
     }
@@ -58,10 +54,6 @@ public class GatewayPublisher {
 
     public Uni<Void> connectionChanged(BuilderConnectionChange record) {
         return send(connections, Topics.BUILDER_CONNECTIONS, record.builderId().toString(), record);
-    }
-
-    public Uni<Void> control(BuilderControl record) {
-        return send(control, Topics.BUILDER_CONTROL, record.builderId().toString(), record);
     }
 
     public Uni<Void> heartbeat(GatewayHeartbeat record) {

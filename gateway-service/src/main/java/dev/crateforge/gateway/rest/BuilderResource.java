@@ -1,11 +1,9 @@
 package dev.crateforge.gateway.rest;
 
-import dev.crateforge.gateway.messaging.GatewayPublisher;
 import dev.crateforge.gateway.service.BuilderRegistry;
 import dev.crateforge.gateway.service.InvalidBuilderException;
 import dev.crateforge.gateway.websocket.BuilderSessions;
 import dev.crateforge.protocol.contract.SocketClose;
-import dev.crateforge.protocol.kafka.BuilderControl;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -18,30 +16,25 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 
 /**
- * The operators' API of the builder registry. Disabling or deleting a builder also publishes a
- * {@code Disconnect} control record, which every gateway replica acts on, so that the builder's
- * open connection is closed wherever it is.
+ * The operators' API of the builder registry. Disabling or deleting a builder revokes it: the
+ * registry writes a {@code Disconnect} control record through the outbox in the same transaction,
+ * which every gateway replica and the artifact service act on, so that the builder's open
+ * connection is closed wherever it is and its job tokens stop working.
  */
 @Path("/api/v1/builders")
 @RolesAllowed("admin")
 @Produces(MediaType.APPLICATION_JSON)
 public class BuilderResource {
 
-    private static final Duration PUBLISH_TIMEOUT = Duration.ofSeconds(10);
-
     private final BuilderRegistry registry;
-    private final GatewayPublisher publisher;
     private final BuilderSessions sessions;
 
-    public BuilderResource(
-            BuilderRegistry registry, GatewayPublisher publisher, BuilderSessions sessions) {
+    public BuilderResource(BuilderRegistry registry, BuilderSessions sessions) {
         this.registry = registry;
-        this.publisher = publisher;
         this.sessions = sessions;
     }
 
@@ -94,7 +87,7 @@ public class BuilderResource {
     @Path("/{id}/disable")
     public BuilderView disable(@PathParam("id") UUID id) {
         BuilderView view = BuilderView.of(registry.setEnabled(id, false));
-        revoke(id, "disabled by an operator");
+        closeHere(id);
         return view;
     }
 
@@ -102,16 +95,15 @@ public class BuilderResource {
     @Path("/{id}")
     public Response delete(@PathParam("id") UUID id) {
         registry.delete(id);
-        revoke(id, "deleted by an operator");
+        closeHere(id);
         return Response.noContent().build();
     }
 
-    /** Closes the builder here at once and tells every other replica to do the same. */
-    private void revoke(UUID id, String reason) {
+    /**
+     * Closes the builder's connection on this replica at once; the registry's {@code Disconnect}
+     * record, relayed from the outbox, closes it on every other replica.
+     */
+    private void closeHere(UUID id) {
         sessions.find(id).ifPresent(live -> live.close(SocketClose.BUILDER_REVOKED));
-        publisher
-                .control(new BuilderControl.Disconnect(id, reason))
-                .await()
-                .atMost(PUBLISH_TIMEOUT);
     }
 }

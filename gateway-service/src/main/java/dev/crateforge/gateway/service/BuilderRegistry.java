@@ -1,5 +1,6 @@
 package dev.crateforge.gateway.service;
 
+import dev.crateforge.gateway.messaging.BuilderControlEvents;
 import dev.crateforge.gateway.repository.Builder;
 import dev.crateforge.gateway.repository.BuilderRepository;
 import dev.crateforge.protocol.job.Naming;
@@ -32,10 +33,13 @@ public class BuilderRegistry {
 
     private final BuilderRepository builders;
     private final BuilderDirectory directory;
+    private final BuilderControlEvents control;
 
-    public BuilderRegistry(BuilderRepository builders, BuilderDirectory directory) {
+    public BuilderRegistry(
+            BuilderRepository builders, BuilderDirectory directory, BuilderControlEvents control) {
         this.builders = builders;
         this.directory = directory;
+        this.control = control;
     }
 
     /** Registers a builder and answers with the stored row (its fingerprint identifies it). */
@@ -106,17 +110,27 @@ public class BuilderRegistry {
         return builder;
     }
 
+    /**
+     * Enables or disables a builder. Disabling revokes it: its {@code Disconnect} record is written
+     * in this transaction, so every replica closes it and its job tokens stop working once the
+     * change commits.
+     */
     public Builder setEnabled(UUID id, boolean enabled) {
         Builder builder = get(id);
         builder.setEnabled(enabled);
+        if (!enabled) {
+            control.revoked(id, "disabled by an operator");
+        }
         directory.invalidate(id, builder.getFingerprint());
         Log.infof("%s builder %s", enabled ? "enabled" : "disabled", id);
         return builder;
     }
 
+    /** Deletes a builder and revokes it, as {@link #setEnabled} does when disabling. */
     public void delete(UUID id) {
         Builder builder = get(id);
         builders.delete(builder);
+        control.revoked(id, "deleted by an operator");
         directory.invalidate(id, builder.getFingerprint());
         Log.infof("deleted builder %s", id);
     }

@@ -25,7 +25,6 @@ class TopicConfigTests {
                         "outgoing." + Channels.JOB_REQUESTS, Topics.JOB_REQUESTS,
                         "outgoing." + Channels.JOB_EVENTS, Topics.JOB_EVENTS,
                         "outgoing." + Channels.BUILDER_CONNECTIONS, Topics.BUILDER_CONNECTIONS,
-                        "outgoing." + Channels.BUILDER_CONTROL_OUT, Topics.BUILDER_CONTROL,
                         "outgoing." + Channels.GATEWAY_HEARTBEATS, Topics.GATEWAY_HEARTBEATS,
                         "incoming." + Channels.JOB_ASSIGNMENTS, Topics.JOB_ASSIGNMENTS,
                         "incoming." + Channels.BUILDER_CONTROL, Topics.BUILDER_CONTROL);

@@ -46,16 +46,30 @@ public final class KafkaProbe {
     /** Reads {@code topic} from the start until a record of {@code type} matches. */
     public static <T> Received<T> awaitRecord(
             String topic, Class<T> type, Predicate<Received<T>> matching) {
-        List<Received<T>> found = awaitRecords(topic, type, matching, 1);
-        return found.get(0);
+        return awaitRecord(topic, type, matching, Duration.ofSeconds(30));
+    }
+
+    /** As {@link #awaitRecord(String, Class, Predicate)}, waiting up to {@code within}. */
+    public static <T> Received<T> awaitRecord(
+            String topic, Class<T> type, Predicate<Received<T>> matching, Duration within) {
+        return awaitRecords(topic, type, matching, 1, within).get(0);
     }
 
     public static <T> List<Received<T>> awaitRecords(
             String topic, Class<T> type, Predicate<Received<T>> matching, int count) {
+        return awaitRecords(topic, type, matching, count, Duration.ofSeconds(30));
+    }
+
+    private static <T> List<Received<T>> awaitRecords(
+            String topic,
+            Class<T> type,
+            Predicate<Received<T>> matching,
+            int count,
+            Duration within) {
         List<Received<T>> found = new ArrayList<>();
         try (KafkaConsumer<String, byte[]> consumer = consumer()) {
             consumer.subscribe(List.of(topic(topic)));
-            await().atMost(Duration.ofSeconds(30))
+            await().atMost(within)
                     .until(
                             () -> {
                                 for (ConsumerRecord<String, byte[]> r :
