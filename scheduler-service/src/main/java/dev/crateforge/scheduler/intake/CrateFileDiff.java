@@ -15,16 +15,18 @@ import java.util.Set;
  */
 final class CrateFileDiff {
 
-    /** A change of one version. */
+    /** A change of one version; {@code number} is its line in the new file, from 1. */
     sealed interface Change {
         IndexLine line();
+
+        int number();
     }
 
     /** A version that was not in the file before (it may arrive already yanked). */
-    record Added(IndexLine line) implements Change {}
+    record Added(IndexLine line, int number) implements Change {}
 
     /** A version whose {@code yanked} flag changed. */
-    record YankChanged(IndexLine line) implements Change {}
+    record YankChanged(IndexLine line, int number) implements Change {}
 
     /** A line that was refused; {@code number} counts from 1 in the new file. */
     record BadLine(String file, int number, String reason) {}
@@ -78,9 +80,9 @@ final class CrateFileDiff {
             }
             IndexLine previous = old.get(line.vers());
             if (previous == null) {
-                changes.add(new Added(line));
+                changes.add(new Added(line, i + 1));
             } else if (previous.yanked() != line.yanked()) {
-                changes.add(new YankChanged(line));
+                changes.add(new YankChanged(line, i + 1));
             }
         }
         return new Result(changes, bad);

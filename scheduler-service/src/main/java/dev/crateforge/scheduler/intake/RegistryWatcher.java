@@ -291,7 +291,7 @@ public class RegistryWatcher {
                     versionsSeen++;
                     IndexLine line = change.line();
                     if (change instanceof CrateFileDiff.Added && !line.yanked()) {
-                        queue(file.path(), line, dl, backfill);
+                        queue(file.path(), change.number(), line, dl, backfill);
                     } else {
                         yanks.put(line.name() + "@" + line.vers(), line);
                     }
@@ -299,14 +299,19 @@ public class RegistryWatcher {
             }
         }
 
-        private void queue(String file, IndexLine line, DownloadUrlTemplate dl, boolean backfill) {
+        private void queue(
+                String file,
+                int lineNumber,
+                IndexLine line,
+                DownloadUrlTemplate dl,
+                boolean backfill) {
             if (!policy.wants(line.name())) {
                 return;
             }
             String url = dl.resolve(line.name(), line.vers(), line.cksum());
             Optional<String> refused = policy.refuseDownload(url);
             if (refused.isPresent()) {
-                skip(file, 0, line.vers() + ": " + refused.get());
+                skip(file, lineNumber, line.vers() + ": " + refused.get());
                 return;
             }
             List<IntakeRepository.NewJob> versionJobs = new ArrayList<>();
@@ -325,7 +330,7 @@ public class RegistryWatcher {
                     try {
                         validator.validate(submission, "");
                     } catch (InvalidSubmissionException e) {
-                        skip(file, 0, line.vers() + ": " + e.getMessage());
+                        skip(file, lineNumber, line.vers() + ": " + e.getMessage());
                         return;
                     }
                     versionJobs.add(

@@ -105,9 +105,11 @@ class IndexFormatTests {
                         after.getBytes(StandardCharsets.UTF_8));
         assertThat(result.changes())
                 .containsExactly(
-                        new CrateFileDiff.YankChanged(new IndexLine("serde", "1.0.0", SHA, true)),
-                        new CrateFileDiff.YankChanged(new IndexLine("serde", "1.1.0", SHA, false)),
-                        new CrateFileDiff.Added(new IndexLine("serde", "1.2.0", SHA, false)));
+                        new CrateFileDiff.YankChanged(
+                                new IndexLine("serde", "1.0.0", SHA, true), 1),
+                        new CrateFileDiff.YankChanged(
+                                new IndexLine("serde", "1.1.0", SHA, false), 3),
+                        new CrateFileDiff.Added(new IndexLine("serde", "1.2.0", SHA, false), 5));
         // The old broken line is not reported again; the new one and the duplicate are, with
         // their line numbers in the new file.
         assertThat(result.badLines())
@@ -123,7 +125,7 @@ class IndexFormatTests {
         byte[] file = (line("serde", "1.0.0", false) + "\n").getBytes(StandardCharsets.UTF_8);
         assertThat(CrateFileDiff.compare("se/rd/serde", "serde", null, file).changes())
                 .containsExactly(
-                        new CrateFileDiff.Added(new IndexLine("serde", "1.0.0", SHA, false)));
+                        new CrateFileDiff.Added(new IndexLine("serde", "1.0.0", SHA, false), 1));
         assertThat(CrateFileDiff.compare("se/rd/serde", "serde", file, null).changes()).isEmpty();
     }
 }
