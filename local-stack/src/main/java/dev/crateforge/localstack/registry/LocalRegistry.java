@@ -70,15 +70,24 @@ public final class LocalRegistry implements AutoCloseable {
      * append {@code /{crate}/{version}/download}.
      */
     public static LocalRegistry create(Path dir) {
+        return create(dir, 0);
+    }
+
+    /**
+     * As {@link #create(Path)}, with the server on {@code port} (0: a free one), for a caller that
+     * must name the URLs before the registry exists.
+     */
+    public static LocalRegistry create(Path dir, int port) {
         try {
-            Path indexDir = dir.resolve("index");
+            Path indexDir = dir.resolve("index").toAbsolutePath().normalize();
             Files.createDirectories(indexDir);
             Git git = Git.init().setDirectory(indexDir.toFile()).setInitialBranch("master").call();
             HttpServer http =
                     HttpServer.create(
-                            new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+                            new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
             LocalRegistry registry = new LocalRegistry(indexDir, git, http);
             http.createContext("/crates/", registry::serve);
+            http.createContext("/index/", registry::serveSparse);
             http.start();
             registry.writeFile(
                     "config.json", "{\"dl\":\"" + registry.downloadBase() + "\",\"api\":null}\n");
@@ -94,6 +103,19 @@ public final class LocalRegistry implements AutoCloseable {
     /** Where the index repository is: a path git (and JGit) can fetch from. */
     public String indexUrl() {
         return indexDir.toUri().toString();
+    }
+
+    /**
+     * The same index as a sparse index (Cargo's sparse protocol, without the {@code sparse+}
+     * prefix): files at {@code <url><prefix>/<name>} with an ETag, 304 for a matching {@code
+     * If-None-Match}.
+     */
+    public String sparseIndexUrl() {
+        return "http://"
+                + http.getAddress().getHostString()
+                + ":"
+                + http.getAddress().getPort()
+                + "/index/";
     }
 
     /** The {@code dl} value of {@code config.json}. */
@@ -271,6 +293,31 @@ public final class LocalRegistry implements AutoCloseable {
                 return;
             }
             exchange.getResponseHeaders().set("Content-Type", "application/gzip");
+            exchange.sendResponseHeaders(200, body.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(body);
+            }
+        }
+    }
+
+    private void serveSparse(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath().substring("/index/".length());
+            Path file = indexDir.resolve(path).normalize();
+            if (!"GET".equals(exchange.getRequestMethod())
+                    || !file.startsWith(indexDir)
+                    || path.startsWith(".git")
+                    || !Files.isRegularFile(file)) {
+                exchange.sendResponseHeaders(404, -1);
+                return;
+            }
+            byte[] body = Files.readAllBytes(file);
+            String etag = "\"" + sha256(body) + "\"";
+            exchange.getResponseHeaders().set("ETag", etag);
+            if (etag.equals(exchange.getRequestHeaders().getFirst("If-None-Match"))) {
+                exchange.sendResponseHeaders(304, -1);
+                return;
+            }
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);

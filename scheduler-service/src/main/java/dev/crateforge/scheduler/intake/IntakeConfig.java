@@ -41,6 +41,12 @@ public interface IntakeConfig {
         /** The git index: a URL git can fetch from, or a local path. */
         String index();
 
+        /**
+         * The registry's sparse index ({@code https://…/}, without cargo's {@code sparse+} prefix),
+         * for looking up one crate at a time; absent, look-ups are refused.
+         */
+        Optional<String> sparseIndex();
+
         /** The pause between polls. */
         @WithDefault("PT30S")
         Duration pollInterval();

@@ -63,6 +63,22 @@ public class IntakeRepository {
                 });
     }
 
+    /**
+     * Takes the registry's lock for the rest of the transaction, waiting for a running poll (a
+     * look-up of one crate runs after it, never beside it).
+     */
+    public void lead(String registry) {
+        sql.execute(
+                "waiting for the intake lock of " + registry,
+                "select pg_advisory_xact_lock(hashtextextended('crateforge.intake:' || ?, 0))",
+                (c, s) -> {
+                    s.setString(1, registry);
+                    try (ResultSet rs = s.executeQuery()) {
+                        return rs.next();
+                    }
+                });
+    }
+
     /** The registry's cursor, created if missing and locked for the rest of the transaction. */
     public RegistryCursor lockCursor(String registry) {
         ensureRow(registry);

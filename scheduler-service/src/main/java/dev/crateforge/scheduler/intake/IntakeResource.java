@@ -1,5 +1,7 @@
 package dev.crateforge.scheduler.intake;
 
+import dev.crateforge.protocol.job.Naming;
+import dev.crateforge.scheduler.api.BadParameterException;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -9,6 +11,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Instant;
 import java.util.List;
@@ -20,9 +23,9 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * The registries the scheduler follows, for operators: where each one's cursor is, how far behind
- * the index head, what it did and its last error; pause and resume. Reading needs the role {@code
- * submitter} or {@code admin} (an error may name the index's address); steering needs {@code
- * admin}.
+ * the index head, what it did and its last error; pause and resume; look one crate up in the sparse
+ * index. Reading needs the role {@code submitter} or {@code admin} (an error may name the index's
+ * address); steering needs {@code admin}.
  */
 @Path("/api/v1/registries")
 @Produces(MediaType.APPLICATION_JSON)
@@ -94,6 +97,34 @@ public class IntakeResource {
     @Operation(summary = "Poll the registry again from its cursor")
     public RegistryView resume(@PathParam("name") String name) {
         return setPaused(name, false);
+    }
+
+    @POST
+    @Path("{name}/crates/{crate}/look-up")
+    @RolesAllowed({"submitter", "admin"})
+    @Operation(
+            summary =
+                    "Read one crate from the registry's sparse index now and queue its versions"
+                            + " that have no job yet")
+    public RegistryWatcher.LookUp lookUp(
+            @PathParam("name") String name, @PathParam("crate") String crate) {
+        watcher.registry(name);
+        if (!Naming.isCrateName(crate)) {
+            throw new BadParameterException("crate", "path parameter 'crate' is not a crate name");
+        }
+        RegistryWatcher.LookUp found;
+        try {
+            found = watcher.lookUp(name, crate);
+        } catch (SparseIndexMissingException e) {
+            throw new WebApplicationException(e.getMessage(), 409);
+        } catch (IllegalStateException | java.io.UncheckedIOException e) {
+            throw new WebApplicationException(e.getMessage(), 502);
+        }
+        if (!found.found()) {
+            throw new WebApplicationException(
+                    "crate '" + crate + "' is not in the index of registry '" + name + "'", 404);
+        }
+        return found;
     }
 
     private RegistryView setPaused(String name, boolean paused) {

@@ -72,6 +72,7 @@ public class RegistryWatcher {
     private final WorkSignal workSignal;
     private final SchedulerConfig scheduler;
     private final Map<String, IndexReader> readers = new ConcurrentHashMap<>();
+    private final Map<String, SparseIndexClient> sparseClients = new ConcurrentHashMap<>();
     private final Path workDirectory;
 
     public RegistryWatcher(
@@ -187,6 +188,76 @@ public class RegistryWatcher {
         return new PollResult(Outcome.POLLED, batch.versionsSeen, created, batch.badInput);
     }
 
+    /** What a per-crate look-up found. */
+    public record LookUp(
+            String crate,
+            boolean found,
+            boolean notModified,
+            long versionsSeen,
+            long jobsCreated) {}
+
+    /**
+     * Reads one crate's file from the registry's sparse index (with the ETag of the last read, so
+     * an unchanged file costs a 304) and queues every version of it that has no job yet, applying
+     * its yanks. For a crate wanted now, without waiting for the index history to get there; the
+     * cursor does not move, and a later poll finds the jobs already there. Runs under the
+     * registry's lock, after any running poll.
+     *
+     * @throws IllegalStateException if the registry has no sparse index configured
+     */
+    public LookUp lookUp(String name, String crate) {
+        IntakeConfig.Registry registry = registry(name);
+        SparseIndexClient client =
+                sparseClients.computeIfAbsent(
+                        name,
+                        n ->
+                                new SparseIndexClient(
+                                        registry.sparseIndex()
+                                                .orElseThrow(
+                                                        () -> new SparseIndexMissingException(n)),
+                                        config.pollTimeout()));
+        SparseIndexClient.Fetched file = client.crateFile(crate);
+        if (file instanceof SparseIndexClient.Missing) {
+            return new LookUp(crate, false, false, 0, 0);
+        }
+        SparseIndexClient.Body body = (SparseIndexClient.Body) file;
+        DownloadUrlTemplate dl = client.downloadTemplate();
+        return QuarkusTransaction.requiringNew()
+                .timeout((int) Math.max(1, config.pollTimeout().toSeconds()))
+                .call(
+                        () -> {
+                            repository.lead(name);
+                            Batch batch = new Batch(name, new IntakePolicy(registry), null);
+                            String path =
+                                    DownloadUrlTemplate.prefix(body.crate()) + "/" + body.crate();
+                            batch.add(
+                                    path,
+                                    CrateFileDiff.compare(path, body.crate(), null, body.bytes()),
+                                    dl,
+                                    false);
+                            long created = batch.store();
+                            publisher.afterCommit(
+                                    () -> {
+                                        metrics.versionsSeen(name, batch.versionsSeen);
+                                        metrics.jobsCreated(name, created);
+                                        metrics.errors(name, batch.badInput);
+                                    });
+                            Log.infof(
+                                    "Registry %s: looked up %s (%s): %d versions, %d jobs queued",
+                                    name,
+                                    body.crate(),
+                                    body.notModified() ? "not modified" : "read",
+                                    batch.versionsSeen,
+                                    created);
+                            return new LookUp(
+                                    body.crate(),
+                                    true,
+                                    body.notModified(),
+                                    batch.versionsSeen,
+                                    created);
+                        });
+    }
+
     /** Reads the changes after the cursor into {@code batch}; returns the commit reached. */
     private ObjectId read(
             String name,
@@ -286,15 +357,20 @@ public class RegistryWatcher {
                     skip(file.path(), 0, tooLarge.getMessage());
                     continue;
                 }
-                diff.badLines().forEach(bad -> skip(bad.file(), bad.number(), bad.reason()));
-                for (CrateFileDiff.Change change : diff.changes()) {
-                    versionsSeen++;
-                    IndexLine line = change.line();
-                    if (change instanceof CrateFileDiff.Added && !line.yanked()) {
-                        queue(file.path(), change.number(), line, dl, backfill);
-                    } else {
-                        yanks.put(line.name() + "@" + line.vers(), line);
-                    }
+                add(file.path(), diff, dl, backfill);
+            }
+        }
+
+        /** Takes one file's changes in: new versions become jobs, yank changes are kept. */
+        void add(String path, CrateFileDiff.Result diff, DownloadUrlTemplate dl, boolean backfill) {
+            diff.badLines().forEach(bad -> skip(bad.file(), bad.number(), bad.reason()));
+            for (CrateFileDiff.Change change : diff.changes()) {
+                versionsSeen++;
+                IndexLine line = change.line();
+                if (change instanceof CrateFileDiff.Added && !line.yanked()) {
+                    queue(path, change.number(), line, dl, backfill);
+                } else {
+                    yanks.put(line.name() + "@" + line.vers(), line);
                 }
             }
         }
@@ -357,6 +433,13 @@ public class RegistryWatcher {
 
         /** Queues the jobs, then carries out the yanks (a version yanked in this poll too). */
         long store() {
+            // A version that ends this poll yanked is not built at all (published and yanked
+            // between two polls): recorded as yanked, never queued.
+            jobs.removeIf(
+                    job -> {
+                        IndexLine last = yanks.get(job.crate() + "@" + job.version());
+                        return last != null && last.yanked();
+                    });
             List<IntakeRepository.CreatedJob> created = repository.insertJobs(jobs);
             if (!created.isEmpty()) {
                 Instant now = Instant.now();

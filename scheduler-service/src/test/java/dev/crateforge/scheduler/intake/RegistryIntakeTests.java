@@ -7,6 +7,7 @@ import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.localstack.registry.LocalRegistry;
 import dev.crateforge.localstack.registry.LocalRegistry.Published;
+import dev.crateforge.localstack.server.FreePort;
 import dev.crateforge.scheduler.assignment.WorkSignal;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.intake.RegistryWatcher.Outcome;
@@ -71,6 +72,9 @@ class RegistryIntakeTests {
                     Map.entry(r + "alpha.kinds", "metadata,binary"),
                     Map.entry(r + "alpha.deny", "denied-crate"),
                     Map.entry(r + "alpha.allow-private-addresses", "true"),
+                    Map.entry(
+                            r + "alpha.sparse-index",
+                            "http://127.0.0.1:" + FreePort.pick(0) + "/index/"),
                     Map.entry(r + "beta.index", root.resolve("beta/index").toString()),
                     Map.entry(r + "beta.targets", "i02-unknown-test"),
                     Map.entry(r + "beta.backfill", "true"),
@@ -91,6 +95,9 @@ class RegistryIntakeTests {
 
     @ConfigProperty(name = "crateforge.intake.registries.alpha.index")
     String alphaIndex;
+
+    @ConfigProperty(name = "crateforge.intake.registries.alpha.sparse-index")
+    String alphaSparse;
 
     @ConfigProperty(name = "crateforge.intake.registries.beta.index")
     String betaIndex;
@@ -114,7 +121,10 @@ class RegistryIntakeTests {
     @BeforeEach
     void registries() {
         if (alpha == null) {
-            alpha = LocalRegistry.create(Path.of(alphaIndex).getParent());
+            alpha =
+                    LocalRegistry.create(
+                            Path.of(alphaIndex).getParent(),
+                            java.net.URI.create(alphaSparse).getPort());
             gamma = LocalRegistry.create(Path.of(gammaIndex).getParent());
             beta = LocalRegistry.create(Path.of(betaIndex).getParent());
             beta.setDownloadTemplate(BETA_DL);
@@ -259,8 +269,8 @@ class RegistryIntakeTests {
         alpha.publish("born-yanked", "1.0.0");
         alpha.yank("born-yanked", "1.0.0", true);
         watcher.poll("alpha");
-        // Added and yanked within one poll: queued, then cancelled by the yank.
-        assertThat(jobs("crate = 'born-yanked' and state = 'queued'")).isZero();
+        // Added and yanked between two polls: recorded, never queued.
+        assertThat(jobs("crate = 'born-yanked'")).isZero();
         assertThat(
                         db.count(
                                 "select count(*) from crate_version_yank where crate = 'born-yanked'"
@@ -429,6 +439,63 @@ class RegistryIntakeTests {
             pool.shutdownNow();
             other.close();
         }
+    }
+
+    @Test
+    void aCrateLookedUpInTheSparseIndexIsQueuedAtOnceAndAnUnchangedFileCostsA304() {
+        List<Published> published =
+                alpha.publishAll(List.of("looked-up@1.0.0", "looked-up@1.1.0", "looked-up@2.0.0"));
+        alpha.yank("looked-up", "1.1.0", true);
+        assertThat(alpha.sparseIndexUrl()).isEqualTo(alphaSparse);
+
+        var first =
+                given().auth()
+                        .oauth2(OperatorTokens.submitter())
+                        .when()
+                        .post("/api/v1/registries/alpha/crates/Looked-Up/look-up")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .jsonPath();
+        assertThat(first.getBoolean("notModified")).isFalse();
+        assertThat(first.getLong("versionsSeen")).isEqualTo(3);
+        assertThat(first.getLong("jobsCreated")).isEqualTo(4); // two unyanked versions × 2 kinds
+        assertThat(
+                        jobs(
+                                "crate = 'looked-up' and version = '2.0.0' and source_url = '"
+                                        + published.get(2).downloadUrl()
+                                        + "' and state = 'queued'"))
+                .isEqualTo(2);
+        assertThat(
+                        db.count(
+                                "select count(*) from crate_version_yank where crate = 'looked-up' and yanked"))
+                .isEqualTo(1);
+
+        RegistryWatcher.LookUp again = watcher.lookUp("alpha", "looked-up");
+        assertThat(again.notModified()).isTrue();
+        assertThat(again.jobsCreated()).isZero();
+        // The history catches up later and finds the jobs there.
+        assertThat(watcher.poll("alpha").jobsCreated()).isZero();
+        assertThat(jobs("crate = 'looked-up'")).isEqualTo(4);
+
+        given().auth()
+                .oauth2(OperatorTokens.submitter())
+                .when()
+                .post("/api/v1/registries/alpha/crates/never-published/look-up")
+                .then()
+                .statusCode(404);
+        given().auth()
+                .oauth2(OperatorTokens.submitter())
+                .when()
+                .post("/api/v1/registries/beta/crates/old-one/look-up")
+                .then()
+                .statusCode(409);
+        given().auth()
+                .oauth2(OperatorTokens.submitter())
+                .when()
+                .post("/api/v1/registries/alpha/crates/9bad/look-up")
+                .then()
+                .statusCode(400);
     }
 
     @Test
