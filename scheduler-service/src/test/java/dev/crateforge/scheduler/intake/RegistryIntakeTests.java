@@ -391,6 +391,53 @@ class RegistryIntakeTests {
     }
 
     @Test
+    void aWatcherWhoseConnectionDiesMidPollLeavesNothingAndItsLockGoesWithIt() throws Exception {
+        alpha.publish("killed-mid-poll", "1.0.0");
+        // The poll stalls in its last statement, its jobs inserted but not committed; then its
+        // database backend is terminated, which is what PostgreSQL sees when the watcher's
+        // process is killed with -9: the connection is gone.
+        db.execute(
+                """
+                create or replace function stall_cursor_move() returns trigger language plpgsql as
+                $$ begin
+                  if new.commit_id is distinct from old.commit_id then
+                    perform pg_sleep(60);
+                  end if;
+                  return new;
+                end $$
+                """);
+        db.execute(
+                "create trigger stall_cursor_move before update on registry_cursor"
+                        + " for each row execute function stall_cursor_move()");
+        String stalled =
+                "from pg_stat_activity where datname = current_database()"
+                        + " and wait_event = 'PgSleep'";
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<PollResult> poll = pool.submit(() -> watcher.poll("alpha"));
+            org.awaitility.Awaitility.await()
+                    .atMost(java.time.Duration.ofSeconds(30))
+                    .until(() -> db.count("select count(*) " + stalled) == 1);
+            assertThat(jobs("crate = 'killed-mid-poll'")).as("not committed").isZero();
+            // Another watcher meanwhile is turned away by the lock.
+            assertThat(watcher.poll("alpha").outcome()).isEqualTo(Outcome.NOT_LEADER);
+            assertThat(db.count("select count(pg_terminate_backend(pid)) " + stalled)).isEqualTo(1);
+            assertThat(poll.get(30, TimeUnit.SECONDS).outcome()).isEqualTo(Outcome.FAILED);
+        } finally {
+            pool.shutdownNow();
+            db.execute("drop trigger stall_cursor_move on registry_cursor");
+        }
+        assertThat(jobs("crate = 'killed-mid-poll'")).isZero();
+        // The lock died with the connection: the next poll gets in at once and queues each job
+        // once.
+        PollResult next = watcher.poll("alpha");
+        assertThat(next.outcome()).isEqualTo(Outcome.POLLED);
+        assertThat(next.jobsCreated()).isEqualTo(2);
+        assertThat(jobs("crate = 'killed-mid-poll'")).isEqualTo(2);
+        assertThat(cursor("alpha").commitId()).isEqualTo(alpha.head());
+    }
+
+    @Test
     void twoWatchersRacingOverOneDatabaseQueueEachJobOnce() throws Exception {
         // A second watcher with its own clone of the index, as on another replica.
         RegistryWatcher other =
