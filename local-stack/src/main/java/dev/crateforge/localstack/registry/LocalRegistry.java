@@ -49,6 +49,14 @@ public final class LocalRegistry implements AutoCloseable {
 
     private static final Pattern DOWNLOAD =
             Pattern.compile("/crates/([A-Za-z0-9_-]+)/([^/]+)/download");
+    private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,63}");
+    private static final Pattern VERSION =
+            Pattern.compile("[0-9]+\\.[0-9]+\\.[0-9]+([-+][0-9A-Za-z.+-]+)?");
+    private static final Pattern PUBLISH = Pattern.compile("/publish/([^/]+)/([^/]+)");
+
+    /** The largest {@code .crate} file taken over HTTP. */
+    private static final int MAX_UPLOAD_BYTES = 64 * 1024 * 1024;
+
     private static final PersonIdent AUTHOR =
             new PersonIdent("crateforge-local-registry", "registry@localhost");
 
@@ -88,6 +96,7 @@ public final class LocalRegistry implements AutoCloseable {
             LocalRegistry registry = new LocalRegistry(indexDir, git, http);
             http.createContext("/crates/", registry::serve);
             http.createContext("/index/", registry::serveSparse);
+            http.createContext("/publish/", registry::servePublish);
             http.start();
             registry.writeFile(
                     "config.json", "{\"dl\":\"" + registry.downloadBase() + "\",\"api\":null}\n");
@@ -144,6 +153,42 @@ public final class LocalRegistry implements AutoCloseable {
     /** Publishes a new version with random contents; one commit. */
     public Published publish(String crate, String version) {
         return publishAll(List.of(crate + "@" + version)).get(0);
+    }
+
+    /**
+     * Publishes a version with the given {@code .crate} file (say, one {@code cargo package} made,
+     * so that a builder can build it); one commit. The server also takes {@code PUT
+     * /publish/{crate}/{version}} with the file as the body, from this machine only, so a version
+     * can be published to a running registry with {@code curl -T file.crate <url>}.
+     *
+     * @throws IllegalArgumentException for an invalid name or version, or one already published
+     */
+    public synchronized Published publishFile(String crate, String version, byte[] contents) {
+        if (!NAME.matcher(crate).matches() || !VERSION.matcher(version).matches()) {
+            throw new IllegalArgumentException(
+                    "not a crate name and version: " + crate + "@" + version);
+        }
+        if (crateFiles.containsKey(crate + "/" + version)) {
+            throw new IllegalArgumentException(crate + "@" + version + " is already published");
+        }
+        String cksum = sha256(contents);
+        crateFiles.put(crate + "/" + version, contents.clone());
+        appendLine(crate, line(crate, version, cksum, false));
+        commit("publish " + crate + "@" + version);
+        return new Published(
+                crate, version, cksum, downloadBase() + "/" + crate + "/" + version + "/download");
+    }
+
+    /** The URL that takes {@code PUT}s of {@code .crate} files (see {@link #publishFile}). */
+    public String publishUrl(String crate, String version) {
+        return "http://"
+                + http.getAddress().getHostString()
+                + ":"
+                + http.getAddress().getPort()
+                + "/publish/"
+                + crate
+                + "/"
+                + version;
     }
 
     /** Publishes several versions ({@code crate@version}) in one commit. */
@@ -296,6 +341,44 @@ public final class LocalRegistry implements AutoCloseable {
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
+            }
+        }
+    }
+
+    private void servePublish(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Matcher m = PUBLISH.matcher(exchange.getRequestURI().getPath());
+            if (!"PUT".equals(exchange.getRequestMethod()) || !m.matches()) {
+                exchange.sendResponseHeaders(404, -1);
+                return;
+            }
+            byte[] body = exchange.getRequestBody().readNBytes(MAX_UPLOAD_BYTES + 1);
+            String answer;
+            int status;
+            if (body.length > MAX_UPLOAD_BYTES) {
+                status = 413;
+                answer = "over " + MAX_UPLOAD_BYTES + " bytes\n";
+            } else {
+                try {
+                    Published published = publishFile(m.group(1), m.group(2), body);
+                    status = 201;
+                    answer =
+                            "published "
+                                    + published.crate()
+                                    + "@"
+                                    + published.version()
+                                    + " sha256 "
+                                    + published.cksum()
+                                    + "\n";
+                } catch (IllegalArgumentException e) {
+                    status = 409;
+                    answer = e.getMessage() + "\n";
+                }
+            }
+            byte[] bytes = answer.getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
             }
         }
     }

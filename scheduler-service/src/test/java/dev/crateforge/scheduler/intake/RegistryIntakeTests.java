@@ -187,6 +187,62 @@ class RegistryIntakeTests {
     }
 
     @Test
+    void aCrateFilePutToTheLocalRegistryIsBuiltFromItsOwnBytes() throws Exception {
+        byte[] crateFile =
+                "not really a gzip, but these exact bytes"
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpResponse<String> put =
+                http.send(
+                        java.net.http.HttpRequest.newBuilder(
+                                        java.net.URI.create(alpha.publishUrl("put-crate", "0.1.0")))
+                                .PUT(
+                                        java.net.http.HttpRequest.BodyPublishers.ofByteArray(
+                                                crateFile))
+                                .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(put.statusCode()).isEqualTo(201);
+        String sha =
+                java.util.HexFormat.of()
+                        .formatHex(
+                                java.security.MessageDigest.getInstance("SHA-256")
+                                        .digest(crateFile));
+        assertThat(put.body()).contains(sha);
+
+        assertThat(watcher.poll("alpha").jobsCreated()).isEqualTo(2);
+        String url = alpha.downloadBase() + "/put-crate/0.1.0/download";
+        assertThat(
+                        jobs(
+                                "crate = 'put-crate' and source_url = '"
+                                        + url
+                                        + "' and source_sha256 = '"
+                                        + sha
+                                        + "'"))
+                .isEqualTo(2);
+        java.net.http.HttpResponse<byte[]> download =
+                http.send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(download.statusCode()).isEqualTo(200);
+        assertThat(download.body()).isEqualTo(crateFile);
+
+        // The same version again is refused and changes nothing.
+        assertThat(
+                        http.send(
+                                        java.net.http.HttpRequest.newBuilder(
+                                                        java.net.URI.create(
+                                                                alpha.publishUrl(
+                                                                        "put-crate", "0.1.0")))
+                                                .PUT(
+                                                        java.net.http.HttpRequest.BodyPublishers
+                                                                .ofByteArray(crateFile))
+                                                .build(),
+                                        java.net.http.HttpResponse.BodyHandlers.ofString())
+                                .statusCode())
+                .isEqualTo(409);
+    }
+
+    @Test
     void theFirstPollBackfillsAtLowPriorityAndTheRateLimitLeavesALag() {
         assertThat(betaFirst.outcome()).isEqualTo(Outcome.POLLED);
         assertThat(betaFirst.jobsCreated()).isEqualTo(3);
