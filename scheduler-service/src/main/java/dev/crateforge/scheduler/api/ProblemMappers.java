@@ -3,6 +3,7 @@ package dev.crateforge.scheduler.api;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import dev.crateforge.protocol.http.Problem;
+import dev.crateforge.scheduler.intake.RegistryNotFoundException;
 import dev.crateforge.scheduler.job.JobConflictException;
 import dev.crateforge.scheduler.job.JobNotFoundException;
 import dev.crateforge.scheduler.submission.InvalidSubmissionException;
@@ -31,6 +32,11 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response notFound(JobNotFoundException e) {
         return response(404, "job-not-found", "Job not found", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response registryNotFound(RegistryNotFoundException e) {
+        return response(404, "registry-not-found", "Registry not found", e.getMessage());
     }
 
     @ServerExceptionMapper

@@ -86,6 +86,9 @@ public final class JobLifecycle {
         if (trigger instanceof Trigger.RetryRequested retry) {
             return retry(job);
         }
+        if (trigger instanceof Trigger.Yanked) {
+            return yanked(job);
+        }
         if (trigger instanceof Trigger.Disconnected disconnected) {
             return disconnected(job, disconnected);
         }
@@ -161,6 +164,16 @@ public final class JobLifecycle {
         }
         return new Decision.Cancel(
                 "cancelled by " + cancel.by(), job.state().isActive() && job.builderId() != null);
+    }
+
+    /** The reason a yank's cancellation carries; the intake finds the jobs to restore by it. */
+    public static final String YANKED = "yanked";
+
+    private Decision yanked(JobFacts job) {
+        if (job.state() != JobState.QUEUED) {
+            return new Decision.Ignore(Why.WRONG_STATE, "only a queued job is cancelled by a yank");
+        }
+        return new Decision.Cancel(YANKED, false);
     }
 
     private Decision retry(JobFacts job) {

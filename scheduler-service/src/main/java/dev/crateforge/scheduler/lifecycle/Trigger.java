@@ -76,4 +76,10 @@ public sealed interface Trigger {
 
     /** An operator queues a failed or cancelled job again. */
     record RetryRequested(String by) implements Trigger {}
+
+    /**
+     * The registry the job's version came from yanked it. Only a queued job is cancelled: one a
+     * builder already holds finishes, and its artifacts carry the yank instead.
+     */
+    record Yanked(String registry) implements Trigger {}
 }

@@ -91,7 +91,8 @@ class JobLifecycleTests {
                         new Trigger.Disconnected(NOW),
                         new Trigger.Tick(new ArtifactCheck.NothingPending()),
                         new Trigger.CancelRequested("ops"),
-                        new Trigger.RetryRequested("ops"));
+                        new Trigger.RetryRequested("ops"),
+                        new Trigger.Yanked("local"));
         list.forEach(t -> all.put(t.getClass(), t));
         return all;
     }
@@ -132,7 +133,8 @@ class JobLifecycleTests {
                         WRONG_STATE,
                         WRONG_STATE,
                         Outcome.is(Decision.Cancel.class),
-                        Outcome.is(Decision.Refuse.class)));
+                        Outcome.is(Decision.Refuse.class),
+                        Outcome.is(Decision.Cancel.class)));
         for (JobState active : List.of(ASSIGNED, RUNNING)) {
             table.put(
                     active,
@@ -149,7 +151,8 @@ class JobLifecycleTests {
                             Outcome.is(Decision.StartGrace.class),
                             Outcome.ignored(Why.NOT_DUE),
                             Outcome.is(Decision.Cancel.class),
-                            Outcome.is(Decision.Refuse.class)));
+                            Outcome.is(Decision.Refuse.class),
+                            WRONG_STATE));
         }
         for (JobState ended : List.of(SUCCEEDED, FAILED, CANCELLED)) {
             table.put(
@@ -167,7 +170,8 @@ class JobLifecycleTests {
                             Outcome.is(
                                     ended == SUCCEEDED
                                             ? Decision.Refuse.class
-                                            : Decision.Retry.class)));
+                                            : Decision.Retry.class),
+                            WRONG_STATE));
         }
         return table;
     }
