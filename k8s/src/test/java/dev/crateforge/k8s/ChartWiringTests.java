@@ -246,7 +246,7 @@ class ChartWiringTests {
         assertThat(artifact.getMetadata().getAnnotations())
                 .containsEntry("nginx.ingress.kubernetes.io/proxy-body-size", "8g")
                 .containsEntry("nginx.ingress.kubernetes.io/proxy-request-buffering", "off");
-        assertThat(paths(artifact)).contains("/api/v1/jobs", "/api/v1/crates");
+        assertThat(paths(artifact)).contains("/api/v1/jobs", "/api/v1/crates", "/dl");
         assertThat(artifact.getSpec().getRules().get(0).getHost())
                 .isNotEqualTo(gateway.getSpec().getRules().get(0).getHost());
         for (Ingress ingress : rendered.all(Ingress.class)) {

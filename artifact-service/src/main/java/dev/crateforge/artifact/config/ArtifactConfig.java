@@ -18,6 +18,20 @@ public interface ArtifactConfig {
     /** Upper bounds on what a builder may upload. */
     Limits limits();
 
+    /** The stable download layout under {@code /dl/} (cargo-binstall and the per-crate index). */
+    Downloads downloads();
+
+    /** Settings of the stable download layout. */
+    interface Downloads {
+        /**
+         * The registry name in {@code /dl/{registry}/…}. Jobs carry no registry: every crate this
+         * farm builds comes from one registry, and this names it in the URLs. Another name in a URL
+         * is answered 404.
+         */
+        @WithDefault("crates-io")
+        String registry();
+    }
+
     /** S3 settings. */
     interface S3 {
         /** The bucket that holds every artifact; it must exist. */

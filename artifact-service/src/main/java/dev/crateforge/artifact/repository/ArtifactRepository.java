@@ -65,6 +65,29 @@ public class ArtifactRepository implements PanacheRepository<StoredArtifact> {
     }
 
     /**
+     * Every artifact of a successful build of a crate, all versions, with whether the build's
+     * provenance is held; ordered by version, target and kind, newest build first within each (the
+     * order {@link #findLatestSucceeded} picks by, so that callers keeping the first of each get
+     * what a download gets). One query: the per-crate index is built from it alone.
+     */
+    public List<SucceededArtifact> listSucceededOfCrate(String crate) {
+        return getEntityManager()
+                .createQuery(
+                        "select a, (case when j.statement is not null and j.signature is not null"
+                                + " and j.builderPublicKey is not null then true else false end)"
+                                + " from StoredArtifact a, JobAttempt j"
+                                + " where j.jobId = a.jobId and j.attempt = a.attempt"
+                                + " and j.state = 'succeeded' and a.crate = :crate"
+                                + " order by a.version, a.target, a.kind, j.changedAt desc, a.id desc",
+                        Object[].class)
+                .setParameter("crate", crate)
+                .getResultList()
+                .stream()
+                .map(row -> new SucceededArtifact((StoredArtifact) row[0], (Boolean) row[1]))
+                .toList();
+    }
+
+    /**
      * Records an artifact unless its job attempt already stored one of that kind; the database's
      * unique constraint, not a prior read, decides, so that two concurrent uploads cannot both win.
      *

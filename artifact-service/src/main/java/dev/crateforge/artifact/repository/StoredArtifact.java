@@ -42,4 +42,10 @@ public class StoredArtifact {
 
     @Column(name = "created_at")
     public Instant createdAt;
+
+    /**
+     * Whether the registry yanked the crate version; false until the registry intake sets it (the
+     * column defaults to false, and uploads never write it).
+     */
+    public boolean yanked;
 }

@@ -40,10 +40,30 @@ public class ArtifactResponses {
      */
     public Response send(
             StoredArtifact artifact, String rangeHeader, String ifNoneMatch, boolean head) {
+        ArtifactKind kind = ArtifactKind.fromWireName(artifact.kind).orElseThrow();
+        return send(artifact, fileName(artifact, kind), null, rangeHeader, ifNoneMatch, head);
+    }
+
+    /**
+     * The same answer under another file name (the stable download layout's), and with a {@code
+     * Cache-Control} header (also on a 304) unless {@code cacheControl} is null.
+     */
+    public Response send(
+            StoredArtifact artifact,
+            String fileName,
+            String cacheControl,
+            String rangeHeader,
+            String ifNoneMatch,
+            boolean head) {
         String etag = '"' + artifact.sha256 + '"';
         ArtifactKind kind = ArtifactKind.fromWireName(artifact.kind).orElseThrow();
-        if (ifNoneMatch != null && (ifNoneMatch.contains(etag) || ifNoneMatch.trim().equals("*"))) {
-            return Response.notModified().header(HttpHeaders.ETAG, etag).build();
+        if (EntityTags.matches(ifNoneMatch, etag)) {
+            Response.ResponseBuilder notModified =
+                    Response.notModified().header(HttpHeaders.ETAG, etag);
+            if (cacheControl != null) {
+                notModified.header(HttpHeaders.CACHE_CONTROL, cacheControl);
+            }
+            return notModified.build();
         }
         Optional<ByteRange> range = ByteRange.parse(rangeHeader, artifact.size);
         long length = range.map(ByteRange::length).orElse(artifact.size);
@@ -55,9 +75,10 @@ public class ArtifactResponses {
                         .header(CHECKSUM_HEADER, artifact.sha256)
                         .header("Accept-Ranges", "bytes")
                         .header("X-Content-Type-Options", "nosniff")
-                        .header(
-                                "Content-Disposition",
-                                "attachment; filename=\"" + fileName(artifact, kind) + "\"");
+                        .header("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
+        if (cacheControl != null) {
+            answer.header(HttpHeaders.CACHE_CONTROL, cacheControl);
+        }
         range.ifPresent(r -> answer.header("Content-Range", r.contentRange(artifact.size)));
         if (head) {
             return answer.build();

@@ -5,9 +5,12 @@ import dev.crateforge.protocol.contract.UploadOutcome;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.Naming;
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** Checks path parameters with the protocol's naming rules before they reach a query or a key. */
 final class PathParams {
+
+    private static final Pattern REGISTRY = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
 
     private PathParams() {}
 
@@ -54,6 +57,16 @@ final class PathParams {
     static String version(String value) {
         if (!Naming.isVersion(value)) {
             throw Rejection.of(UploadOutcome.BAD_PATH, "not a semantic version");
+        }
+        return value;
+    }
+
+    /**
+     * A registry name in a stable download URL: lowercase letters, digits, {@code -}, {@code _}.
+     */
+    static String registry(String value) {
+        if (value == null || !REGISTRY.matcher(value).matches()) {
+            throw Rejection.of(UploadOutcome.BAD_PATH, "not a registry name");
         }
         return value;
     }

@@ -5,6 +5,7 @@ import dev.crateforge.artifact.repository.ArtifactRepository;
 import dev.crateforge.artifact.repository.JobAttempt;
 import dev.crateforge.artifact.repository.JobAttemptRepository;
 import dev.crateforge.artifact.repository.StoredArtifact;
+import dev.crateforge.artifact.repository.SucceededArtifact;
 import dev.crateforge.protocol.job.ArtifactKind;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -83,6 +84,19 @@ public class ArtifactCatalog {
         Map<String, StoredArtifact> latest = new LinkedHashMap<>();
         for (StoredArtifact a : artifacts.listSucceeded(crate, version)) {
             latest.putIfAbsent(a.target + '/' + a.kind, a);
+        }
+        return new ArrayList<>(latest.values());
+    }
+
+    /**
+     * The newest successful artifact per version, target and kind of a crate, with whether its
+     * build's provenance is held: what a download of each would get. One query.
+     */
+    public List<SucceededArtifact> latestSucceededOfCrate(String crate) {
+        Map<String, SucceededArtifact> latest = new LinkedHashMap<>();
+        for (SucceededArtifact s : artifacts.listSucceededOfCrate(crate)) {
+            StoredArtifact a = s.artifact();
+            latest.putIfAbsent(a.version + '/' + a.target + '/' + a.kind, s);
         }
         return new ArrayList<>(latest.values());
     }

@@ -1,0 +1,120 @@
+package dev.crateforge.artifact.rest;
+
+import dev.crateforge.artifact.repository.StoredArtifact;
+import dev.crateforge.artifact.repository.SucceededArtifact;
+import dev.crateforge.artifact.service.VersionOrder;
+import dev.crateforge.protocol.job.ArtifactKind;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * The machine-readable index of a crate ({@code /dl/{registry}/{name}/index.json}): every version
+ * (by Semantic Versioning precedence, oldest first) with every target and kind its latest
+ * successful builds stored (by target, then kind). The same artifacts give the same document byte
+ * for byte, so its ETag, a hash of the bytes, changes only when the content does.
+ *
+ * @param formatVersion 1; bumped only by an incompatible change (members may be added)
+ */
+public record CrateIndex(
+        int formatVersion, String registry, String crate, List<VersionEntry> versions) {
+
+    /** What {@code reproduction} says until independent rebuilds exist. */
+    public static final String REPRODUCTION_UNKNOWN = "unknown";
+
+    /**
+     * One version.
+     *
+     * @param yanked whether the registry yanked it; false until the registry intake records yanks
+     */
+    public record VersionEntry(String version, boolean yanked, List<ArtifactEntry> artifacts) {}
+
+    /**
+     * One artifact: the one a download of its URL gets now.
+     *
+     * @param url where to download it: for a binary the stable {@code .tgz} URL, otherwise the
+     *     by-crate URL
+     * @param sha256Url the {@code .sha256} file of a binary; null for other kinds
+     * @param provenance the build's signed provenance, or null if the service does not hold it
+     * @param reproduction whether independent rebuilds gave the same bytes; {@value
+     *     #REPRODUCTION_UNKNOWN} until such rebuilds exist
+     */
+    public record ArtifactEntry(
+            String target,
+            String kind,
+            long size,
+            String sha256,
+            String url,
+            String sha256Url,
+            UUID jobId,
+            int attempt,
+            Instant createdAt,
+            ProvenanceLinks provenance,
+            String reproduction) {}
+
+    /** The existing provenance endpoints of the build that stored an artifact, by job id. */
+    public record ProvenanceLinks(
+            String json, String statement, String signature, String allowedSigners) {
+
+        static ProvenanceLinks of(UUID jobId) {
+            String base = "/api/v1/jobs/" + jobId + "/provenance";
+            return new ProvenanceLinks(
+                    base, base + "/statement", base + "/signature", base + "/allowed_signers");
+        }
+    }
+
+    /** The index of what {@code ArtifactCatalog.latestSucceededOfCrate} returned. */
+    static CrateIndex of(String registry, String crate, List<SucceededArtifact> latest) {
+        Map<String, List<SucceededArtifact>> byVersion = new TreeMap<>(VersionOrder.INSTANCE);
+        for (SucceededArtifact s : latest) {
+            byVersion.computeIfAbsent(s.artifact().version, v -> new ArrayList<>()).add(s);
+        }
+        List<VersionEntry> versions = new ArrayList<>();
+        byVersion.forEach(
+                (version, artifacts) ->
+                        versions.add(
+                                new VersionEntry(
+                                        version,
+                                        artifacts.stream().anyMatch(s -> s.artifact().yanked),
+                                        artifacts.stream()
+                                                .sorted(
+                                                        Comparator.comparing(
+                                                                        (SucceededArtifact s) ->
+                                                                                s.artifact().target)
+                                                                .thenComparing(
+                                                                        s -> s.artifact().kind))
+                                                .map(s -> entry(registry, s))
+                                                .toList())));
+        return new CrateIndex(1, registry, crate, versions);
+    }
+
+    private static ArtifactEntry entry(String registry, SucceededArtifact s) {
+        StoredArtifact a = s.artifact();
+        boolean binary = a.kind.equals(ArtifactKind.BINARY.wireName());
+        return new ArtifactEntry(
+                a.target,
+                a.kind,
+                a.size,
+                a.sha256,
+                binary
+                        ? BinstallLayout.archiveUrl(registry, a.crate, a.version, a.target)
+                        : "/api/v1/crates/"
+                                + a.crate
+                                + '/'
+                                + a.version
+                                + '/'
+                                + a.target
+                                + '/'
+                                + a.kind,
+                binary ? BinstallLayout.checksumUrl(registry, a.crate, a.version, a.target) : null,
+                a.jobId,
+                a.attempt,
+                a.createdAt,
+                s.hasProvenance() ? ProvenanceLinks.of(a.jobId) : null,
+                REPRODUCTION_UNKNOWN);
+    }
+}
