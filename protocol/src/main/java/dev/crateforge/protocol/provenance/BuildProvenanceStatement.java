@@ -7,8 +7,10 @@ import static dev.crateforge.protocol.json.Fields.text;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * An in-toto Statement v1 (in-toto/attestation spec/v1/statement.md) whose predicate is SLSA
@@ -110,7 +112,8 @@ public record BuildProvenanceStatement(
             required(toolchain, "toolchain");
             nonBlank(sandbox, "sandbox", 64);
             required(network, "network");
-            limits = Map.copyOf(required(limits, "limits"));
+            // Sorted, so that the serialized payload is the same on every run.
+            limits = Collections.unmodifiableMap(new TreeMap<>(required(limits, "limits")));
             if (limits.size() > 32) {
                 throw new IllegalArgumentException("field 'limits' has more than 32 entries");
             }
