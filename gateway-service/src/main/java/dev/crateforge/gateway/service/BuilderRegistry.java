@@ -1,6 +1,8 @@
 package dev.crateforge.gateway.service;
 
 import dev.crateforge.gateway.repository.Builder;
+import dev.crateforge.gateway.repository.BuilderKeyPeriod;
+import dev.crateforge.gateway.repository.BuilderKeyPeriodRepository;
 import dev.crateforge.gateway.repository.BuilderRepository;
 import dev.crateforge.protocol.job.Naming;
 import dev.crateforge.protocol.ssh.SshFormatException;
@@ -32,10 +34,15 @@ public class BuilderRegistry {
 
     private final BuilderRepository builders;
     private final BuilderDirectory directory;
+    private final BuilderKeyPeriodRepository keyPeriods;
 
-    public BuilderRegistry(BuilderRepository builders, BuilderDirectory directory) {
+    public BuilderRegistry(
+            BuilderRepository builders,
+            BuilderDirectory directory,
+            BuilderKeyPeriodRepository keyPeriods) {
         this.builders = builders;
         this.directory = directory;
+        this.keyPeriods = keyPeriods;
     }
 
     /** Registers a builder and answers with the stored row (its fingerprint identifies it). */
@@ -68,6 +75,9 @@ public class BuilderRegistry {
                         checkMaxJobs(maxConcurrentJobs == null ? 1 : maxConcurrentJobs),
                         Instant.now());
         builders.persist(builder);
+        if (builder.isEnabled()) {
+            openKeyPeriod(builder);
+        }
         // A racing registration of the same key fails on the unique constraint at this flush.
         builders.flush();
         directory.invalidate(builder.getId(), fingerprint);
@@ -108,6 +118,11 @@ public class BuilderRegistry {
 
     public Builder setEnabled(UUID id, boolean enabled) {
         Builder builder = get(id);
+        if (enabled && !builder.isEnabled()) {
+            openKeyPeriod(builder);
+        } else if (!enabled && builder.isEnabled()) {
+            closeKeyPeriod(id);
+        }
         builder.setEnabled(enabled);
         directory.invalidate(id, builder.getFingerprint());
         Log.infof("%s builder %s", enabled ? "enabled" : "disabled", id);
@@ -116,9 +131,25 @@ public class BuilderRegistry {
 
     public void delete(UUID id) {
         Builder builder = get(id);
+        closeKeyPeriod(id);
         builders.delete(builder);
         directory.invalidate(id, builder.getFingerprint());
         Log.infof("deleted builder %s", id);
+    }
+
+    /** The key is published as valid from now on (see {@code PublishedBuilderKeys}). */
+    private void openKeyPeriod(Builder builder) {
+        keyPeriods.persist(
+                new BuilderKeyPeriod(
+                        builder.getId(),
+                        builder.getPublicKey(),
+                        builder.getFingerprint(),
+                        Instant.now()));
+    }
+
+    /** The key stays published, valid until now. */
+    private void closeKeyPeriod(UUID id) {
+        keyPeriods.open(id).ifPresent(period -> period.close(Instant.now()));
     }
 
     private static void checkName(String name) {
