@@ -10,8 +10,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.job.JobResult;
 import dev.crateforge.protocol.json.ProtocolDecodeException;
 import dev.crateforge.protocol.json.ProtocolJson;
+import dev.crateforge.protocol.message.JobResponse;
+import dev.crateforge.protocol.message.MessageCodec;
 import dev.crateforge.protocol.ssh.RawSignatures;
 import dev.crateforge.protocol.ssh.SshPrivateKey;
 import java.nio.charset.StandardCharsets;
@@ -193,6 +196,47 @@ class ProvenanceEnvelopesTests {
         assertThatThrownBy(() -> ProtocolJson.decode(unsigned.toString(), DsseEnvelope.class))
                 .isInstanceOf(ProtocolDecodeException.class)
                 .hasMessageContaining("signatures");
+    }
+
+    @Test
+    void aJobResponseWithoutProvenanceStillDecodesAndOneWithItRoundTrips() throws Exception {
+        String old =
+                "{\"type\":\"job_response\",\"jobId\":\""
+                        + BUILD.jobId()
+                        + "\",\"attempt\":2,\"result\":\"succeeded\",\"artifacts\":[],"
+                        + "\"statement\":\"s\",\"signature\":\"s\"}";
+        JobResponse decoded = (JobResponse) MessageCodec.decodeClientMessage(old);
+        assertThat(decoded.provenance()).isNull();
+
+        JobResponse with =
+                new JobResponse(
+                        BUILD.jobId(),
+                        2,
+                        JobResult.SUCCEEDED,
+                        null,
+                        null,
+                        BUILD.artifacts(),
+                        "s",
+                        "s",
+                        envelope(key("ed25519")));
+        assertThat(MessageCodec.decodeClientMessage(MessageCodec.encode(with))).isEqualTo(with);
+    }
+
+    @Test
+    void aFailedJobResponseCannotCarryProvenance() {
+        assertThatThrownBy(
+                        () ->
+                                new JobResponse(
+                                        BUILD.jobId(),
+                                        2,
+                                        JobResult.FAILED,
+                                        "broken",
+                                        null,
+                                        List.of(),
+                                        "s",
+                                        "s",
+                                        envelope(key("ed25519"))))
+                .hasMessage("field 'provenance' is only for a succeeded result");
     }
 
     private static java.util.Optional<String> mismatch(
