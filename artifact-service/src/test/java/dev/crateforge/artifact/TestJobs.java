@@ -13,6 +13,11 @@ import dev.crateforge.protocol.kafka.JobStateChanged;
 import dev.crateforge.protocol.kafka.Provenance;
 import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.protocol.message.BuilderProtocol;
+import dev.crateforge.protocol.provenance.BuildFacts;
+import dev.crateforge.protocol.provenance.BuildProvenanceStatement.InternalParameters;
+import dev.crateforge.protocol.provenance.BuildProvenanceStatement.Toolchain;
+import dev.crateforge.protocol.provenance.DsseEnvelope;
+import dev.crateforge.protocol.provenance.ProvenanceEnvelopes;
 import dev.crateforge.protocol.ssh.SshFormatException;
 import dev.crateforge.protocol.ssh.SshPrivateKey;
 import java.nio.charset.StandardCharsets;
@@ -22,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -55,6 +61,18 @@ public final class TestJobs {
 
     /** Announces success with a statement signed by the test builder key over these artifacts. */
     public TestJobs succeed(int attempt, List<ArtifactDigest> artifacts) {
+        return succeed(attempt, artifacts, false);
+    }
+
+    /**
+     * Announces success as {@link #succeed(int, List)} does, with SLSA provenance in a DSSE
+     * envelope signed by the same key.
+     */
+    public TestJobs succeedWithEnvelope(int attempt, List<ArtifactDigest> artifacts) {
+        return succeed(attempt, artifacts, true);
+    }
+
+    private TestJobs succeed(int attempt, List<ArtifactDigest> artifacts, boolean withEnvelope) {
         SshPrivateKey key = builderKey();
         BuildStatement statement =
                 new BuildStatement(
@@ -68,16 +86,45 @@ public final class TestJobs {
                         SOURCE_SHA256,
                         JobResult.SUCCEEDED,
                         artifacts);
+        DsseEnvelope envelope = withEnvelope ? envelope(key, attempt, artifacts) : null;
         try {
             String signature =
                     key.sign(BuilderProtocol.BUILD_NAMESPACE, statement.signedBytes()).armored();
             return announce(
                     attempt,
                     JobState.SUCCEEDED,
-                    new Provenance(statement.render(), signature, key.publicKey().openSshLine()));
+                    new Provenance(
+                            statement.render(),
+                            signature,
+                            key.publicKey().openSshLine(),
+                            envelope));
         } catch (SshFormatException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private DsseEnvelope envelope(SshPrivateKey key, int attempt, List<ArtifactDigest> artifacts) {
+        return ProvenanceEnvelopes.sign(
+                key,
+                ProvenanceEnvelopes.statement(
+                        new BuildFacts(
+                                jobId,
+                                attempt,
+                                crate,
+                                version,
+                                TARGET,
+                                kind,
+                                "https://static.crates.example/" + crate + ".crate",
+                                SOURCE_SHA256,
+                                artifacts),
+                        key.publicKey(),
+                        new InternalParameters(
+                                new Toolchain("rustc 1.83.0\n", "cargo 1.83.0\n"),
+                                "bubblewrap",
+                                false,
+                                Map.of("maxJobSeconds", 7200L)),
+                        Instant.parse("2026-12-05T10:00:00Z"),
+                        Instant.parse("2026-12-05T10:01:00Z")));
     }
 
     /** Announces the state without waiting (for records the service is expected to ignore). */

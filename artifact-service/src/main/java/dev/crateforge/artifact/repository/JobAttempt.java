@@ -44,6 +44,13 @@ public class JobAttempt {
     @Column(name = "builder_public_key")
     public String builderPublicKey;
 
+    /**
+     * The builder's DSSE envelope (compact JSON) carrying SLSA provenance; null when its builder
+     * sent none.
+     */
+    @Column(name = "provenance_envelope")
+    public String provenanceEnvelope;
+
     /** When the scheduler changed the state. */
     @Column(name = "changed_at")
     public Instant changedAt;

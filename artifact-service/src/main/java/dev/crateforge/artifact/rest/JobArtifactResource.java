@@ -129,6 +129,27 @@ public class JobArtifactResource {
         return ProvenanceFiles.allowedSigners(provenance.ofJob(PathParams.jobId(jobId)));
     }
 
+    @GET
+    @Path("/provenance/intoto.jsonl")
+    @Produces("application/jsonl")
+    public Response envelope(@PathParam("jobId") String jobId) {
+        return ProvenanceFiles.envelope(provenance.ofJob(PathParams.jobId(jobId)));
+    }
+
+    @GET
+    @Path("/provenance/builder-key.json")
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response builderKey(@PathParam("jobId") String jobId) {
+        return ProvenanceFiles.builderKey(provenance.ofJob(PathParams.jobId(jobId)));
+    }
+
+    @GET
+    @Path("/provenance/builder.pem")
+    @Produces("application/x-pem-file")
+    public Response builderPem(@PathParam("jobId") String jobId) {
+        return ProvenanceFiles.builderPem(provenance.ofJob(PathParams.jobId(jobId)));
+    }
+
     private StoredArtifact find(String jobId, String kind) {
         UUID job = PathParams.jobId(jobId);
         ArtifactKind artifactKind = PathParams.kind(kind);

@@ -4,9 +4,12 @@ import dev.crateforge.artifact.repository.JobAttempt;
 import dev.crateforge.artifact.repository.JobAttemptRepository;
 import dev.crateforge.protocol.job.BuildStatement;
 import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.protocol.json.ProtocolJson;
 import dev.crateforge.protocol.kafka.JobStateChanged;
 import dev.crateforge.protocol.kafka.Provenance;
 import dev.crateforge.protocol.message.BuilderProtocol;
+import dev.crateforge.protocol.provenance.ProvenanceEnvelopes;
+import dev.crateforge.protocol.provenance.ProvenanceException;
 import dev.crateforge.protocol.ssh.SshFormatException;
 import dev.crateforge.protocol.ssh.SshPublicKey;
 import dev.crateforge.protocol.ssh.SshSignature;
@@ -68,6 +71,7 @@ public class JobStateService {
         job.statement = provenance == null ? null : provenance.statement();
         job.signature = provenance == null ? null : provenance.signature();
         job.builderPublicKey = provenance == null ? null : provenance.builderPublicKey();
+        job.provenanceEnvelope = provenance == null ? null : checkedEnvelope(change, provenance);
         if (isNew) {
             jobs.persist(job);
         }
@@ -120,5 +124,26 @@ public class JobStateService {
                     change.jobId(), change.attempt(), e.getMessage());
         }
         return null;
+    }
+
+    /**
+     * The envelope as compact JSON, if it verifies with the key of the verified statement. The
+     * scheduler checked it against the job; checking the signature again here means this service
+     * never serves an envelope that securesystemslib would reject.
+     */
+    private static String checkedEnvelope(JobStateChanged change, Provenance provenance) {
+        if (provenance.envelope() == null) {
+            return null;
+        }
+        try {
+            ProvenanceEnvelopes.open(
+                    provenance.envelope(), SshPublicKey.parse(provenance.builderPublicKey()));
+            return ProtocolJson.encode(provenance.envelope());
+        } catch (ProvenanceException | SshFormatException e) {
+            Log.warnf(
+                    "Job %s attempt %d: provenance envelope rejected (%s); not kept",
+                    change.jobId(), change.attempt(), e.getMessage());
+            return null;
+        }
     }
 }

@@ -3,9 +3,12 @@ package dev.crateforge.artifact.service;
 import dev.crateforge.artifact.repository.JobAttempt;
 import dev.crateforge.artifact.repository.StoredArtifact;
 import dev.crateforge.protocol.message.BuilderProtocol;
+import dev.crateforge.protocol.ssh.RawSignatures;
 import dev.crateforge.protocol.ssh.SshFormatException;
 import dev.crateforge.protocol.ssh.SshPublicKey;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -33,14 +36,37 @@ public class ProvenanceService {
         this.catalog = catalog;
     }
 
-    /** What anyone needs to check a build. */
+    /**
+     * What anyone needs to check a build.
+     *
+     * @param envelope the SLSA provenance as a DSSE envelope in compact JSON, or null when the
+     *     builder sent none
+     * @param builderKey the builder's key as securesystemslib reads it (with the {@code keyid} of
+     *     its signatures), or null for a key type securesystemslib does not know
+     * @param builderPem the builder's key as a PEM {@code PUBLIC KEY}
+     */
     public record BuildProvenance(
             UUID jobId,
             int attempt,
             String statement,
             String signature,
             String builderPublicKey,
-            String allowedSigners) {}
+            String allowedSigners,
+            String envelope,
+            Map<String, Object> builderKey,
+            String builderPem) {
+
+        /** The envelope, or a 404 saying the builder sent none. */
+        public String requireEnvelope() {
+            if (envelope == null) {
+                throw Rejection.notFound(
+                        "job "
+                                + jobId
+                                + " has no SLSA provenance: its builder sent no DSSE envelope");
+            }
+            return envelope;
+        }
+    }
 
     /** The provenance of the build that produced {@code artifact}. */
     public BuildProvenance of(StoredArtifact artifact) {
@@ -68,8 +94,10 @@ public class ProvenanceService {
 
     private static BuildProvenance of(JobAttempt job) {
         String keyLine;
+        SshPublicKey key;
         try {
-            keyLine = SshPublicKey.parse(job.builderPublicKey).openSshLine();
+            key = SshPublicKey.parse(job.builderPublicKey);
+            keyLine = key.openSshLine();
         } catch (SshFormatException e) {
             // Checked when the record arrived; a bad key here means the table was edited by hand.
             throw new IllegalStateException(
@@ -83,7 +111,22 @@ public class ProvenanceService {
                         + "\" "
                         + keyLine
                         + "\n";
+        Map<String, Object> sslibKey = RawSignatures.securesystemslibKey(key);
+        Map<String, Object> builderKey = null;
+        if (sslibKey != null) {
+            builderKey = new LinkedHashMap<>();
+            builderKey.put("keyid", RawSignatures.keyId(key));
+            builderKey.putAll(sslibKey);
+        }
         return new BuildProvenance(
-                job.jobId, job.attempt, job.statement, signature, keyLine, allowedSigners);
+                job.jobId,
+                job.attempt,
+                job.statement,
+                signature,
+                keyLine,
+                allowedSigners,
+                job.provenanceEnvelope,
+                builderKey,
+                RawSignatures.pem(key));
     }
 }

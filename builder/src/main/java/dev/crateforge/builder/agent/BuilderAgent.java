@@ -1,11 +1,13 @@
 package dev.crateforge.builder.agent;
 
 import dev.crateforge.builder.config.BuilderSettings;
+import dev.crateforge.builder.config.JobLimits;
 import dev.crateforge.builder.console.Console;
 import dev.crateforge.builder.job.JobAbandoned;
 import dev.crateforge.builder.job.JobFailure;
 import dev.crateforge.builder.job.JobOutcome;
 import dev.crateforge.builder.job.JobRunner;
+import dev.crateforge.builder.job.ToolchainProbe;
 import dev.crateforge.builder.retry.Backoff;
 import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.contract.PeerAction;
@@ -24,16 +26,19 @@ import dev.crateforge.protocol.message.JobResponseAccepted;
 import dev.crateforge.protocol.message.Jobs;
 import dev.crateforge.protocol.message.MessageCodec;
 import dev.crateforge.protocol.message.ServerMessage;
+import dev.crateforge.protocol.provenance.BuildProvenanceStatement.InternalParameters;
 import dev.crateforge.protocol.ssh.SshFormatException;
 import dev.crateforge.protocol.ssh.SshPrivateKey;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -48,6 +53,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * The builder's life: connect and authenticate, ask for work with the free slots, run each job on
@@ -121,7 +128,7 @@ public final class BuilderAgent {
         this.settings = settings;
         this.key = key;
         this.runner = runner;
-        this.signer = new StatementSigner(key);
+        this.signer = new StatementSigner(key, internalParameters(settings, runner));
         this.console = console;
         this.http = http;
         this.agentName = agentName;
@@ -532,6 +539,37 @@ public final class BuilderAgent {
     }
 
     /** Queues a job request for the slots free when it is sent; duplicates collapse. */
+    /**
+     * What the provenance says about this builder: its toolchain (asked once, on the first success:
+     * it does not change under a running builder), its sandbox, network and limits.
+     */
+    private static Supplier<InternalParameters> internalParameters(
+            BuilderSettings settings, JobRunner runner) {
+        AtomicReference<InternalParameters> cached = new AtomicReference<>();
+        return () -> {
+            InternalParameters known = cached.get();
+            if (known != null) {
+                return known;
+            }
+            JobLimits limits = runner.limits();
+            Map<String, Long> caps = new TreeMap<>();
+            caps.put("maxSourceBytes", limits.maxSourceBytes());
+            caps.put("maxExtractedBytes", limits.maxExtractedBytes());
+            caps.put("maxEntries", (long) limits.maxEntries());
+            caps.put("maxOutputBytes", limits.maxOutputBytes());
+            caps.put("maxArtifactBytes", limits.maxArtifactBytes());
+            caps.put("maxJobSeconds", limits.maxJobTime().toSeconds());
+            InternalParameters made =
+                    new InternalParameters(
+                            ToolchainProbe.describe(runner.cargo()),
+                            runner.sandboxed() ? "bubblewrap" : "none",
+                            settings.allowNetwork(),
+                            caps);
+            cached.compareAndSet(null, made);
+            return cached.get();
+        };
+    }
+
     private void askForWork() {
         if (!draining && !stopped) {
             outbox.addLast(REQUEST_JOBS);
@@ -553,6 +591,8 @@ public final class BuilderAgent {
         JobAssignment job = attempt.job;
         try {
             JobOutcome outcome;
+            // Truncated to milliseconds: provenance timestamps need no more, and stay short.
+            Instant startedOn = Instant.now().truncatedTo(ChronoUnit.MILLIS);
             try {
                 outcome = runner.run(job, attempt, attempt.control);
             } catch (JobAbandoned e) {
@@ -570,7 +610,12 @@ public final class BuilderAgent {
             }
             JobResponse response;
             try {
-                response = signer.respond(job, outcome);
+                response =
+                        signer.respond(
+                                job,
+                                outcome,
+                                startedOn,
+                                Instant.now().truncatedTo(ChronoUnit.MILLIS));
             } catch (SshFormatException | RuntimeException e) {
                 console.error(
                         attempt.label() + ": cannot sign the result: " + JobFailure.describe(e));

@@ -48,6 +48,16 @@ public final class CargoRunner {
         this.maxArtifactBytes = maxArtifactBytes;
     }
 
+    /** True when builds run inside the bubblewrap sandbox. */
+    public boolean sandboxed() {
+        return sandbox.enabled();
+    }
+
+    /** The cargo executable builds run with. */
+    public Path cargo() {
+        return cargo;
+    }
+
     /** How a cargo process ended: its exit code and the first line it wrote to stderr. */
     private record Exit(int code, String firstErrorLine) {}
 

@@ -87,6 +87,21 @@ public final class JobRunner {
                 settings.keepWorkDirs());
     }
 
+    /** True when builds run inside the bubblewrap sandbox. */
+    public boolean sandboxed() {
+        return cargo.sandboxed();
+    }
+
+    /** The cargo executable builds run with. */
+    public Path cargo() {
+        return cargo.cargo();
+    }
+
+    /** The caps every attempt runs under. */
+    public JobLimits limits() {
+        return limits;
+    }
+
     /**
      * Runs the attempt.
      *

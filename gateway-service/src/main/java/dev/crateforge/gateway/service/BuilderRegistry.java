@@ -2,6 +2,8 @@ package dev.crateforge.gateway.service;
 
 import dev.crateforge.gateway.messaging.BuilderControlEvents;
 import dev.crateforge.gateway.repository.Builder;
+import dev.crateforge.gateway.repository.BuilderKeyPeriod;
+import dev.crateforge.gateway.repository.BuilderKeyPeriodRepository;
 import dev.crateforge.gateway.repository.BuilderRepository;
 import dev.crateforge.protocol.job.Naming;
 import dev.crateforge.protocol.ssh.SshFormatException;
@@ -34,12 +36,17 @@ public class BuilderRegistry {
     private final BuilderRepository builders;
     private final BuilderDirectory directory;
     private final BuilderControlEvents control;
+    private final BuilderKeyPeriodRepository keyPeriods;
 
     public BuilderRegistry(
-            BuilderRepository builders, BuilderDirectory directory, BuilderControlEvents control) {
+            BuilderRepository builders,
+            BuilderDirectory directory,
+            BuilderControlEvents control,
+            BuilderKeyPeriodRepository keyPeriods) {
         this.builders = builders;
         this.directory = directory;
         this.control = control;
+        this.keyPeriods = keyPeriods;
     }
 
     /** Registers a builder and answers with the stored row (its fingerprint identifies it). */
@@ -72,6 +79,9 @@ public class BuilderRegistry {
                         checkMaxJobs(maxConcurrentJobs == null ? 1 : maxConcurrentJobs),
                         Instant.now());
         builders.persist(builder);
+        if (builder.isEnabled()) {
+            openKeyPeriod(builder);
+        }
         // A racing registration of the same key fails on the unique constraint at this flush.
         builders.flush();
         directory.invalidate(builder.getId(), fingerprint);
@@ -117,6 +127,11 @@ public class BuilderRegistry {
      */
     public Builder setEnabled(UUID id, boolean enabled) {
         Builder builder = get(id);
+        if (enabled && !builder.isEnabled()) {
+            openKeyPeriod(builder);
+        } else if (!enabled && builder.isEnabled()) {
+            closeKeyPeriod(id);
+        }
         builder.setEnabled(enabled);
         if (!enabled) {
             control.revoked(id, "disabled by an operator");
@@ -129,10 +144,26 @@ public class BuilderRegistry {
     /** Deletes a builder and revokes it, as {@link #setEnabled} does when disabling. */
     public void delete(UUID id) {
         Builder builder = get(id);
+        closeKeyPeriod(id);
         builders.delete(builder);
         control.revoked(id, "deleted by an operator");
         directory.invalidate(id, builder.getFingerprint());
         Log.infof("deleted builder %s", id);
+    }
+
+    /** The key is published as valid from now on (see {@code PublishedBuilderKeys}). */
+    private void openKeyPeriod(Builder builder) {
+        keyPeriods.persist(
+                new BuilderKeyPeriod(
+                        builder.getId(),
+                        builder.getPublicKey(),
+                        builder.getFingerprint(),
+                        Instant.now()));
+    }
+
+    /** The key stays published, valid until now. */
+    private void closeKeyPeriod(UUID id) {
+        keyPeriods.open(id).ifPresent(period -> period.close(Instant.now()));
     }
 
     private static void checkName(String name) {

@@ -140,7 +140,8 @@ public class JobBridge {
                         response.statement(),
                         response.signature(),
                         builder.publicKey().openSshLine(),
-                        Instant.now());
+                        Instant.now(),
+                        response.provenance());
         // The builder's next message waits until Kafka has the completion (or the wait failed):
         // only then may it be told that its response is safe.
         return publisher

@@ -40,6 +40,11 @@ import dev.crateforge.protocol.message.JobResponse;
 import dev.crateforge.protocol.message.JobResponseAccepted;
 import dev.crateforge.protocol.message.Jobs;
 import dev.crateforge.protocol.message.LogStream;
+import dev.crateforge.protocol.provenance.BuildFacts;
+import dev.crateforge.protocol.provenance.BuildProvenanceStatement.InternalParameters;
+import dev.crateforge.protocol.provenance.BuildProvenanceStatement.Toolchain;
+import dev.crateforge.protocol.provenance.DsseEnvelope;
+import dev.crateforge.protocol.provenance.ProvenanceEnvelopes;
 import dev.crateforge.protocol.ssh.SshPrivateKey;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -48,6 +53,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.BeforeEach;
@@ -275,6 +281,57 @@ class BridgeTests extends GatewayTest {
                 .isEqualTo(key.publicKey().openSshLine())
                 .startsWith("ssh-ed25519 ");
         assertThat(completed.result()).isEqualTo(JobResult.SUCCEEDED);
+    }
+
+    @Test
+    void theProvenanceEnvelopeOfAResponseIsHandedOnUnchanged() throws Exception {
+        register("ecdsa256");
+        SshPrivateKey key = TestKeys.privateKey("ecdsa256");
+        BuilderClient client = connect();
+        client.authenticate(key);
+        UUID job = UUID.randomUUID();
+        JobResponse plain = response(job, key, key, BuilderProtocol.BUILD_NAMESPACE, 1);
+        DsseEnvelope envelope =
+                ProvenanceEnvelopes.sign(
+                        key,
+                        ProvenanceEnvelopes.statement(
+                                new BuildFacts(
+                                        job,
+                                        1,
+                                        "serde",
+                                        "1.0.210",
+                                        LINUX,
+                                        ArtifactKind.BINARY,
+                                        "https://static.crates.example/serde-1.0.210.crate",
+                                        SHA,
+                                        plain.artifacts()),
+                                key.publicKey(),
+                                new InternalParameters(
+                                        new Toolchain("rustc 1.83.0\n", "cargo 1.83.0\n"),
+                                        "none",
+                                        false,
+                                        Map.of()),
+                                Instant.parse("2026-12-05T10:00:00Z"),
+                                Instant.parse("2026-12-05T10:00:30Z")));
+        JobResponse response =
+                new JobResponse(
+                        job,
+                        1,
+                        plain.result(),
+                        null,
+                        null,
+                        plain.artifacts(),
+                        plain.statement(),
+                        plain.signature(),
+                        envelope);
+
+        client.send(response);
+
+        assertThat(client.next(JobResponseAccepted.class).jobId()).isEqualTo(job);
+        Received<JobActivity> record =
+                KafkaProbe.awaitRecord(
+                        Topics.JOB_EVENTS, JobActivity.class, r -> r.value().jobId().equals(job));
+        assertThat(((JobActivity.Completed) record.value()).provenance()).isEqualTo(envelope);
     }
 
     @Test

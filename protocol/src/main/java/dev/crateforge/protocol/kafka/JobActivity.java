@@ -13,6 +13,7 @@ import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.BuildStatement;
 import dev.crateforge.protocol.job.JobResult;
 import dev.crateforge.protocol.message.JobEventBody;
+import dev.crateforge.protocol.provenance.DsseEnvelope;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -58,6 +59,8 @@ public sealed interface JobActivity {
      * @param failureCode why a failed attempt failed; {@link FailureCode#BUILD_FAILED} when the
      *     builder named no code, null when it succeeded
      * @param builderPublicKey the OpenSSH public key line that verified {@code signature}
+     * @param provenance the builder's DSSE envelope, when it sent one; the scheduler verifies it
+     *     with {@code builderPublicKey} and checks it against the job
      */
     record Completed(
             UUID jobId,
@@ -70,8 +73,38 @@ public sealed interface JobActivity {
             String statement,
             String signature,
             String builderPublicKey,
-            Instant completedAt)
+            Instant completedAt,
+            DsseEnvelope provenance)
             implements JobActivity {
+
+        /** A completion without SLSA provenance. */
+        public Completed(
+                UUID jobId,
+                Integer attempt,
+                UUID builderId,
+                JobResult result,
+                String failureReason,
+                FailureCode failureCode,
+                List<ArtifactDigest> artifacts,
+                String statement,
+                String signature,
+                String builderPublicKey,
+                Instant completedAt) {
+            this(
+                    jobId,
+                    attempt,
+                    builderId,
+                    result,
+                    failureReason,
+                    failureCode,
+                    artifacts,
+                    statement,
+                    signature,
+                    builderPublicKey,
+                    completedAt,
+                    null);
+        }
+
         public Completed {
             required(jobId, "jobId");
             range(attempt, "attempt", 1, 1000);

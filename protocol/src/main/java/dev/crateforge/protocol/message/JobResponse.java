@@ -10,6 +10,7 @@ import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.BuildStatement;
 import dev.crateforge.protocol.job.JobResult;
+import dev.crateforge.protocol.provenance.DsseEnvelope;
 import java.util.List;
 import java.util.UUID;
 
@@ -23,6 +24,9 @@ import java.util.UUID;
  *     fields
  * @param signature armored SSHSIG over the UTF-8 bytes of {@code statement} in the namespace {@link
  *     BuilderProtocol#BUILD_NAMESPACE}
+ * @param provenance optional: the SLSA provenance of a succeeded attempt, an in-toto statement in a
+ *     DSSE envelope signed with the builder's key; absent from builders that predate it and from
+ *     failed attempts
  */
 public record JobResponse(
         UUID jobId,
@@ -32,8 +36,31 @@ public record JobResponse(
         FailureCode failureCode,
         List<ArtifactDigest> artifacts,
         String statement,
-        String signature)
+        String signature,
+        DsseEnvelope provenance)
         implements ClientMessage {
+
+    /** A response without SLSA provenance, as builders that predate it send. */
+    public JobResponse(
+            UUID jobId,
+            Integer attempt,
+            JobResult result,
+            String failureReason,
+            FailureCode failureCode,
+            List<ArtifactDigest> artifacts,
+            String statement,
+            String signature) {
+        this(
+                jobId,
+                attempt,
+                result,
+                failureReason,
+                failureCode,
+                artifacts,
+                statement,
+                signature,
+                null);
+    }
 
     public JobResponse {
         required(jobId, "jobId");
@@ -46,6 +73,9 @@ public record JobResponse(
         artifacts = list(artifacts, "artifacts", 16);
         nonBlank(statement, "statement", BuildStatement.MAX_LENGTH);
         nonBlank(signature, "signature", 8192);
+        if (provenance != null && result != JobResult.SUCCEEDED) {
+            throw new IllegalArgumentException("field 'provenance' is only for a succeeded result");
+        }
     }
 
     /** The failure code, with {@link FailureCode#BUILD_FAILED} for a failure that names none. */

@@ -70,9 +70,7 @@ public record JobView(
                 job.assignedAt,
                 job.startedAt,
                 job.finishedAt,
-                job.statement == null
-                        ? null
-                        : new Provenance(job.statement, job.signature, job.builderPublicKey));
+                job.provenance());
     }
 
     private static String faultOf(String failureCode) {

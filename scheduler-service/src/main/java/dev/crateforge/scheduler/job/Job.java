@@ -2,6 +2,10 @@ package dev.crateforge.scheduler.job;
 
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.protocol.json.ProtocolDecodeException;
+import dev.crateforge.protocol.json.ProtocolJson;
+import dev.crateforge.protocol.kafka.Provenance;
+import dev.crateforge.protocol.provenance.DsseEnvelope;
 import dev.crateforge.scheduler.lifecycle.JobFacts;
 import dev.crateforge.scheduler.lifecycle.JobLifecycle;
 import jakarta.persistence.Column;
@@ -98,6 +102,10 @@ public class Job {
     @Column(name = "builder_public_key")
     public String builderPublicKey;
 
+    /** The builder's DSSE envelope as JSON, verified when the job succeeded; null if none. */
+    @Column(name = "provenance_envelope")
+    public String provenanceEnvelope;
+
     @Column(name = "created_at")
     public Instant createdAt;
 
@@ -127,5 +135,23 @@ public class Job {
                 leaseExpiresAt,
                 disconnectedAt,
                 completionSeenAt);
+    }
+
+    /** What lets anyone check the build, once the job succeeded; null before. */
+    public Provenance provenance() {
+        if (statement == null) {
+            return null;
+        }
+        DsseEnvelope envelope = null;
+        if (provenanceEnvelope != null) {
+            try {
+                envelope = ProtocolJson.decode(provenanceEnvelope, DsseEnvelope.class);
+            } catch (ProtocolDecodeException e) {
+                // Written by this service after verification: unreadable means a hand edit.
+                throw new IllegalStateException(
+                        "stored provenance envelope of job " + id + " is unreadable", e);
+            }
+        }
+        return new Provenance(statement, signature, builderPublicKey, envelope);
     }
 }

@@ -1,6 +1,7 @@
 package dev.crateforge.scheduler.lifecycle;
 
 import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.protocol.json.ProtocolJson;
 import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.RecordCodec;
 import dev.crateforge.scheduler.assignment.WorkSignal;
@@ -115,6 +116,8 @@ public class JobTransitions {
         job.statement = completed.statement();
         job.signature = completed.signature();
         job.builderPublicKey = completed.builderPublicKey();
+        job.provenanceEnvelope =
+                completed.provenance() == null ? null : ProtocolJson.encode(completed.provenance());
         job.failureReason = null;
         job.failureCode = null;
         job.finishedAt = now;
@@ -153,6 +156,7 @@ public class JobTransitions {
         job.statement = null;
         job.signature = null;
         job.builderPublicKey = null;
+        job.provenanceEnvelope = null;
         release(job);
         job.updatedAt = now;
         publisher.stateChanged(job);

@@ -8,6 +8,12 @@ import dev.crateforge.protocol.kafka.ArtifactStored;
 import dev.crateforge.protocol.kafka.BuilderConnectionChange;
 import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.RecordCodec;
+import dev.crateforge.protocol.provenance.BuildFacts;
+import dev.crateforge.protocol.provenance.BuildProvenanceStatement;
+import dev.crateforge.protocol.provenance.ProvenanceEnvelopes;
+import dev.crateforge.protocol.provenance.ProvenanceException;
+import dev.crateforge.protocol.ssh.SshFormatException;
+import dev.crateforge.protocol.ssh.SshPublicKey;
 import dev.crateforge.scheduler.assignment.JobRequestRepository;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.job.Job;
@@ -353,7 +359,43 @@ public class LifecycleService {
         if (completed.artifacts().stream().anyMatch(a -> a.kind() != job.kind)) {
             return Optional.of("an artifact of a kind other than '" + job.kind + "' was reported");
         }
-        return Optional.empty();
+        return provenanceMismatch(job, completed);
+    }
+
+    /**
+     * What is wrong with the completion's SLSA provenance, if it has one: it must be signed by the
+     * key that signed the statement (the builder's registered key, as the gateway verified) and
+     * describe exactly this job and these artifacts. A builder that sends none is not refused.
+     */
+    static Optional<String> provenanceMismatch(Job job, JobActivity.Completed completed) {
+        if (completed.provenance() == null) {
+            return Optional.empty();
+        }
+        SshPublicKey key;
+        try {
+            key = SshPublicKey.parse(completed.builderPublicKey());
+        } catch (SshFormatException e) {
+            return Optional.of("provenance envelope rejected: builder key: " + e.getMessage());
+        }
+        BuildFacts facts =
+                new BuildFacts(
+                        job.id,
+                        completed.attempt(),
+                        job.crate,
+                        job.version,
+                        job.target,
+                        job.kind,
+                        job.sourceUrl,
+                        job.sourceSha256,
+                        completed.artifacts());
+        try {
+            BuildProvenanceStatement statement =
+                    ProvenanceEnvelopes.open(completed.provenance(), key);
+            return ProvenanceEnvelopes.mismatch(statement, facts, key)
+                    .map(problem -> "provenance envelope does not match the job: " + problem);
+        } catch (ProvenanceException e) {
+            return Optional.of("provenance envelope rejected: " + e.getMessage());
+        }
     }
 
     /**

@@ -52,10 +52,7 @@ public class EventPublisher {
 
     /** The job's current state as a {@link JobStateChanged} record. */
     public static JobStateChanged changeOf(Job job, Instant at) {
-        Provenance provenance =
-                job.statement == null
-                        ? null
-                        : new Provenance(job.statement, job.signature, job.builderPublicKey);
+        Provenance provenance = job.provenance();
         return new JobStateChanged(
                 job.id,
                 job.attempt,

@@ -3,6 +3,7 @@ package dev.crateforge.scheduler.lifecycle;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
@@ -20,6 +21,7 @@ import dev.crateforge.protocol.kafka.RecordCodec;
 import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.protocol.message.JobEventBody;
 import dev.crateforge.protocol.message.LogStream;
+import dev.crateforge.protocol.ssh.SshPrivateKey;
 import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.submission.JobSubmission;
 import dev.crateforge.scheduler.support.Fixtures;
@@ -307,6 +309,95 @@ class LifecycleTests extends SchedulerTest {
                 .getString("provenance.statement")
                 .contains("crate: signed");
         assertThat(db.job(job.id).signature).contains("SSH SIGNATURE");
+    }
+
+    @Test
+    void signedSlsaProvenanceIsVerifiedAndKeptBesideTheStatement() {
+        UUID builder = UUID.randomUUID();
+        Job job = assigned("attested", "l18-unknown-test", "l31-conn", builder);
+        ArtifactDigest digest = Fixtures.digest(ArtifactKind.BINARY, SHA_B, 77);
+        SshPrivateKey key = SshPrivateKey.generateEd25519();
+        try (var states = kafka.reader(Topics.JOB_STATES, JobStateChanged.class)) {
+            kafka.send(
+                    Topics.ARTIFACTS,
+                    job.id.toString(),
+                    new ArtifactStored(job.id, 1, ArtifactKind.BINARY, SHA_B, 77L, Instant.now()));
+            JobActivity.Completed completed =
+                    Fixtures.withProvenance(
+                            Fixtures.completion(job, builder, List.of(digest)),
+                            key,
+                            Fixtures.facts(job, job.crate, List.of(digest)));
+            kafka.send(Topics.JOB_EVENTS, job.id.toString(), completed);
+            await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.SUCCEEDED);
+            JobStateChanged last =
+                    changesUntil(states, job.id, JobState.SUCCEEDED).stream()
+                            .filter(c -> c.state() == JobState.SUCCEEDED)
+                            .findFirst()
+                            .orElseThrow();
+            assertThat(last.provenance().envelope()).isEqualTo(completed.provenance());
+        }
+        given().get("/api/v1/jobs/" + job.id)
+                .then()
+                .statusCode(200)
+                .body("provenance.envelope.payloadType", equalTo("application/vnd.in-toto+json"));
+    }
+
+    @Test
+    void provenanceAboutAnotherCrateFailsTheJobAndKeepsNothing() {
+        UUID builder = UUID.randomUUID();
+        Job job = assigned("claimed", "l19-unknown-test", "l32-conn", builder);
+        ArtifactDigest digest = Fixtures.digest(ArtifactKind.BINARY, SHA_B, 5);
+        kafka.send(
+                Topics.JOB_EVENTS,
+                job.id.toString(),
+                Fixtures.withProvenance(
+                        Fixtures.completion(job, builder, List.of(digest)),
+                        SshPrivateKey.generateEd25519(),
+                        Fixtures.facts(job, "impostor", List.of(digest))));
+        awaitFailure(
+                job,
+                "provenance envelope does not match the job: field 'crate' differs from the job");
+        Job failed = db.job(job.id);
+        assertThat(failed.statement).isNull();
+        assertThat(failed.provenanceEnvelope).isNull();
+    }
+
+    @Test
+    void provenanceNotSignedByTheBuilderKeyFailsTheJob() {
+        UUID builder = UUID.randomUUID();
+        Job job = assigned("unsigned", "l20-unknown-test", "l33-conn", builder);
+        ArtifactDigest digest = Fixtures.digest(ArtifactKind.BINARY, SHA_B, 5);
+        JobActivity.Completed signedByOther =
+                Fixtures.withProvenance(
+                        Fixtures.completion(job, builder, List.of(digest)),
+                        SshPrivateKey.generateEd25519(),
+                        Fixtures.facts(job, job.crate, List.of(digest)));
+        JobActivity.Completed claimedByBuilder =
+                Fixtures.withProvenance(
+                        Fixtures.completion(job, builder, List.of(digest)),
+                        SshPrivateKey.generateEd25519(),
+                        Fixtures.facts(job, job.crate, List.of(digest)));
+        kafka.send(
+                Topics.JOB_EVENTS,
+                job.id.toString(),
+                new JobActivity.Completed(
+                        job.id,
+                        1,
+                        builder,
+                        claimedByBuilder.result(),
+                        null,
+                        null,
+                        List.of(digest),
+                        claimedByBuilder.statement(),
+                        claimedByBuilder.signature(),
+                        claimedByBuilder.builderPublicKey(),
+                        Instant.now(),
+                        signedByOther.provenance()));
+        awaitFailure(
+                job,
+                "provenance envelope rejected: no signature verifies with the builder's registered"
+                        + " key");
+        assertThat(db.job(job.id).provenanceEnvelope).isNull();
     }
 
     @Test

@@ -6,10 +6,17 @@ import dev.crateforge.protocol.job.BuildStatement;
 import dev.crateforge.protocol.job.JobResult;
 import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.JobRequested;
+import dev.crateforge.protocol.provenance.BuildFacts;
+import dev.crateforge.protocol.provenance.BuildProvenanceStatement;
+import dev.crateforge.protocol.provenance.BuildProvenanceStatement.InternalParameters;
+import dev.crateforge.protocol.provenance.BuildProvenanceStatement.Toolchain;
+import dev.crateforge.protocol.provenance.ProvenanceEnvelopes;
+import dev.crateforge.protocol.ssh.SshPrivateKey;
 import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.submission.JobSubmission;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /** Valid inputs to start from; each test changes what it is about. */
@@ -95,5 +102,51 @@ public final class Fixtures {
                 "-----BEGIN SSH SIGNATURE-----\nZmFrZQ==\n-----END SSH SIGNATURE-----\n",
                 PUBLIC_KEY,
                 Instant.now());
+    }
+
+    /**
+     * The completion with {@code key} as the builder's key and a DSSE envelope that {@code key}
+     * signed about the job as {@code facts} describe it.
+     */
+    public static JobActivity.Completed withProvenance(
+            JobActivity.Completed completion, SshPrivateKey key, BuildFacts facts) {
+        BuildProvenanceStatement statement =
+                ProvenanceEnvelopes.statement(
+                        facts,
+                        key.publicKey(),
+                        new InternalParameters(
+                                new Toolchain("rustc 1.83.0\n", "cargo 1.83.0\n"),
+                                "bubblewrap",
+                                false,
+                                Map.of("maxJobSeconds", 7200L)),
+                        Instant.parse("2026-12-05T10:00:00Z"),
+                        Instant.parse("2026-12-05T10:01:00Z"));
+        return new JobActivity.Completed(
+                completion.jobId(),
+                completion.attempt(),
+                completion.builderId(),
+                completion.result(),
+                completion.failureReason(),
+                completion.failureCode(),
+                completion.artifacts(),
+                completion.statement(),
+                completion.signature(),
+                key.publicKey().openSshLine(),
+                completion.completedAt(),
+                ProvenanceEnvelopes.sign(key, statement));
+    }
+
+    /** What the job's provenance must say, with {@code crate} in place of the job's crate. */
+    public static BuildFacts facts(Job job, String crate, List<ArtifactDigest> artifacts) {
+        return new BuildFacts(
+                job.id,
+                job.attempt,
+                crate,
+                job.version,
+                job.target,
+                job.kind,
+                job.sourceUrl,
+                job.sourceSha256,
+                artifacts);
     }
 }
