@@ -6,7 +6,6 @@ import dev.crateforge.artifact.service.ByteRange;
 import dev.crateforge.artifact.service.DownloadService;
 import dev.crateforge.protocol.job.ArtifactKind;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.StreamingOutput;
 import java.io.InputStream;
@@ -55,30 +54,24 @@ public class ArtifactResponses {
             String rangeHeader,
             String ifNoneMatch,
             boolean head) {
-        String etag = '"' + artifact.sha256 + '"';
+        String etag = CacheableAnswers.etag(artifact.sha256);
         ArtifactKind kind = ArtifactKind.fromWireName(artifact.kind).orElseThrow();
-        if (EntityTags.matches(ifNoneMatch, etag)) {
-            Response.ResponseBuilder notModified =
-                    Response.notModified().header(HttpHeaders.ETAG, etag);
-            if (cacheControl != null) {
-                notModified.header(HttpHeaders.CACHE_CONTROL, cacheControl);
-            }
-            return notModified.build();
+        Response notModified = CacheableAnswers.notModified(ifNoneMatch, etag, cacheControl);
+        if (notModified != null) {
+            return notModified;
         }
         Optional<ByteRange> range = ByteRange.parse(rangeHeader, artifact.size);
         long length = range.map(ByteRange::length).orElse(artifact.size);
         Response.ResponseBuilder answer =
-                Response.status(range.isPresent() ? 206 : 200)
-                        .type(kind.mediaType())
-                        .header(HttpHeaders.CONTENT_LENGTH, length)
-                        .header(HttpHeaders.ETAG, etag)
+                CacheableAnswers.headers(
+                                range.isPresent() ? 206 : 200,
+                                kind.mediaType(),
+                                length,
+                                etag,
+                                cacheControl)
                         .header(CHECKSUM_HEADER, artifact.sha256)
                         .header("Accept-Ranges", "bytes")
-                        .header("X-Content-Type-Options", "nosniff")
-                        .header("Content-Disposition", "attachment; filename=\"" + fileName + "\"");
-        if (cacheControl != null) {
-            answer.header(HttpHeaders.CACHE_CONTROL, cacheControl);
-        }
+                        .header("Content-Disposition", CacheableAnswers.attachment(fileName));
         range.ifPresent(r -> answer.header("Content-Range", r.contentRange(artifact.size)));
         if (head) {
             return answer.build();

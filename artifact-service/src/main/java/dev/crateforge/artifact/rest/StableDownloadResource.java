@@ -9,6 +9,7 @@ import dev.crateforge.artifact.service.ArtifactCatalog;
 import dev.crateforge.artifact.service.CrateBinaries;
 import dev.crateforge.artifact.service.Rejection;
 import io.smallrye.common.annotation.Blocking;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HEAD;
 import jakarta.ws.rs.HeaderParam;
@@ -19,9 +20,6 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -64,27 +62,15 @@ public class StableDownloadResource {
     @GET
     @Path("/{version}/{file}")
     @Produces(MediaType.WILDCARD)
-    public Response download(
-            @PathParam("registry") String registry,
-            @PathParam("name") String name,
-            @PathParam("version") String version,
-            @PathParam("file") String file,
-            @HeaderParam("Range") String range,
-            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        return answer(registry, name, version, file, range, ifNoneMatch, false);
+    public Response download(@BeanParam StableFileRequest request) {
+        return answer(request, false);
     }
 
     @HEAD
     @Path("/{version}/{file}")
     @Produces(MediaType.WILDCARD)
-    public Response head(
-            @PathParam("registry") String registry,
-            @PathParam("name") String name,
-            @PathParam("version") String version,
-            @PathParam("file") String file,
-            @HeaderParam("Range") String range,
-            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        return answer(registry, name, version, file, range, ifNoneMatch, true);
+    public Response head(@BeanParam StableFileRequest request) {
+        return answer(request, true);
     }
 
     @GET
@@ -102,35 +88,17 @@ public class StableDownloadResource {
                     "unknown crate '" + crate + "': no successful build of it stored an artifact");
         }
         byte[] body = serialize(CrateIndex.of(this.registry, crate, latest));
-        String etag = '"' + sha256(body) + '"';
-        if (EntityTags.matches(ifNoneMatch, etag)) {
-            return Response.notModified()
-                    .header(HttpHeaders.ETAG, etag)
-                    .header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL)
-                    .build();
-        }
-        return Response.ok(body, MediaType.APPLICATION_JSON_TYPE)
-                .header(HttpHeaders.ETAG, etag)
-                .header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL)
-                .header(HttpHeaders.CONTENT_LENGTH, body.length)
-                .header("X-Content-Type-Options", "nosniff")
-                .build();
+        return CacheableAnswers.small(
+                body, MediaType.APPLICATION_JSON, null, CACHE_CONTROL, null, ifNoneMatch, false);
     }
 
-    private Response answer(
-            String registry,
-            String name,
-            String version,
-            String file,
-            String range,
-            String ifNoneMatch,
-            boolean head) {
-        String crate = PathParams.crate(name);
-        String checkedVersion = PathParams.version(version);
-        checkRegistry(registry);
+    private Response answer(StableFileRequest request, boolean head) {
+        String crate = PathParams.crate(request.name);
+        String checkedVersion = PathParams.version(request.version);
+        checkRegistry(request.registry);
         String pattern = BinstallLayout.archiveName(crate, checkedVersion, "<target>");
         BinstallLayout.RequestedFile requested =
-                BinstallLayout.parse(crate, checkedVersion, file)
+                BinstallLayout.parse(crate, checkedVersion, request.file)
                         .orElseThrow(
                                 () ->
                                         Rejection.notFound(
@@ -142,33 +110,20 @@ public class StableDownloadResource {
         String target = PathParams.target(requested.target());
         StoredArtifact binary = binaries.latest(crate, checkedVersion, target);
         String archiveName = BinstallLayout.archiveName(crate, checkedVersion, target);
-        return requested.checksum()
-                ? checksum(binary, archiveName, ifNoneMatch, head)
-                : responses.send(binary, archiveName, CACHE_CONTROL, range, ifNoneMatch, head);
-    }
-
-    /** The {@code .sha256} file; small, so a {@code Range} is ignored (RFC 9110 allows it). */
-    private static Response checksum(
-            StoredArtifact binary, String archiveName, String ifNoneMatch, boolean head) {
-        // Not the archive's ETag: this is another representation, whose content the digest fixes.
-        String etag = "\"" + binary.sha256 + BinstallLayout.CHECKSUM_SUFFIX + "\"";
-        if (EntityTags.matches(ifNoneMatch, etag)) {
-            return Response.notModified()
-                    .header(HttpHeaders.ETAG, etag)
-                    .header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL)
-                    .build();
+        if (!requested.checksum()) {
+            return responses.send(
+                    binary, archiveName, CACHE_CONTROL, request.range, request.ifNoneMatch, head);
         }
-        byte[] body =
+        // Not the archive's ETag: this is another representation, whose content the digest fixes.
+        return CacheableAnswers.small(
                 BinstallLayout.checksumFile(binary.sha256, archiveName)
-                        .getBytes(StandardCharsets.US_ASCII);
-        Response.ResponseBuilder answer =
-                Response.ok()
-                        .type("text/plain; charset=utf-8")
-                        .header(HttpHeaders.CONTENT_LENGTH, body.length)
-                        .header(HttpHeaders.ETAG, etag)
-                        .header(HttpHeaders.CACHE_CONTROL, CACHE_CONTROL)
-                        .header("X-Content-Type-Options", "nosniff");
-        return head ? answer.build() : answer.entity(body).build();
+                        .getBytes(StandardCharsets.US_ASCII),
+                "text/plain; charset=utf-8",
+                CacheableAnswers.etag(binary.sha256 + BinstallLayout.CHECKSUM_SUFFIX),
+                CACHE_CONTROL,
+                null,
+                request.ifNoneMatch,
+                head);
     }
 
     private void checkRegistry(String requested) {
@@ -183,14 +138,6 @@ public class StableDownloadResource {
             return json.writeValueAsBytes(index);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot write the index of " + index.crate(), e);
-        }
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
         }
     }
 }
