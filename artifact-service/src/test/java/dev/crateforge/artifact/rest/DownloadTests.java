@@ -7,12 +7,12 @@ import static org.hamcrest.Matchers.hasSize;
 
 import dev.crateforge.artifact.JwksTestResource;
 import dev.crateforge.artifact.TestArtifacts;
+import dev.crateforge.artifact.TestBuilds;
 import dev.crateforge.artifact.TestJobs;
 import dev.crateforge.artifact.service.ArtifactCatalog;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.localstack.quarkus.S3TestResource;
-import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
 import io.quarkus.test.common.WithTestResource;
@@ -44,21 +44,12 @@ class DownloadTests {
 
     @Inject ArtifactCatalog catalog;
 
-    /** Runs a job to success with one uploaded artifact of {@code bytes}. */
     private TestJobs succeededBuild(String crate, ArtifactKind kind, byte[] bytes) {
-        TestJobs job = new TestJobs(catalog, crate, VERSION, kind).moveTo(1, JobState.RUNNING);
-        given().header("Authorization", "Bearer " + job.token(1))
-                .contentType("application/octet-stream")
-                .body(bytes)
-                .put(job.uploadPath())
-                .then()
-                .statusCode(201);
-        return job.succeed(
-                1, List.of(new ArtifactDigest(kind, TestJobs.sha256(bytes), (long) bytes.length)));
+        return TestBuilds.succeeded(catalog, crate, VERSION, kind, bytes);
     }
 
     private static String newCrate() {
-        return "dl" + UUID.randomUUID().toString().substring(0, 8);
+        return TestBuilds.newCrate("dl");
     }
 
     private static String cratePath(String crate, ArtifactKind kind) {

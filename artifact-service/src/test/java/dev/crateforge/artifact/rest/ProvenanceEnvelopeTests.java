@@ -7,14 +7,13 @@ import static org.hamcrest.Matchers.nullValue;
 
 import dev.crateforge.artifact.JwksTestResource;
 import dev.crateforge.artifact.TestArtifacts;
+import dev.crateforge.artifact.TestBuilds;
 import dev.crateforge.artifact.TestJobs;
 import dev.crateforge.artifact.service.ArtifactCatalog;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.localstack.quarkus.S3TestResource;
-import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.ArtifactKind;
-import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.json.ProtocolJson;
 import dev.crateforge.protocol.provenance.DsseEnvelope;
 import dev.crateforge.protocol.provenance.ProvenanceEnvelopes;
@@ -25,7 +24,6 @@ import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -50,22 +48,13 @@ class ProvenanceEnvelopeTests {
     @Inject ArtifactCatalog catalog;
 
     private TestJobs succeeded(boolean withEnvelope) {
-        String crate = "pv" + UUID.randomUUID().toString().substring(0, 8);
-        TestJobs job =
-                new TestJobs(catalog, crate, "1.0.0", ArtifactKind.BINARY)
-                        .moveTo(1, JobState.RUNNING);
-        byte[] bytes = TestArtifacts.binary(2_000);
-        given().header("Authorization", "Bearer " + job.token(1))
-                .contentType("application/octet-stream")
-                .body(bytes)
-                .put(job.uploadPath())
-                .then()
-                .statusCode(201);
-        List<ArtifactDigest> artifacts =
-                List.of(
-                        new ArtifactDigest(
-                                ArtifactKind.BINARY, TestJobs.sha256(bytes), (long) bytes.length));
-        return withEnvelope ? job.succeedWithEnvelope(1, artifacts) : job.succeed(1, artifacts);
+        return TestBuilds.succeeded(
+                catalog,
+                TestBuilds.newCrate("pv"),
+                "1.0.0",
+                ArtifactKind.BINARY,
+                TestArtifacts.binary(2_000),
+                withEnvelope);
     }
 
     @Test

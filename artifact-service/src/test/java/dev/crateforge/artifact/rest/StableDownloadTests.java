@@ -7,14 +7,13 @@ import static org.hamcrest.Matchers.startsWith;
 
 import dev.crateforge.artifact.JwksTestResource;
 import dev.crateforge.artifact.TestArtifacts;
+import dev.crateforge.artifact.TestBuilds;
 import dev.crateforge.artifact.TestJobs;
 import dev.crateforge.artifact.service.ArtifactCatalog;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.localstack.quarkus.S3TestResource;
-import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.ArtifactKind;
-import dev.crateforge.protocol.job.JobState;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -41,7 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -78,19 +76,11 @@ class StableDownloadTests {
     private final HttpClient http = HttpClient.newHttpClient();
 
     private TestJobs succeededBuild(String crate, String version, ArtifactKind kind, byte[] bytes) {
-        TestJobs job = new TestJobs(catalog, crate, version, kind).moveTo(1, JobState.RUNNING);
-        given().header("Authorization", "Bearer " + job.token(1))
-                .contentType("application/octet-stream")
-                .body(bytes)
-                .put(job.uploadPath())
-                .then()
-                .statusCode(201);
-        return job.succeed(
-                1, List.of(new ArtifactDigest(kind, TestJobs.sha256(bytes), (long) bytes.length)));
+        return TestBuilds.succeeded(catalog, crate, version, kind, bytes);
     }
 
     private static String newCrate() {
-        return "bi" + UUID.randomUUID().toString().substring(0, 8);
+        return TestBuilds.newCrate("bi");
     }
 
     private String baseUrl() {
