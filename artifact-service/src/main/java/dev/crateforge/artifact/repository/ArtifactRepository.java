@@ -1,5 +1,8 @@
 package dev.crateforge.artifact.repository;
 
+import dev.crateforge.protocol.ssh.RawSignatures;
+import dev.crateforge.protocol.ssh.SshFormatException;
+import dev.crateforge.protocol.ssh.SshKeyType;
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -65,16 +68,18 @@ public class ArtifactRepository implements PanacheRepository<StoredArtifact> {
     }
 
     /**
-     * Every artifact of a successful build of a crate, all versions, with whether the build's
-     * provenance is held; ordered by version, target and kind, newest build first within each (the
-     * order {@link #findLatestSucceeded} picks by, so that callers keeping the first of each get
-     * what a download gets). One query: the per-crate index is built from it alone.
+     * Every artifact of a successful build of a crate, all versions, with which of the build's
+     * provenance files are held; ordered by version, target and kind, newest build first within
+     * each (the order {@link #findLatestSucceeded} picks by, so that callers keeping the first of
+     * each get what a download gets). One query: the per-crate index is built from it alone.
      */
     public List<SucceededArtifact> listSucceededOfCrate(String crate) {
         return getEntityManager()
                 .createQuery(
                         "select a, (case when j.statement is not null and j.signature is not null"
-                                + " and j.builderPublicKey is not null then true else false end)"
+                                + " and j.builderPublicKey is not null then true else false end),"
+                                + " (case when j.provenanceEnvelope is not null then true else"
+                                + " false end), j.builderPublicKey"
                                 + " from StoredArtifact a, JobAttempt j"
                                 + " where j.jobId = a.jobId and j.attempt = a.attempt"
                                 + " and j.state = 'succeeded' and a.crate = :crate"
@@ -83,8 +88,31 @@ public class ArtifactRepository implements PanacheRepository<StoredArtifact> {
                 .setParameter("crate", crate)
                 .getResultList()
                 .stream()
-                .map(row -> new SucceededArtifact((StoredArtifact) row[0], (Boolean) row[1]))
+                .map(ArtifactRepository::succeeded)
                 .toList();
+    }
+
+    private static SucceededArtifact succeeded(Object[] row) {
+        boolean hasProvenance = (Boolean) row[1];
+        return new SucceededArtifact(
+                (StoredArtifact) row[0],
+                hasProvenance,
+                hasProvenance && (Boolean) row[2],
+                hasProvenance && securesystemslibReads((String) row[3]));
+    }
+
+    /**
+     * Whether securesystemslib has a form of a key, by its OpenSSH line's type name alone (the key
+     * itself was checked when its record arrived).
+     */
+    private static boolean securesystemslibReads(String openSshLine) {
+        try {
+            return RawSignatures.securesystemslibScheme(
+                            SshKeyType.fromWireName(openSshLine.split(" ", 2)[0]))
+                    != null;
+        } catch (SshFormatException e) {
+            return false;
+        }
     }
 
     /**

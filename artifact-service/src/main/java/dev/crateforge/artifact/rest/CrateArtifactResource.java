@@ -74,25 +74,20 @@ public class CrateArtifactResource {
         return ProvenanceView.of(provenance.of(find(path)));
     }
 
+    /**
+     * A provenance file ({@link ProvenanceFile}) of the latest successful build, by its route name;
+     * the same bytes as by job.
+     */
     @GET
-    @Path("/{target}/{kind}/provenance/statement")
-    @Produces(MediaType.TEXT_PLAIN)
-    public Response statement(@BeanParam CrateArtifactPath path) {
-        return ProvenanceFiles.statement(provenance.of(find(path)));
-    }
-
-    @GET
-    @Path("/{target}/{kind}/provenance/signature")
-    @Produces(MediaType.TEXT_PLAIN)
-    public Response signature(@BeanParam CrateArtifactPath path) {
-        return ProvenanceFiles.signature(provenance.of(find(path)));
-    }
-
-    @GET
-    @Path("/{target}/{kind}/provenance/allowed_signers")
-    @Produces(MediaType.TEXT_PLAIN)
-    public Response allowedSigners(@BeanParam CrateArtifactPath path) {
-        return ProvenanceFiles.allowedSigners(provenance.of(find(path)));
+    @Path("/{target}/{kind}/provenance/{file}")
+    @Produces(MediaType.WILDCARD)
+    public Response provenanceFile(
+            @BeanParam CrateArtifactPath path,
+            @PathParam("file") String file,
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        StoredArtifact artifact = find(path);
+        ProvenanceFile wanted = ProvenanceFile.ofRoute(file);
+        return wanted.answer(provenance.of(artifact), wanted.fileName(), null, ifNoneMatch, false);
     }
 
     private StoredArtifact find(CrateArtifactPath path) {

@@ -56,14 +56,42 @@ public record CrateIndex(
             ProvenanceLinks provenance,
             String reproduction) {}
 
-    /** The existing provenance endpoints of the build that stored an artifact, by job id. */
+    /**
+     * The provenance files of the build that stored an artifact, by job id (so that they stay right
+     * when a newer build replaces what the stable URL serves).
+     *
+     * @param json everything in one JSON document
+     * @param statement the SSHSIG statement, for {@code ssh-keygen -Y verify}
+     * @param signature its armored SSHSIG
+     * @param allowedSigners the builder's key as an {@code allowed_signers} line
+     * @param envelope the SLSA provenance, a DSSE envelope as {@code .intoto.jsonl}; null when the
+     *     builder sent none
+     * @param builderKey the builder's key for securesystemslib; null when it has no such form
+     * @param builderPem the builder's key as a PEM {@code PUBLIC KEY}
+     */
     public record ProvenanceLinks(
-            String json, String statement, String signature, String allowedSigners) {
+            String json,
+            String statement,
+            String signature,
+            String allowedSigners,
+            String envelope,
+            String builderKey,
+            String builderPem) {
 
-        static ProvenanceLinks of(UUID jobId) {
-            String base = "/api/v1/jobs/" + jobId + "/provenance";
+        static ProvenanceLinks of(SucceededArtifact s) {
+            String base = "/api/v1/jobs/" + s.artifact().jobId + "/provenance";
             return new ProvenanceLinks(
-                    base, base + "/statement", base + "/signature", base + "/allowed_signers");
+                    base,
+                    link(base, ProvenanceFile.STATEMENT),
+                    link(base, ProvenanceFile.SIGNATURE),
+                    link(base, ProvenanceFile.ALLOWED_SIGNERS),
+                    s.hasEnvelope() ? link(base, ProvenanceFile.ENVELOPE) : null,
+                    s.hasSecuresystemslibKey() ? link(base, ProvenanceFile.BUILDER_KEY) : null,
+                    link(base, ProvenanceFile.BUILDER_PEM));
+        }
+
+        private static String link(String base, ProvenanceFile file) {
+            return base + '/' + file.routeName();
         }
     }
 
@@ -114,7 +142,7 @@ public record CrateIndex(
                 a.jobId,
                 a.attempt,
                 a.createdAt,
-                s.hasProvenance() ? ProvenanceLinks.of(a.jobId) : null,
+                s.hasProvenance() ? ProvenanceLinks.of(s) : null,
                 REPRODUCTION_UNKNOWN);
     }
 }

@@ -108,46 +108,17 @@ public class JobArtifactResource {
         return ProvenanceView.of(provenance.ofJob(PathParams.jobId(jobId)));
     }
 
+    /** A provenance file ({@link ProvenanceFile}) of the job, by its route name. */
     @GET
-    @Path("/provenance/statement")
-    @Produces(MediaType.TEXT_PLAIN)
-    public Response statement(@PathParam("jobId") String jobId) {
-        return ProvenanceFiles.statement(provenance.ofJob(PathParams.jobId(jobId)));
-    }
-
-    @GET
-    @Path("/provenance/signature")
-    @Produces(MediaType.TEXT_PLAIN)
-    public Response signature(@PathParam("jobId") String jobId) {
-        return ProvenanceFiles.signature(provenance.ofJob(PathParams.jobId(jobId)));
-    }
-
-    @GET
-    @Path("/provenance/allowed_signers")
-    @Produces(MediaType.TEXT_PLAIN)
-    public Response allowedSigners(@PathParam("jobId") String jobId) {
-        return ProvenanceFiles.allowedSigners(provenance.ofJob(PathParams.jobId(jobId)));
-    }
-
-    @GET
-    @Path("/provenance/intoto.jsonl")
-    @Produces("application/jsonl")
-    public Response envelope(@PathParam("jobId") String jobId) {
-        return ProvenanceFiles.envelope(provenance.ofJob(PathParams.jobId(jobId)));
-    }
-
-    @GET
-    @Path("/provenance/builder-key.json")
-    @Produces(MediaType.APPLICATION_JSON)
-    public Response builderKey(@PathParam("jobId") String jobId) {
-        return ProvenanceFiles.builderKey(provenance.ofJob(PathParams.jobId(jobId)));
-    }
-
-    @GET
-    @Path("/provenance/builder.pem")
-    @Produces("application/x-pem-file")
-    public Response builderPem(@PathParam("jobId") String jobId) {
-        return ProvenanceFiles.builderPem(provenance.ofJob(PathParams.jobId(jobId)));
+    @Path("/provenance/{file}")
+    @Produces(MediaType.WILDCARD)
+    public Response provenanceFile(
+            @PathParam("jobId") String jobId,
+            @PathParam("file") String file,
+            @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
+        UUID job = PathParams.jobId(jobId);
+        ProvenanceFile wanted = ProvenanceFile.ofRoute(file);
+        return wanted.answer(provenance.ofJob(job), wanted.fileName(), null, ifNoneMatch, false);
     }
 
     private StoredArtifact find(String jobId, String kind) {

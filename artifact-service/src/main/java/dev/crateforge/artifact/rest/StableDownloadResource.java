@@ -7,6 +7,7 @@ import dev.crateforge.artifact.repository.StoredArtifact;
 import dev.crateforge.artifact.repository.SucceededArtifact;
 import dev.crateforge.artifact.service.ArtifactCatalog;
 import dev.crateforge.artifact.service.CrateBinaries;
+import dev.crateforge.artifact.service.ProvenanceService;
 import dev.crateforge.artifact.service.Rejection;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.BeanParam;
@@ -21,14 +22,16 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The stable download layout, public and read-only: {@code
  * /dl/{registry}/{name}/{version}/{name}-{version}-{target}.tgz} (the {@code binary} artifact of
  * the latest successful build, byte for byte as the builder uploaded and signed it), its {@code
- * .sha256} in {@code sha256sum} format, and the per-crate index {@code
- * /dl/{registry}/{name}/index.json}. URLs that cargo-binstall's {@code pkg-url} template renders
- * to; see docs/artifact.md for the layout inside the archive.
+ * .sha256} in {@code sha256sum} format, the build's provenance beside it ({@code .intoto.jsonl},
+ * the DSSE envelope, with the builder's key, and the SSHSIG statement; see {@link ProvenanceFile}),
+ * and the per-crate index {@code /dl/{registry}/{name}/index.json}. URLs that cargo-binstall's
+ * {@code pkg-url} template renders to; see docs/artifact.md for the layout inside the archive.
  */
 @Path("/dl/{registry}/{name}")
 @Blocking
@@ -43,6 +46,7 @@ public class StableDownloadResource {
     private final ArtifactCatalog catalog;
     private final CrateBinaries binaries;
     private final ArtifactResponses responses;
+    private final ProvenanceService provenance;
     private final ObjectMapper json;
     private final String registry;
 
@@ -50,11 +54,13 @@ public class StableDownloadResource {
             ArtifactCatalog catalog,
             CrateBinaries binaries,
             ArtifactResponses responses,
+            ProvenanceService provenance,
             ObjectMapper json,
             ArtifactConfig config) {
         this.catalog = catalog;
         this.binaries = binaries;
         this.responses = responses;
+        this.provenance = provenance;
         this.json = json;
         this.registry = config.downloads().registry();
     }
@@ -104,15 +110,30 @@ public class StableDownloadResource {
                                         Rejection.notFound(
                                                 "no such file: files here are named "
                                                         + pattern
-                                                        + " and "
-                                                        + pattern
-                                                        + BinstallLayout.CHECKSUM_SUFFIX));
+                                                        + ", alone or followed by one of "
+                                                        + String.join(
+                                                                " ",
+                                                                BinstallLayout.suffixes().stream()
+                                                                        .filter(x -> !x.isEmpty())
+                                                                        .sorted()
+                                                                        .toList())));
         String target = PathParams.target(requested.target());
         StoredArtifact binary = binaries.latest(crate, checkedVersion, target);
         String archiveName = BinstallLayout.archiveName(crate, checkedVersion, target);
-        if (!requested.checksum()) {
+        if (requested.archive()) {
             return responses.send(
                     binary, archiveName, CACHE_CONTROL, request.range, request.ifNoneMatch, head);
+        }
+        Optional<ProvenanceFile> provenanceFile = requested.provenance();
+        if (provenanceFile.isPresent()) {
+            return provenanceFile
+                    .get()
+                    .answer(
+                            provenance.of(binary),
+                            archiveName + requested.suffix(),
+                            CACHE_CONTROL,
+                            request.ifNoneMatch,
+                            head);
         }
         // Not the archive's ETag: this is another representation, whose content the digest fixes.
         return CacheableAnswers.small(

@@ -44,8 +44,11 @@ public class ProvenanceService {
      * @param builderKey the builder's key as securesystemslib reads it (with the {@code keyid} of
      *     its signatures), or null for a key type securesystemslib does not know
      * @param builderPem the builder's key as a PEM {@code PUBLIC KEY}
+     * @param requested what was asked for, as a 404 detail names it: {@code job <id>}, or the
+     *     crate, version and target with the job
      */
     public record BuildProvenance(
+            String requested,
             UUID jobId,
             int attempt,
             String statement,
@@ -60,9 +63,7 @@ public class ProvenanceService {
         public String requireEnvelope() {
             if (envelope == null) {
                 throw Rejection.notFound(
-                        "job "
-                                + jobId
-                                + " has no SLSA provenance: its builder sent no DSSE envelope");
+                        requested + " has no SLSA provenance: its builder sent no DSSE envelope");
             }
             return envelope;
         }
@@ -70,14 +71,21 @@ public class ProvenanceService {
 
     /** The provenance of the build that produced {@code artifact}. */
     public BuildProvenance of(StoredArtifact artifact) {
+        String requested =
+                artifact.crate
+                        + " "
+                        + artifact.version
+                        + " for "
+                        + artifact.target
+                        + " (job "
+                        + artifact.jobId
+                        + ")";
         JobAttempt job =
                 catalog.job(artifact.jobId)
                         .filter(j -> j.attempt == artifact.attempt && j.hasProvenance())
                         .orElseThrow(
-                                () ->
-                                        Rejection.notFound(
-                                                "the build of this artifact has no signed provenance"));
-        return of(job);
+                                () -> Rejection.notFound(requested + " has no signed provenance"));
+        return of(requested, job);
     }
 
     /** The provenance of a job that succeeded. */
@@ -89,10 +97,10 @@ public class ProvenanceService {
                                 () ->
                                         Rejection.notFound(
                                                 "job " + jobId + " has no signed provenance"));
-        return of(job);
+        return of("job " + jobId, job);
     }
 
-    private static BuildProvenance of(JobAttempt job) {
+    private static BuildProvenance of(String requested, JobAttempt job) {
         String keyLine;
         SshPublicKey key;
         try {
@@ -119,6 +127,7 @@ public class ProvenanceService {
             builderKey.putAll(sslibKey);
         }
         return new BuildProvenance(
+                requested,
                 job.jobId,
                 job.attempt,
                 job.statement,

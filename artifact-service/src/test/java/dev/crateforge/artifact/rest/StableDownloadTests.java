@@ -281,6 +281,10 @@ class StableDownloadTests {
         assertThat(given().get(json.getString(prefix + "url")).asByteArray()).isEqualTo(newest);
         given().get(json.getString(prefix + "provenance.statement")).then().statusCode(200);
         given().get(json.getString(prefix + "provenance.allowedSigners")).then().statusCode(200);
+        // These builds sent no DSSE envelope: no link to one, but the builder's key is there.
+        assertThat(json.getString(prefix + "provenance.envelope")).isNull();
+        given().get(json.getString(prefix + "provenance.builderKey")).then().statusCode(200);
+        given().get(json.getString(prefix + "provenance.builderPem")).then().statusCode(200);
         String metadataPrefix = "versions[2].artifacts[1].";
         assertThat(json.getString(metadataPrefix + "sha256Url")).isNull();
         assertThat(given().get(json.getString(metadataPrefix + "url")).asByteArray())
@@ -339,6 +343,41 @@ class StableDownloadTests {
                         + crate
                         + "-2.0.0-aarch64-apple-darwin.tgz.sha256",
                 "unknown target 'aarch64-apple-darwin'");
+        // The provenance beside an archive answers the same misses as the archive.
+        expected.put(
+                "/dl/crates-io/"
+                        + other
+                        + "/2.0.0/"
+                        + other
+                        + "-2.0.0-"
+                        + TARGET
+                        + ".tgz.intoto.jsonl",
+                "unknown crate '" + other + "'");
+        expected.put(
+                "/dl/crates-io/"
+                        + crate
+                        + "/2.0.1/"
+                        + crate
+                        + "-2.0.1-"
+                        + TARGET
+                        + ".tgz.intoto.jsonl",
+                "unknown version '2.0.1' of crate '" + crate + "'");
+        expected.put(
+                "/dl/crates-io/"
+                        + crate
+                        + "/2.0.0/"
+                        + crate
+                        + "-2.0.0-aarch64-apple-darwin.tgz.intoto.jsonl",
+                "unknown target 'aarch64-apple-darwin' for " + crate + " 2.0.0");
+        expected.put(
+                "/dl/crates-io/"
+                        + crate
+                        + "/2.0.0/"
+                        + crate
+                        + "-2.0.0-"
+                        + TARGET
+                        + ".tgz.intoto.json",
+                "no such file");
         expected.put(
                 "/dl/other-registry/" + crate + "/2.0.0/" + crate + "-2.0.0-" + TARGET + ".tgz",
                 "unknown registry 'other-registry'");
