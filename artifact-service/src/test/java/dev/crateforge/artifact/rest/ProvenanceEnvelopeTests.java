@@ -10,6 +10,7 @@ import dev.crateforge.artifact.JwksTestResource;
 import dev.crateforge.artifact.TestArtifacts;
 import dev.crateforge.artifact.TestBuilds;
 import dev.crateforge.artifact.TestJobs;
+import dev.crateforge.artifact.TestProblems;
 import dev.crateforge.artifact.service.ArtifactCatalog;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
@@ -29,7 +30,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -226,45 +229,31 @@ class ProvenanceEnvelopeTests {
 
         given().get(base).then().statusCode(200).body("envelope", nullValue());
         given().get(base + "/statement").then().statusCode(200);
-        given().get(base + "/intoto.jsonl")
-                .then()
-                .statusCode(404)
-                .contentType("application/problem+json")
-                .body(
-                        "detail",
-                        equalTo(
-                                "job "
-                                        + job.jobId
-                                        + " has no SLSA provenance: its builder sent no DSSE"
-                                        + " envelope"));
         given().get("/api/v1/jobs/" + UUID.randomUUID() + "/provenance/intoto.jsonl")
                 .then()
                 .statusCode(404)
                 .contentType("application/problem+json");
 
-        String crateNoEnvelope =
-                job.crate + " 1.0.0 for " + TestJobs.TARGET + " (job " + job.jobId + ")";
         String beside =
                 "/dl/crates-io/" + job.crate + "/1.0.0/" + job.crate + "-1.0.0-" + TestJobs.TARGET;
-        for (String path :
-                List.of(
-                        beside + ".tgz.intoto.jsonl",
-                        "/api/v1/crates/"
-                                + job.crate
-                                + "/1.0.0/"
-                                + TestJobs.TARGET
-                                + "/binary/provenance/intoto.jsonl")) {
-            given().get(path)
-                    .then()
-                    .statusCode(404)
-                    .contentType("application/problem+json")
-                    .body(
-                            "detail",
-                            equalTo(
-                                    crateNoEnvelope
-                                            + " has no SLSA provenance: its builder sent no DSSE"
-                                            + " envelope"));
-        }
+        String noEnvelope = " has no SLSA provenance: its builder sent no DSSE envelope";
+        String ofCrate = job.crate + " 1.0.0 for " + TestJobs.TARGET + " (job " + job.jobId + ")";
+        Map<String, String> expected = new LinkedHashMap<>();
+        expected.put(base + "/intoto.jsonl", "job " + job.jobId + noEnvelope);
+        expected.put(beside + ".tgz.intoto.jsonl", ofCrate + noEnvelope);
+        expected.put(
+                "/api/v1/crates/"
+                        + job.crate
+                        + "/1.0.0/"
+                        + TestJobs.TARGET
+                        + "/binary/provenance/intoto.jsonl",
+                ofCrate + noEnvelope);
+        expected.put(
+                base + "/intoto.json",
+                "there is no provenance file 'intoto.json': the files are statement, signature,"
+                        + " allowed_signers, intoto.jsonl, builder-key.json, builder.pem");
+        expected.forEach(
+                (path, detail) -> TestProblems.get(path, 404).body("detail", equalTo(detail)));
         given().get(beside + ".tgz.statement").then().statusCode(200);
         given().get("/dl/crates-io/" + job.crate + "/index.json")
                 .then()
@@ -273,16 +262,6 @@ class ProvenanceEnvelopeTests {
                 .body(
                         "versions[0].artifacts[0].provenance.statement",
                         equalTo("/api/v1/jobs/" + job.jobId + "/provenance/statement"));
-        given().get(base + "/intoto.json")
-                .then()
-                .statusCode(404)
-                .contentType("application/problem+json")
-                .body(
-                        "detail",
-                        equalTo(
-                                "there is no provenance file 'intoto.json': the files are"
-                                        + " statement, signature, allowed_signers, intoto.jsonl,"
-                                        + " builder-key.json, builder.pem"));
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.crateforge.artifact.JwksTestResource;
 import dev.crateforge.artifact.TestArtifacts;
 import dev.crateforge.artifact.TestBuilds;
 import dev.crateforge.artifact.TestJobs;
+import dev.crateforge.artifact.TestProblems;
 import dev.crateforge.artifact.service.ArtifactCatalog;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
@@ -390,13 +391,7 @@ class StableDownloadTests {
         expected.put("/dl/crates-io/" + other + "/index.json", "unknown crate '" + other + "'");
         expected.put("/dl/other-registry/" + crate + "/index.json", "unknown registry");
         expected.forEach(
-                (path, detail) ->
-                        given().get(path)
-                                .then()
-                                .statusCode(404)
-                                .contentType("application/problem+json")
-                                .body("status", equalTo(404))
-                                .body("detail", startsWith(detail)));
+                (path, detail) -> TestProblems.get(path, 404).body("detail", startsWith(detail)));
     }
 
     @Test
