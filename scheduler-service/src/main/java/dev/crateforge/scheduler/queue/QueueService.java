@@ -10,7 +10,6 @@ import dev.crateforge.scheduler.queue.QueueSummary.TargetQueue;
 import dev.crateforge.scheduler.queue.WaitEstimator.QueuedWork;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -37,15 +36,27 @@ public class QueueService {
         if (job.state != JobState.QUEUED) {
             return Optional.empty();
         }
-        long ahead = statistics.jobsAhead(job);
+        Map<ArtifactKind, Long> ahead = statistics.jobsAhead(job);
         Optional<Instant> eta =
                 WaitEstimator.estimatedStart(
-                        ahead,
+                        work(job.target, ahead),
                         statistics.capacity(job.target),
                         statistics.typicalDuration(job.target, job.kind),
                         Instant.now(),
                         job.notBefore);
-        return Optional.of(new QueueEstimate(ahead + 1, eta.orElse(null)));
+        long position = 1 + ahead.values().stream().mapToLong(Long::longValue).sum();
+        return Optional.of(new QueueEstimate(position, eta.orElse(null)));
+    }
+
+    /** Queued jobs of one target per kind, each kind with its typical duration. */
+    private List<QueuedWork> work(String target, Map<ArtifactKind, Long> jobsByKind) {
+        List<QueuedWork> work = new ArrayList<>();
+        jobsByKind.forEach(
+                (kind, jobs) ->
+                        work.add(
+                                new QueuedWork(
+                                        kind, jobs, statistics.typicalDuration(target, kind))));
+        return work;
     }
 
     /** Every target that has queued jobs or slots, in name order. */
@@ -88,18 +99,18 @@ public class QueueService {
                                         QueuedGroup::kind,
                                         TreeMap::new,
                                         Collectors.summingLong(QueuedGroup::queued)));
-        List<KindDepth> kinds = new ArrayList<>();
-        List<QueuedWork> work = new ArrayList<>();
-        byKind.forEach(
-                (kind, queued) -> {
-                    Optional<Duration> typical = statistics.typicalDuration(target, kind);
-                    kinds.add(
-                            new KindDepth(
-                                    kind,
-                                    queued,
-                                    typical.map(d -> d.toMillis() / 1000.0).orElse(null)));
-                    work.add(new QueuedWork(queued, typical));
-                });
+        List<QueuedWork> work = work(target, byKind);
+        List<KindDepth> kinds =
+                work.stream()
+                        .map(
+                                w ->
+                                        new KindDepth(
+                                                w.kind(),
+                                                w.jobs(),
+                                                w.typical()
+                                                        .map(d -> d.toMillis() / 1000.0)
+                                                        .orElse(null)))
+                        .toList();
         List<PriorityDepth> priorities = new ArrayList<>();
         byPriority.forEach(
                 (priority, queued) -> priorities.add(new PriorityDepth(priority, queued)));

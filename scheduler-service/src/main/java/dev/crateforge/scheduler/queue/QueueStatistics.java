@@ -16,6 +16,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * The figures queue positions and estimates are made of, read straight from the job and request
@@ -28,12 +29,13 @@ public class QueueStatistics {
     /** How many recent finished jobs the typical duration is the median of. */
     static final int DURATION_SAMPLES = 50;
 
-    /** Jobs of the same target that the claim takes before the given one (its claim order). */
+    /** Jobs of the same target that the claim takes before the given one, per kind. */
     private static final String AHEAD =
             """
-            select count(*) from job
+            select kind, count(*) from job
             where state = 'queued' and target = ?
               and (priority > ? or (priority = ? and (fair_turn, created_at) < (?, ?)))
+            group by kind
             """;
 
     private static final String TYPICAL_DURATION =
@@ -83,8 +85,8 @@ public class QueueStatistics {
         this.sql = sql;
     }
 
-    /** How many queued jobs of its target the claim takes before {@code job}. */
-    public long jobsAhead(Job job) {
+    /** How many queued jobs of its target the claim takes before {@code job}, per kind. */
+    public Map<ArtifactKind, Long> jobsAhead(Job job) {
         return sql.execute(
                 "counting jobs ahead",
                 AHEAD,
@@ -94,7 +96,15 @@ public class QueueStatistics {
                     statement.setInt(3, job.priority);
                     statement.setLong(4, job.fairTurn);
                     statement.setTimestamp(5, Timestamp.from(job.createdAt));
-                    return single(statement.executeQuery(), row -> row.getLong(1));
+                    Map<ArtifactKind, Long> ahead = new TreeMap<>();
+                    try (ResultSet row = statement.executeQuery()) {
+                        while (row.next()) {
+                            ahead.put(
+                                    ArtifactKindConverter.fromColumn(row.getString(1)),
+                                    row.getLong(2));
+                        }
+                    }
+                    return ahead;
                 });
     }
 

@@ -1,49 +1,53 @@
 package dev.crateforge.scheduler.queue;
 
+import dev.crateforge.protocol.job.ArtifactKind;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
 /**
- * When a queued job will start, from how many jobs are ahead of it, the slots that serve its target
- * and how long similar jobs took. Pure arithmetic, so that the method documented in
- * docs/scheduler.md is the method tested.
+ * When a queued job will start, from the jobs ahead of it, the slots that serve its target and how
+ * long similar jobs took. Pure arithmetic, so that the method documented in docs/scheduler.md is
+ * the method tested.
  *
- * <p>The model: the target's slots (busy now, plus free ones that builders are asking to fill) work
- * the queue in claim order. Free slots take the first jobs at once; every further job ahead waits
- * for a slot to come free, and slots come free at {@code slots / typical} per second. A job in
- * backoff starts no earlier than its backoff ends.
+ * <p>The model: the target's slots (busy now, plus free ones that builders are asking to fill)
+ * share the work in front of the job: what is left of the running attempts (half a typical job
+ * each, as they are on average halfway through) and the typical duration of every job ahead. Free
+ * slots take the first jobs at once. A job in backoff starts no earlier than its backoff ends.
  */
 public final class WaitEstimator {
 
     private WaitEstimator() {}
 
     /**
-     * The estimated start of a queued job; empty when nothing serves its target now or no similar
-     * job has finished yet, since any number would then be a guess.
+     * The estimated start of a queued job; empty when nothing serves its target now or a kind in
+     * front of it has no typical duration yet, since any number would then be a guess.
      *
-     * @param ahead queued jobs of the same target that are claimed before this one
+     * @param ahead queued jobs of the same target that are claimed before this one, per kind
      * @param capacity the target's slots now
-     * @param typical how long a similar job takes, if known
+     * @param typical how long a job like this one takes, if known; stands for the running ones
      * @param now the moment of the estimate
      * @param notBefore when the job's backoff ends (its creation time when it has none)
      */
     public static Optional<Instant> estimatedStart(
-            long ahead,
+            List<QueuedWork> ahead,
             TargetCapacity capacity,
             Optional<Duration> typical,
             Instant now,
             Instant notBefore) {
-        if (ahead < 0) {
-            throw new IllegalArgumentException("ahead must be 0 or more: " + ahead);
-        }
-        if (capacity.slots() == 0 || typical.isEmpty()) {
+        if (capacity.slots() == 0
+                || typical.isEmpty()
+                || ahead.stream().anyMatch(w -> w.typical().isEmpty())) {
             return Optional.empty();
         }
-        long releasesNeeded = Math.max(0, ahead + 1 - capacity.freeSlots());
-        long waitMillis = releasesNeeded * typical.get().toMillis() / capacity.slots();
-        Instant start = now.plusMillis(waitMillis);
+        long jobsAhead = ahead.stream().mapToLong(QueuedWork::jobs).sum();
+        Instant start = now;
+        if (jobsAhead >= capacity.freeSlots()) {
+            long workMillis =
+                    totalMillis(ahead) + capacity.busySlots() * typical.get().toMillis() / 2;
+            start = now.plusMillis(workMillis / capacity.slots());
+        }
         return Optional.of(start.isBefore(notBefore) ? notBefore : start);
     }
 
@@ -59,11 +63,20 @@ public final class WaitEstimator {
         if (capacity.slots() == 0 || work.stream().anyMatch(w -> w.typical().isEmpty())) {
             return Optional.empty();
         }
-        long totalMillis =
-                work.stream().mapToLong(w -> w.jobs() * w.typical().get().toMillis()).sum();
-        return Optional.of(now.plusMillis(totalMillis / capacity.slots()));
+        return Optional.of(now.plusMillis(totalMillis(work) / capacity.slots()));
+    }
+
+    private static long totalMillis(List<QueuedWork> work) {
+        return work.stream().mapToLong(w -> w.jobs() * w.typical().get().toMillis()).sum();
     }
 
     /** Queued jobs of one kind, and how long one of them typically takes. */
-    public record QueuedWork(long jobs, Optional<Duration> typical) {}
+    public record QueuedWork(ArtifactKind kind, long jobs, Optional<Duration> typical) {
+
+        public QueuedWork {
+            if (jobs < 0) {
+                throw new IllegalArgumentException("jobs must be 0 or more: " + jobs);
+            }
+        }
+    }
 }

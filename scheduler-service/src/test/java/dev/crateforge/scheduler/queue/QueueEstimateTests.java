@@ -118,8 +118,8 @@ class QueueEstimateTests extends SchedulerTest {
             Instant asked = Instant.now();
             Instant eta = Instant.parse(job(id).getString("eta"));
             Instant answered = Instant.now();
-            // One busy slot, a minute per job: the job at position p starts after p minutes.
-            Duration wait = Duration.ofMinutes(position);
+            // One busy slot, halfway through a minute on average; a minute per job ahead.
+            Duration wait = Duration.ofSeconds(30).plus(Duration.ofMinutes(position - 1));
             assertThat(eta)
                     .isBetween(
                             asked.plus(wait).minusSeconds(1), answered.plus(wait).plusSeconds(1));
