@@ -9,10 +9,12 @@ import dev.crateforge.scheduler.api.ApiTypes.LogPage;
 import dev.crateforge.scheduler.api.ApiTypes.SourceCorrection;
 import dev.crateforge.scheduler.api.ApiTypes.Stage;
 import dev.crateforge.scheduler.config.SchedulerConfig;
+import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.job.JobHistory;
 import dev.crateforge.scheduler.job.JobService;
 import dev.crateforge.scheduler.logs.LogFollower;
 import dev.crateforge.scheduler.logs.LogLine;
+import dev.crateforge.scheduler.queue.QueueService;
 import dev.crateforge.scheduler.submission.InvalidSubmissionException;
 import dev.crateforge.scheduler.submission.JobSubmission;
 import dev.crateforge.scheduler.submission.SubmissionService;
@@ -56,13 +58,16 @@ public class JobResource {
     private final LogFollower follower;
     private final SecurityIdentity identity;
     private final SchedulerConfig config;
+    private final QueueService queue;
 
     public JobResource(
             SubmissionService submissions,
             JobService jobs,
             LogFollower follower,
             SecurityIdentity identity,
-            SchedulerConfig config) {
+            SchedulerConfig config,
+            QueueService queue) {
+        this.queue = queue;
         this.submissions = submissions;
         this.jobs = jobs;
         this.follower = follower;
@@ -104,9 +109,10 @@ public class JobResource {
     @GET
     @Path("{id}")
     @PermitAll
-    @Operation(summary = "One job")
+    @Operation(summary = "One job; a queued one with its queue position and expected start")
     public JobView get(@PathParam("id") String id) {
-        return JobView.of(jobs.get(uuid("id", id)));
+        Job job = jobs.get(uuid("id", id));
+        return JobView.of(job, queue.estimate(job));
     }
 
     @GET

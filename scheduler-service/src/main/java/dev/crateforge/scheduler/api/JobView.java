@@ -5,8 +5,10 @@ import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.kafka.Provenance;
 import dev.crateforge.scheduler.job.Job;
+import dev.crateforge.scheduler.queue.QueueEstimate;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -14,6 +16,9 @@ import java.util.UUID;
  * failureCode} is the {@code FailureCode} of the last failure and {@code fault} whose fault it was
  * ({@code crate}, {@code submission} or {@code infrastructure}); both are null when nothing failed.
  * A queued job may carry them from an attempt that failed for a reason that is not the crate's.
+ * {@code queuePosition} (1 is next in its target's queue) and {@code eta} (expected start) are
+ * given for a queued job looked at on its own, {@code eta} only when it can be estimated (see
+ * docs/scheduler.md, "Queue position and ETA"); lists leave both null.
  */
 public record JobView(
         UUID id,
@@ -41,9 +46,16 @@ public record JobView(
         Instant assignedAt,
         Instant startedAt,
         Instant finishedAt,
-        Provenance provenance) {
+        Provenance provenance,
+        Long queuePosition,
+        Instant eta) {
 
     public static JobView of(Job job) {
+        return of(job, Optional.empty());
+    }
+
+    /** The job with where it stands in the queue, when it is queued. */
+    public static JobView of(Job job, Optional<QueueEstimate> estimate) {
         return new JobView(
                 job.id,
                 job.crate,
@@ -70,7 +82,9 @@ public record JobView(
                 job.assignedAt,
                 job.startedAt,
                 job.finishedAt,
-                job.provenance());
+                job.provenance(),
+                estimate.map(QueueEstimate::position).orElse(null),
+                estimate.map(QueueEstimate::eta).orElse(null));
     }
 
     private static String faultOf(String failureCode) {

@@ -28,6 +28,12 @@ public class Db {
                 .call(() -> ((Number) em.createNativeQuery(sql).getSingleResult()).longValue());
     }
 
+    /** The one value the query answers. */
+    public Object single(String sql) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> em.createNativeQuery(sql).getSingleResult());
+    }
+
     public int execute(String sql) {
         return QuarkusTransaction.requiringNew()
                 .call(() -> em.createNativeQuery(sql).executeUpdate());
