@@ -63,6 +63,9 @@ public final class LocalRun {
 
         say("");
         say("CrateForge is running:");
+        say(
+                "  console                                            "
+                        + system.scheduler().baseUri().resolve("/console"));
         say("  scheduler (jobs API, Swagger UI at /q/swagger-ui)  " + system.scheduler().baseUri());
         say("  artifact service                                   " + system.artifacts().baseUri());
         say("  gateway (builders dial " + system.builderUrl(system.gateway()) + ")");

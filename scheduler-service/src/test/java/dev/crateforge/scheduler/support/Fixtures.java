@@ -55,13 +55,22 @@ public final class Fixtures {
     /** A failed completion of the job's current attempt with {@code code}. */
     public static JobActivity.Completed failure(
             Job job, UUID builder, dev.crateforge.protocol.contract.FailureCode code) {
+        return failure(job, builder, code, "failed with " + code);
+    }
+
+    /** A failed completion with the builder's own words for it. */
+    public static JobActivity.Completed failure(
+            Job job,
+            UUID builder,
+            dev.crateforge.protocol.contract.FailureCode code,
+            String reason) {
         JobActivity.Completed ok = completion(job, builder, List.of());
         return new JobActivity.Completed(
                 job.id,
                 job.attempt,
                 builder,
                 JobResult.FAILED,
-                "failed with " + code,
+                reason,
                 code,
                 List.of(),
                 ok.statement(),

@@ -1,0 +1,118 @@
+package dev.crateforge.scheduler.console;
+
+import dev.crateforge.protocol.job.Naming;
+import dev.crateforge.scheduler.api.BadParameterException;
+import dev.crateforge.scheduler.api.JobView;
+import dev.crateforge.scheduler.job.Job;
+import dev.crateforge.scheduler.job.JobHistory;
+import dev.crateforge.scheduler.job.JobService;
+import dev.crateforge.scheduler.logs.LogLine;
+import dev.crateforge.scheduler.logs.StageChange;
+import dev.crateforge.scheduler.queue.QueueService;
+import dev.crateforge.scheduler.queue.QueueSummary;
+import io.quarkus.qute.CheckedTemplate;
+import io.quarkus.qute.TemplateInstance;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.net.URI;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The console's read-only pages: the queue, a job with its live log, and a crate's builds. They are
+ * rendered on the server (Qute escapes every value), work without JavaScript, and the one script
+ * only follows the live log. The scheduler serves them because it owns the queue, the jobs and
+ * their logs (docs/architecture.md).
+ */
+@Path("/console")
+@Produces(MediaType.TEXT_HTML)
+public class ConsoleResource {
+
+    /** Lines rendered with the page; the live log follows on from the last of them. */
+    static final int LOG_LINES_ON_PAGE = 2000;
+
+    @CheckedTemplate
+    static class Templates {
+        static native TemplateInstance queue(QueueSummary queue);
+
+        static native TemplateInstance job(
+                JobView job,
+                List<LogLine> lines,
+                List<StageChange> stages,
+                List<JobHistory.Change> history,
+                long lastSeq,
+                boolean live);
+
+        static native TemplateInstance crate(String name, List<JobView> jobs);
+    }
+
+    private final QueueService queue;
+    private final JobService jobs;
+
+    public ConsoleResource(QueueService queue, JobService jobs) {
+        this.queue = queue;
+        this.jobs = jobs;
+    }
+
+    @GET
+    public TemplateInstance queue() {
+        return Templates.queue(queue.summary());
+    }
+
+    @GET
+    @Path("jobs/{id}")
+    public TemplateInstance job(@PathParam("id") String id) {
+        UUID jobId = uuid(id);
+        Job job = jobs.get(jobId);
+        List<LogLine> lines = jobs.logs(jobId, Optional.of(job.attempt), 0, LOG_LINES_ON_PAGE);
+        long lastSeq = lines.isEmpty() ? 0 : lines.get(lines.size() - 1).seq();
+        return Templates.job(
+                JobView.of(job, queue.estimate(job)),
+                lines,
+                jobs.stages(jobId, job.attempt),
+                jobs.history(jobId),
+                lastSeq,
+                !job.state.isFinal());
+    }
+
+    /** The search form: a crate name leads to the crate's page. */
+    @GET
+    @Path("crates")
+    public Response search(@QueryParam("name") String name) {
+        return Response.seeOther(URI.create("/console/crates/" + crateName(name))).build();
+    }
+
+    @GET
+    @Path("crates/{name}")
+    public TemplateInstance crate(@PathParam("name") String name) {
+        String crate = crateName(name);
+        List<JobView> builds =
+                jobs.list(Optional.empty(), Optional.of(crate), Optional.empty(), 0, 500).stream()
+                        .map(JobView::of)
+                        .toList();
+        return Templates.crate(crate, builds);
+    }
+
+    private static String crateName(String name) {
+        String trimmed = name == null ? "" : name.trim();
+        if (!Naming.isCrateName(trimmed)) {
+            throw new BadParameterException(
+                    "name", "'name' must be a crate name (a letter, then letters, digits, - or _)");
+        }
+        return trimmed;
+    }
+
+    private static UUID uuid(String value) {
+        try {
+            return UUID.fromString(value);
+        } catch (IllegalArgumentException e) {
+            throw new BadParameterException("id", "parameter 'id' is not a UUID");
+        }
+    }
+}

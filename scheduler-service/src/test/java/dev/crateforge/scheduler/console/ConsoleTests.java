@@ -1,0 +1,171 @@
+package dev.crateforge.scheduler.console;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.crateforge.localstack.quarkus.KafkaTestResource;
+import dev.crateforge.localstack.quarkus.PostgresTestResource;
+import dev.crateforge.protocol.contract.FailureCode;
+import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.protocol.kafka.JobActivity;
+import dev.crateforge.protocol.kafka.Topics;
+import dev.crateforge.protocol.message.JobEventBody;
+import dev.crateforge.protocol.message.LogStream;
+import dev.crateforge.scheduler.job.Job;
+import dev.crateforge.scheduler.support.Fixtures;
+import dev.crateforge.scheduler.support.SchedulerTest;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.response.Response;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The console's pages as a browser receives them: security headers, untrusted text escaped and
+ * stripped of terminal codes, and precise errors for bad input. Each test has a target of its own.
+ */
+@QuarkusTest
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(KafkaTestResource.class)
+class ConsoleTests extends SchedulerTest {
+
+    private static final String HOSTILE_LINE =
+            "<script>alert('line')</script> <a href=\"javascript:alert(1)\">x</a>"
+                    + " \u001B[31mred\u001B[0m \u001B]0;title\u0007done";
+    private static final String HOSTILE_REASON = "<img src=x onerror=alert('reason')> broke";
+
+    private static Response page(String path) {
+        return given().get(path).then().extract().response();
+    }
+
+    private static void assertConsoleHeaders(Response response) {
+        assertThat(response.contentType()).startsWith("text/html");
+        assertThat(response.header("Content-Security-Policy"))
+                .contains("script-src 'self'")
+                .contains("default-src 'none'")
+                .contains("frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline");
+        assertThat(response.header("X-Content-Type-Options")).isEqualTo("nosniff");
+    }
+
+    @Test
+    void theQueuePageShowsEachTargetsQueue() {
+        String target = "c01-unknown-test";
+        submissions.submit(Fixtures.job("console-queued", "1.0.0", target));
+
+        Response response = page("/console");
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertConsoleHeaders(response);
+        assertThat(response.body().asString()).contains("<code>" + target + "</code>");
+    }
+
+    @Test
+    void untrustedLogLinesAndFailureReasonsStayText() {
+        String target = "c02-unknown-test";
+        UUID builder = UUID.randomUUID();
+        Job job = submissions.submit(Fixtures.job("console-hostile", "1.0.0", target)).job();
+        assertThat(assignments.requestReceived(Fixtures.request(builder, "c02-conn", target, 1)))
+                .isEqualTo(1);
+        Job assigned = db.job(job.id);
+        kafka.send(
+                Topics.JOB_EVENTS,
+                job.id.toString(),
+                new JobActivity.EventReported(
+                        job.id,
+                        assigned.attempt,
+                        builder,
+                        1L,
+                        new JobEventBody.Log(LogStream.STDOUT, HOSTILE_LINE),
+                        Instant.now()));
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                db.count(
+                                                "select count(*) from job_log where job_id = '"
+                                                        + job.id
+                                                        + "'")
+                                        == 1);
+        kafka.send(
+                Topics.JOB_EVENTS,
+                job.id.toString(),
+                Fixtures.failure(assigned, builder, FailureCode.COMPILE_ERROR, HOSTILE_REASON));
+        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
+
+        Response response = page("/console/jobs/" + job.id);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertConsoleHeaders(response);
+        String html = response.body().asString();
+        // The page's only script is its own file; the untrusted text is escaped.
+        assertThat(html.split("<script", -1)).hasSize(2);
+        assertThat(html).contains("<script src=\"/console/console.js\" defer></script>");
+        assertThat(html).contains("&lt;script&gt;alert(&#39;line&#39;)&lt;/script&gt;");
+        assertThat(html).doesNotContain("<a href=\"javascript:");
+        assertThat(html).contains("&lt;img src=x onerror=alert(&#39;reason&#39;)&gt; broke");
+        assertThat(html).doesNotContain("<img");
+        // Terminal codes are gone, their text stays.
+        assertThat(html).doesNotContain("\u001B").doesNotContain("\u0007");
+        assertThat(html).contains(" red ").contains("done");
+        // A finished job has nothing to follow.
+        assertThat(html).doesNotContain("data-follow");
+    }
+
+    @Test
+    void aRunningJobsPageFollowsItsLogFromTheLastLineShown() {
+        String target = "c03-unknown-test";
+        Job job = submissions.submit(Fixtures.job("console-live", "1.0.0", target)).job();
+        assertThat(
+                        assignments.requestReceived(
+                                Fixtures.request(UUID.randomUUID(), "c03-conn", target, 1)))
+                .isEqualTo(1);
+
+        String html = page("/console/jobs/" + job.id).body().asString();
+
+        assertThat(html)
+                .contains("data-follow=\"/api/v1/jobs/" + job.id + "/logs/stream?after=0\"");
+    }
+
+    @Test
+    void theCratePageListsItsBuildsAndTheSearchLeadsThere() {
+        String target = "c04-unknown-test";
+        List<Job> builds =
+                List.of(
+                        submissions.submit(Fixtures.job("console-crate", "1.0.0", target)).job(),
+                        submissions.submit(Fixtures.job("console-crate", "1.1.0", target)).job());
+
+        Response search =
+                given().redirects()
+                        .follow(false)
+                        .queryParam("name", " console-crate ")
+                        .get("/console/crates")
+                        .then()
+                        .extract()
+                        .response();
+        assertThat(search.statusCode()).isEqualTo(303);
+        assertThat(search.header("Location")).endsWith("/console/crates/console-crate");
+
+        String html = page("/console/crates/console-crate").body().asString();
+        for (Job build : builds) {
+            assertThat(html).contains("href=\"/console/jobs/" + build.id + "\">" + build.version);
+        }
+    }
+
+    @Test
+    void badInputGetsAPreciseProblem() {
+        Response badName =
+                given().queryParam("name", "<script>")
+                        .get("/console/crates")
+                        .then()
+                        .extract()
+                        .response();
+        assertThat(badName.statusCode()).isEqualTo(400);
+        assertThat(badName.body().asString()).contains("must be a crate name");
+
+        assertThat(page("/console/jobs/not-a-uuid").statusCode()).isEqualTo(400);
+        assertThat(page("/console/jobs/" + UUID.randomUUID()).statusCode()).isEqualTo(404);
+    }
+}
