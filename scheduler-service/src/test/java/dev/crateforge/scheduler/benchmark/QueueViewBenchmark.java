@@ -20,8 +20,8 @@ import org.junit.jupiter.api.Test;
 /**
  * What a look at a queued job costs with a deep queue: {@code GET /api/v1/jobs/{id}} of the last
  * job of 100,000 queued ones (its position is a count over all of them) with 100,000 finished jobs
- * of the same target and kind behind the ETA, and {@code GET /api/v1/queue}. Not part of the test
- * run; see docs/performance-scheduler.md.
+ * of the same target and kind behind the ETA, {@code GET /api/v1/queue}, and the console's pages
+ * over the same jobs. Not part of the test run; see docs/performance-scheduler.md.
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -77,8 +77,11 @@ class QueueViewBenchmark {
         assertThat(position).isEqualTo(JOBS);
         time("GET /api/v1/jobs/{id} (position 100,000)", "/api/v1/jobs/" + last);
         time("GET /api/v1/queue", "/api/v1/queue");
+        time("GET /console (the queue page)", "/console");
+        time("GET /console/jobs/{id} (position 100,000)", "/console/jobs/" + last);
+        time("GET /console/crates/{name} (100 jobs)", "/console/crates/view7");
         Files.write(Path.of("target/benchmark-queue-view.txt"), report);
-        assertThat(report).hasSize(2);
+        assertThat(report).hasSize(5);
     }
 
     private void time(String what, String path) {
