@@ -110,9 +110,17 @@ public class RunCommand implements Callable<Integer> {
             paramLabel = "MODE",
             defaultValue = "auto",
             description =
-                    "Run cargo inside bubblewrap: auto (when bwrap is on the PATH), bwrap (required)"
-                            + " or none. Default: ${DEFAULT-VALUE}")
+                    "Run cargo inside bubblewrap: auto or bwrap (the builder refuses to start, exit"
+                            + " code 4, when bwrap is missing or cannot run a command) or none"
+                            + " (only on a disposable machine: builds can read the key and reach"
+                            + " the network). Default: ${DEFAULT-VALUE}")
     SandboxMode sandbox;
+
+    @Option(
+            names = "--bwrap",
+            paramLabel = "FILE",
+            description = "The bubblewrap executable. Default: bwrap on the PATH.")
+    Path bwrap;
 
     @Option(
             names = "--allow-network-during-build",
@@ -236,13 +244,31 @@ public class RunCommand implements Callable<Integer> {
             privateKey = KeyFiles.load(key);
             KeyFiles.permissionWarning(key).ifPresent(console::warn);
             settings = settings();
-            sandboxRunner = Sandbox.forMode(settings.sandbox());
         } catch (IllegalArgumentException | IllegalStateException e) {
             spec.commandLine().getErr().println("crateforge-builder: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        if (!sandboxRunner.enabled() && settings.sandbox() == SandboxMode.AUTO) {
-            console.warn("bwrap not found on the PATH: builds run without a sandbox");
+        try {
+            sandboxRunner =
+                    Sandbox.forMode(
+                            settings.sandbox(),
+                            bwrap != null ? Optional.of(bwrap) : Sandbox.findOnPath("bwrap"),
+                            settings.workDir());
+        } catch (Sandbox.SandboxUnavailable e) {
+            spec.commandLine()
+                    .getErr()
+                    .println(
+                            "crateforge-builder: no working sandbox: "
+                                    + e.getMessage()
+                                    + "; install bubblewrap, or pass --sandbox none on a"
+                                    + " disposable machine");
+            return ExitCodes.NO_SANDBOX;
+        }
+        if (!sandboxRunner.enabled()) {
+            console.warn(
+                    "SANDBOX DISABLED (--sandbox none): build scripts run with this user's rights,"
+                            + " can read the builder's key and reach the network; the gateway and"
+                            + " every provenance are told");
         }
         console.info(
                 "builder "
@@ -272,7 +298,12 @@ public class RunCommand implements Callable<Integer> {
                         settings, sourceClient, gatewayClient, sandboxRunner, console::error);
         BuilderAgent agent =
                 new BuilderAgent(
-                        settings, privateKey, runner, console, gatewayClient, BuilderCommand.AGENT);
+                        settings,
+                        privateKey,
+                        runner,
+                        console,
+                        gatewayClient,
+                        BuilderCommand.agent(sandboxRunner.enabled()));
         Thread drain = new Thread(() -> agent.drain(settings.gracePeriod()), "drain");
         Runtime.getRuntime().addShutdownHook(drain);
         int exit = agent.run();
