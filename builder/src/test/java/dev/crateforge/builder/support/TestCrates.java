@@ -60,6 +60,25 @@ public final class TestCrates {
                 .bytes();
     }
 
+    /**
+     * A binary crate whose build script is the given body of {@code fn main()}: the hostile crates
+     * of the limit tests (allocating, spawning, writing or printing without end, or staying
+     * silent).
+     */
+    public static byte[] withBuildScript(String name, String version, String mainBody) {
+        String buildRs =
+                "#![allow(unreachable_code, unused_must_use)]\n"
+                        + "use std::io::Write;\n"
+                        + "fn main() {\n"
+                        + mainBody
+                        + "\n}\n";
+        return new TarBuilder()
+                .file(name + "-" + version + "/Cargo.toml", manifest(name, version))
+                .file(name + "-" + version + "/build.rs", buildRs)
+                .file(name + "-" + version + "/src/main.rs", "fn main() {}\n")
+                .bytes();
+    }
+
     private static String manifest(String name, String version) {
         return "[package]\nname = \""
                 + name

@@ -63,4 +63,66 @@ class ContractTests {
         assertThat(TextLimits.cutUtf8("ab" + crab, 5)).isEqualTo("ab");
         assertThat(TextLimits.utf8Length("a\u00e9\u20ac" + crab)).isEqualTo(1 + 2 + 3 + 4);
     }
+
+    @Test
+    void aFailureCodeFromANewerPeerIsReadAsOtherNotRefused() throws Exception {
+        String frame =
+                dev.crateforge.protocol.message.MessageCodec.encode(
+                                dev.crateforge.protocol.message.Samples.clientMessages().stream()
+                                        .filter(
+                                                m ->
+                                                        m
+                                                                        instanceof
+                                                                        dev.crateforge.protocol
+                                                                                        .message
+                                                                                        .JobResponse
+                                                                                r
+                                                                && r.failureCode() != null)
+                                        .findFirst()
+                                        .orElseThrow())
+                        .replace("\"compile_error\"", "\"quantum_flux\"");
+        assertThat(frame).contains("quantum_flux");
+
+        var decoded =
+                (dev.crateforge.protocol.message.JobResponse)
+                        dev.crateforge.protocol.message.MessageCodec.decodeClientMessage(frame);
+
+        assertThat(decoded.failureCode()).isEqualTo(FailureCode.OTHER);
+        assertThat(decoded.failureReason()).isEqualTo("error[E0425]: cannot find value");
+        assertThat(FailureCode.OTHER.retried()).isFalse();
+        assertThat(FailureCode.fromWireName("quantum_flux")).isEmpty();
+    }
+
+    @Test
+    void aCompletionRecordWithAnUnknownFailureCodeIsReadAsOther() throws Exception {
+        var completed =
+                new dev.crateforge.protocol.kafka.JobActivity.Completed(
+                        dev.crateforge.protocol.message.Samples.JOB,
+                        1,
+                        dev.crateforge.protocol.message.Samples.BUILDER,
+                        dev.crateforge.protocol.job.JobResult.FAILED,
+                        "the build ran more than 64 processes at once",
+                        FailureCode.PROCESS_LIMIT,
+                        java.util.List.of(),
+                        "statement",
+                        "sig",
+                        "ssh-ed25519 AAAA",
+                        java.time.Instant.parse("2026-12-06T00:00:00Z"));
+        String json =
+                new String(
+                                dev.crateforge.protocol.kafka.RecordCodec.encode(completed),
+                                java.nio.charset.StandardCharsets.UTF_8)
+                        .replace("\"process_limit\"", "\"from_the_future\"");
+        assertThat(json).contains("from_the_future");
+
+        var decoded =
+                dev.crateforge.protocol.kafka.RecordCodec.decode(
+                        json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                        dev.crateforge.protocol.kafka.JobActivity.class);
+
+        assertThat(decoded)
+                .isInstanceOfSatisfying(
+                        dev.crateforge.protocol.kafka.JobActivity.Completed.class,
+                        c -> assertThat(c.failureCode()).isEqualTo(FailureCode.OTHER));
+    }
 }
