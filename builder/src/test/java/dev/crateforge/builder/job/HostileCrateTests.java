@@ -17,10 +17,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Crates that attack the builder, built for real with cargo inside bubblewrap under small limits so
@@ -57,74 +61,50 @@ class HostileCrateTests {
         }
     }
 
-    @Test
-    void aBuildScriptAllocatingWithoutBoundRunsOutOfMemory() throws Exception {
-        JobRunner runner = runner(limits());
-
-        JobOutcome outcome =
-                runHostile(
-                        runner,
+    /** Build scripts that exceed a limit, each with the code and the words it must end with. */
+    static Stream<Arguments> limitBreakers() {
+        String outDir =
+                "let out = std::path::PathBuf::from(std::env::var(\"OUT_DIR\").unwrap());"
+                        + " let chunk = vec![7u8; 1 << 20];";
+        return Stream.of(
+                Arguments.of(
                         "hungry",
                         "let mut v: Vec<Vec<u8>> = Vec::new();"
-                                + " loop { v.push(vec![1u8; 1 << 20]); }");
-
-        assertThat(outcome.failureCode()).isEqualTo(FailureCode.OUT_OF_MEMORY);
-        assertThat(outcome.failureReason()).contains("memory allocation of");
-        buildsAnOrdinaryCrateNext(runner);
-    }
-
-    @Test
-    void aBuildScriptSpawningWithoutEndIsKilledAtTheProcessLimit() throws Exception {
-        JobRunner runner = runner(limits());
-
-        JobOutcome outcome =
-                runHostile(
-                        runner,
+                                + " loop { v.push(vec![1u8; 1 << 20]); }",
+                        FailureCode.OUT_OF_MEMORY,
+                        "memory allocation of"),
+                Arguments.of(
                         "spawner",
-                        "loop { std::process::Command::new(\"sleep\").arg(\"600\").spawn(); }");
-
-        assertThat(outcome.failureCode()).isEqualTo(FailureCode.PROCESS_LIMIT);
-        assertThat(outcome.failureReason())
-                .isEqualTo("the build ran more than " + PROCESSES + " processes at once");
-        buildsAnOrdinaryCrateNext(runner);
-    }
-
-    @Test
-    void aBuildScriptFillingTheDiskStopsAtTheDiskLimit() throws Exception {
-        JobRunner runner = runner(limits());
-
-        JobOutcome outcome =
-                runHostile(
-                        runner,
+                        "loop { std::process::Command::new(\"sleep\").arg(\"600\").spawn(); }",
+                        FailureCode.PROCESS_LIMIT,
+                        "the build ran more than " + PROCESSES + " processes at once"),
+                Arguments.of(
                         "filler",
-                        "let out = std::path::PathBuf::from(std::env::var(\"OUT_DIR\").unwrap());"
-                                + " let chunk = vec![7u8; 1 << 20];"
+                        outDir
                                 + " for i in 0.. {"
-                                + " std::fs::write(out.join(format!(\"f{i}\")), &chunk).unwrap(); }");
-
-        assertThat(outcome.failureCode()).isEqualTo(FailureCode.DISK_LIMIT);
-        assertThat(outcome.failureReason())
-                .isEqualTo("the job directory grew past the disk limit of " + DISK + " bytes");
-        buildsAnOrdinaryCrateNext(runner);
+                                + " std::fs::write(out.join(format!(\"f{i}\")), &chunk).unwrap(); }",
+                        FailureCode.DISK_LIMIT,
+                        "the job directory grew past the disk limit of " + DISK + " bytes"),
+                // RLIMIT_FSIZE (SIGXFSZ) or the watch, whichever is first: both say disk_limit
+                Arguments.of(
+                        "bigfile",
+                        outDir
+                                + " let mut f = std::fs::File::create(out.join(\"big\")).unwrap();"
+                                + " loop { f.write_all(&chunk).unwrap(); }",
+                        FailureCode.DISK_LIMIT,
+                        "disk limit"));
     }
 
-    @Test
-    void aSingleFileLargerThanTheDiskLimitIsStoppedByTheKernel() throws Exception {
+    @ParameterizedTest(name = "{0} → {2}")
+    @MethodSource("limitBreakers")
+    void aBuildScriptPastALimitEndsWithThatLimitsCodeAndTheNextJobBuilds(
+            String name, String buildScript, FailureCode code, String reason) throws Exception {
         JobRunner runner = runner(limits());
 
-        JobOutcome outcome =
-                runHostile(
-                        runner,
-                        "bigfile",
-                        "let out = std::path::PathBuf::from(std::env::var(\"OUT_DIR\").unwrap());"
-                                + " let mut f = std::fs::File::create(out.join(\"big\")).unwrap();"
-                                + " let chunk = vec![7u8; 1 << 20];"
-                                + " loop { f.write_all(&chunk).unwrap(); }");
+        JobOutcome outcome = runHostile(runner, name, buildScript);
 
-        // RLIMIT_FSIZE (SIGXFSZ) or the watch, whichever is first: both say disk_limit
-        assertThat(outcome.failureCode())
-                .as(outcome.failureReason())
-                .isEqualTo(FailureCode.DISK_LIMIT);
+        assertThat(outcome.failureCode()).as(outcome.failureReason()).isEqualTo(code);
+        assertThat(outcome.failureReason()).contains(reason);
         buildsAnOrdinaryCrateNext(runner);
     }
 
@@ -251,9 +231,7 @@ class HostileCrateTests {
                         "1.0.0",
                         TestCrates.withBuildScript(name, "1.0.0", buildScript),
                         ArtifactKind.BINARY);
-        JobOutcome outcome = runner.run(job, reporter, new JobControl());
-        System.err.println(name + ": " + outcome.failureCode() + " " + outcome.failureReason());
-        return outcome;
+        return runner.run(job, reporter, new JobControl());
     }
 
     private void buildsAnOrdinaryCrateNext(JobRunner runner) throws Exception {

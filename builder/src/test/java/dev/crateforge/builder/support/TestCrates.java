@@ -53,11 +53,7 @@ public final class TestCrates {
                         + "    }\n"
                         + "    println!(\"cargo:warning=probe: no network, no builder files\");\n"
                         + "}\n";
-        return new TarBuilder()
-                .file(name + "-" + version + "/Cargo.toml", manifest(name, version))
-                .file(name + "-" + version + "/build.rs", buildRs)
-                .file(name + "-" + version + "/src/main.rs", "fn main() {}\n")
-                .bytes();
+        return binaryWithBuildRs(name, version, buildRs);
     }
 
     /**
@@ -67,11 +63,15 @@ public final class TestCrates {
      */
     public static byte[] withBuildScript(String name, String version, String mainBody) {
         String buildRs =
-                "#![allow(unreachable_code, unused_must_use)]\n"
+                "#![allow(unreachable_code, unused_must_use, unused_imports)]\n"
                         + "use std::io::Write;\n"
                         + "fn main() {\n"
                         + mainBody
                         + "\n}\n";
+        return binaryWithBuildRs(name, version, buildRs);
+    }
+
+    private static byte[] binaryWithBuildRs(String name, String version, String buildRs) {
         return new TarBuilder()
                 .file(name + "-" + version + "/Cargo.toml", manifest(name, version))
                 .file(name + "-" + version + "/build.rs", buildRs)
