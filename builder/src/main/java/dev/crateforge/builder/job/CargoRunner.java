@@ -195,12 +195,36 @@ public final class CargoRunner {
                     "cannot prepare the build environment: " + JobFailure.describe(e),
                     e);
         }
-        ProcessBuilder builder =
-                new ProcessBuilder(
-                        processLimits.wrap(
-                                sandbox.wrap(
-                                        command, jobDir, crateDir, toolchainDirs(), allowNetwork),
-                                limits));
+        ProcessLimits.Prepared prepared;
+        try {
+            prepared =
+                    processLimits.prepare(
+                            sandbox.wrap(command, jobDir, crateDir, toolchainDirs(), allowNetwork),
+                            limits);
+        } catch (IOException e) {
+            throw new JobFailure(
+                    FailureCode.INFRASTRUCTURE,
+                    "cannot set up the build's cgroup: " + JobFailure.describe(e),
+                    e);
+        }
+        try {
+            return run(prepared, crateDir, jobDir, stdoutFile, deadline, reporter, control, env);
+        } finally {
+            prepared.leaf().ifPresent(CgroupV2.Leaf::close);
+        }
+    }
+
+    private Exit run(
+            ProcessLimits.Prepared prepared,
+            Path crateDir,
+            Path jobDir,
+            Path stdoutFile,
+            Instant deadline,
+            JobReporter reporter,
+            JobControl control,
+            Map<String, String> env)
+            throws JobFailure, JobAbandoned, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(prepared.command());
         builder.directory(crateDir.toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
@@ -273,7 +297,9 @@ public final class CargoRunner {
                 throw new JobFailure(
                         FailureCode.TIMEOUT, "build timed out: the job's time budget ran out");
             }
-            return new Exit(process.exitValue(), stderr.firstLine(), watch.kernelLimitSign());
+            Optional<JobFailure> kernelLimit =
+                    prepared.leaf().flatMap(CgroupV2.Leaf::limitHit).or(watch::kernelLimitSign);
+            return new Exit(process.exitValue(), stderr.firstLine(), kernelLimit);
         } catch (InterruptedException e) {
             ProcessTree.kill(process.toHandle());
             control.checkNotCancelled();
