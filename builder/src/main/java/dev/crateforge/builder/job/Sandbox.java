@@ -77,14 +77,16 @@ public final class Sandbox {
         builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         try {
             Process process = builder.start();
-            String output;
-            try (var in = process.getInputStream()) {
-                output = new String(in.readNBytes(4096), StandardCharsets.UTF_8).strip();
-            }
+            // wait first: a bwrap that hangs silently must not block a read of its output; what it
+            // says on failure is a line or two, far below the pipe's buffer
             if (!process.waitFor(PROBE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 ProcessTree.kill(process.toHandle());
                 throw new SandboxUnavailable(
                         bwrap + " did not run `true` within " + PROBE_TIMEOUT_SECONDS + " s");
+            }
+            String output;
+            try (var in = process.getInputStream()) {
+                output = new String(in.readNBytes(4096), StandardCharsets.UTF_8).strip();
             }
             if (process.exitValue() != 0) {
                 String first = output.isEmpty() ? "no message" : output.lines().findFirst().get();
