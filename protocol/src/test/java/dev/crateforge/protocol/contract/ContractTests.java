@@ -3,7 +3,16 @@ package dev.crateforge.protocol.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crateforge.protocol.http.Problem;
+import dev.crateforge.protocol.job.JobResult;
+import dev.crateforge.protocol.kafka.JobActivity;
+import dev.crateforge.protocol.kafka.RecordCodec;
+import dev.crateforge.protocol.message.JobResponse;
+import dev.crateforge.protocol.message.MessageCodec;
+import dev.crateforge.protocol.message.Samples;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The contract's own rules: unique wire names, recognisable closes, safe classification. */
@@ -67,25 +76,18 @@ class ContractTests {
     @Test
     void aFailureCodeFromANewerPeerIsReadAsOtherNotRefused() throws Exception {
         String frame =
-                dev.crateforge.protocol.message.MessageCodec.encode(
-                                dev.crateforge.protocol.message.Samples.clientMessages().stream()
+                MessageCodec.encode(
+                                Samples.clientMessages().stream()
                                         .filter(
                                                 m ->
-                                                        m
-                                                                        instanceof
-                                                                        dev.crateforge.protocol
-                                                                                        .message
-                                                                                        .JobResponse
-                                                                                r
+                                                        m instanceof JobResponse r
                                                                 && r.failureCode() != null)
                                         .findFirst()
                                         .orElseThrow())
                         .replace("\"compile_error\"", "\"quantum_flux\"");
         assertThat(frame).contains("quantum_flux");
 
-        var decoded =
-                (dev.crateforge.protocol.message.JobResponse)
-                        dev.crateforge.protocol.message.MessageCodec.decodeClientMessage(frame);
+        var decoded = (JobResponse) MessageCodec.decodeClientMessage(frame);
 
         assertThat(decoded.failureCode()).isEqualTo(FailureCode.OTHER);
         assertThat(decoded.failureReason()).isEqualTo("error[E0425]: cannot find value");
@@ -96,33 +98,28 @@ class ContractTests {
     @Test
     void aCompletionRecordWithAnUnknownFailureCodeIsReadAsOther() throws Exception {
         var completed =
-                new dev.crateforge.protocol.kafka.JobActivity.Completed(
-                        dev.crateforge.protocol.message.Samples.JOB,
+                new JobActivity.Completed(
+                        Samples.JOB,
                         1,
-                        dev.crateforge.protocol.message.Samples.BUILDER,
-                        dev.crateforge.protocol.job.JobResult.FAILED,
+                        Samples.BUILDER,
+                        JobResult.FAILED,
                         "the build ran more than 64 processes at once",
                         FailureCode.PROCESS_LIMIT,
-                        java.util.List.of(),
+                        List.of(),
                         "statement",
                         "sig",
                         "ssh-ed25519 AAAA",
-                        java.time.Instant.parse("2026-12-06T00:00:00Z"));
+                        Instant.parse("2026-12-06T00:00:00Z"));
         String json =
-                new String(
-                                dev.crateforge.protocol.kafka.RecordCodec.encode(completed),
-                                java.nio.charset.StandardCharsets.UTF_8)
+                new String(RecordCodec.encode(completed), StandardCharsets.UTF_8)
                         .replace("\"process_limit\"", "\"from_the_future\"");
         assertThat(json).contains("from_the_future");
 
-        var decoded =
-                dev.crateforge.protocol.kafka.RecordCodec.decode(
-                        json.getBytes(java.nio.charset.StandardCharsets.UTF_8),
-                        dev.crateforge.protocol.kafka.JobActivity.class);
+        var decoded = RecordCodec.decode(json.getBytes(StandardCharsets.UTF_8), JobActivity.class);
 
         assertThat(decoded)
                 .isInstanceOfSatisfying(
-                        dev.crateforge.protocol.kafka.JobActivity.Completed.class,
+                        JobActivity.Completed.class,
                         c -> assertThat(c.failureCode()).isEqualTo(FailureCode.OTHER));
     }
 }
