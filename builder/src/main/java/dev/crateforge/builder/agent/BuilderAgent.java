@@ -559,6 +559,11 @@ public final class BuilderAgent {
             caps.put("maxOutputBytes", limits.maxOutputBytes());
             caps.put("maxArtifactBytes", limits.maxArtifactBytes());
             caps.put("maxJobSeconds", limits.maxJobTime().toSeconds());
+            caps.put("maxMemoryBytes", limits.memoryBytes());
+            caps.put("maxCpuSeconds", limits.cpuTime().toSeconds());
+            caps.put("maxProcesses", (long) limits.maxProcesses());
+            caps.put("maxDiskBytes", limits.maxDiskBytes());
+            caps.put("noOutputSeconds", limits.noOutputTime().toSeconds());
             InternalParameters made =
                     new InternalParameters(
                             ToolchainProbe.describe(runner.cargo()),

@@ -28,12 +28,22 @@ import picocli.CommandLine.Spec;
             "1:unexpected error",
             "2:bad usage or configuration (unknown option, missing gateway, unreadable key)",
             "3:the gateway refused this builder (a close marked stop, e.g. 1008 authentication"
-                    + " failed)"
+                    + " failed)",
+            "4:no working sandbox (bwrap missing or unable to run a command) and no --sandbox"
+                    + " none"
         })
 public class BuilderCommand implements Callable<Integer> {
 
     /** The software name and version sent in {@code hello}. */
     public static final String AGENT = "crateforge-builder/0.1.0";
+
+    /**
+     * The {@code hello} agent of a builder: the software, plus {@code sandbox=none} when builds run
+     * unsandboxed, so that the gateway's operator sees it on every connection.
+     */
+    public static String agent(boolean sandboxed) {
+        return sandboxed ? AGENT : AGENT + " sandbox=none";
+    }
 
     @Spec CommandSpec spec;
 

@@ -15,5 +15,8 @@ public final class ExitCodes {
     /** The gateway closed with a close marked stop (1008 authentication failed, …): see why. */
     public static final int REFUSED = 3;
 
+    /** No working sandbox, and the operator did not say {@code --sandbox none}. */
+    public static final int NO_SANDBOX = 4;
+
     private ExitCodes() {}
 }

@@ -110,9 +110,17 @@ public class RunCommand implements Callable<Integer> {
             paramLabel = "MODE",
             defaultValue = "auto",
             description =
-                    "Run cargo inside bubblewrap: auto (when bwrap is on the PATH), bwrap (required)"
-                            + " or none. Default: ${DEFAULT-VALUE}")
+                    "Run cargo inside bubblewrap: auto or bwrap (the builder refuses to start, exit"
+                            + " code 4, when bwrap is missing or cannot run a command) or none"
+                            + " (only on a disposable machine: builds can read the key and reach"
+                            + " the network). Default: ${DEFAULT-VALUE}")
     SandboxMode sandbox;
+
+    @Option(
+            names = "--bwrap",
+            paramLabel = "FILE",
+            description = "The bubblewrap executable. Default: bwrap on the PATH.")
+    Path bwrap;
 
     @Option(
             names = "--allow-network-during-build",
@@ -174,9 +182,55 @@ public class RunCommand implements Callable<Integer> {
             paramLabel = "BYTES",
             defaultValue = "8388608",
             description =
-                    "Build output forwarded as log lines per job; the rest is dropped. Default:"
-                            + " ${DEFAULT-VALUE}")
+                    "Build output per job, forwarded as log lines; past it the build is stopped and"
+                            + " fails with log_limit. Default: ${DEFAULT-VALUE}")
     long maxOutputBytes;
+
+    @Option(
+            names = "--max-memory-bytes",
+            paramLabel = "BYTES",
+            defaultValue = "4294967296",
+            description =
+                    "Memory of each build process (RLIMIT_DATA); past it the build fails with"
+                            + " out_of_memory. Default: ${DEFAULT-VALUE}")
+    long maxMemoryBytes;
+
+    @Option(
+            names = "--max-cpu-seconds",
+            paramLabel = "S",
+            defaultValue = "3600",
+            description =
+                    "CPU time of each build process (RLIMIT_CPU); past it the build fails with"
+                            + " timeout. Default: ${DEFAULT-VALUE}")
+    long maxCpuSeconds;
+
+    @Option(
+            names = "--max-processes",
+            paramLabel = "N",
+            defaultValue = "512",
+            description =
+                    "Most processes of one build at once; past it the build is killed and fails"
+                            + " with process_limit. Default: ${DEFAULT-VALUE}")
+    int maxProcesses;
+
+    @Option(
+            names = "--max-disk-bytes",
+            paramLabel = "BYTES",
+            defaultValue = "17179869184",
+            description =
+                    "Most bytes in a job directory (measured during the build) and largest file"
+                            + " (RLIMIT_FSIZE); past it the build fails with disk_limit. Default:"
+                            + " ${DEFAULT-VALUE}")
+    long maxDiskBytes;
+
+    @Option(
+            names = "--no-output-seconds",
+            paramLabel = "S",
+            defaultValue = "600",
+            description =
+                    "Longest a build may print nothing; then it is killed and fails with"
+                            + " no_output. Default: ${DEFAULT-VALUE}")
+    long noOutputSeconds;
 
     @Option(
             names = "--max-artifact-bytes",
@@ -236,13 +290,31 @@ public class RunCommand implements Callable<Integer> {
             privateKey = KeyFiles.load(key);
             KeyFiles.permissionWarning(key).ifPresent(console::warn);
             settings = settings();
-            sandboxRunner = Sandbox.forMode(settings.sandbox());
         } catch (IllegalArgumentException | IllegalStateException e) {
             spec.commandLine().getErr().println("crateforge-builder: " + e.getMessage());
             return ExitCodes.USAGE;
         }
-        if (!sandboxRunner.enabled() && settings.sandbox() == SandboxMode.AUTO) {
-            console.warn("bwrap not found on the PATH: builds run without a sandbox");
+        try {
+            sandboxRunner =
+                    Sandbox.forMode(
+                            settings.sandbox(),
+                            bwrap != null ? Optional.of(bwrap) : Sandbox.findOnPath("bwrap"),
+                            settings.workDir());
+        } catch (Sandbox.SandboxUnavailable e) {
+            spec.commandLine()
+                    .getErr()
+                    .println(
+                            "crateforge-builder: no working sandbox: "
+                                    + e.getMessage()
+                                    + "; install bubblewrap, or pass --sandbox none on a"
+                                    + " disposable machine");
+            return ExitCodes.NO_SANDBOX;
+        }
+        if (!sandboxRunner.enabled()) {
+            console.warn(
+                    "SANDBOX DISABLED (--sandbox none): build scripts run with this user's rights,"
+                            + " can read the builder's key and reach the network; the gateway and"
+                            + " every provenance are told");
         }
         console.info(
                 "builder "
@@ -270,9 +342,19 @@ public class RunCommand implements Callable<Integer> {
         JobRunner runner =
                 JobRunner.create(
                         settings, sourceClient, gatewayClient, sandboxRunner, console::error);
+        if (runner.processLimits().enforced()) {
+            console.info("limits: " + runner.processLimits().describe());
+        } else {
+            console.warn("limits: " + runner.processLimits().describe());
+        }
         BuilderAgent agent =
                 new BuilderAgent(
-                        settings, privateKey, runner, console, gatewayClient, BuilderCommand.AGENT);
+                        settings,
+                        privateKey,
+                        runner,
+                        console,
+                        gatewayClient,
+                        BuilderCommand.agent(sandboxRunner.enabled()));
         Thread drain = new Thread(() -> agent.drain(settings.gracePeriod()), "drain");
         Runtime.getRuntime().addShutdownHook(drain);
         int exit = agent.run();
@@ -304,6 +386,11 @@ public class RunCommand implements Callable<Integer> {
                 reconnectMinMs >= 1 && reconnectMaxMs >= reconnectMinMs,
                 "--reconnect-min-delay-ms must be ≥ 1 and ≤ --reconnect-max-delay-ms");
         require(uploadRetrySeconds >= 0, "--upload-retry-seconds must not be negative");
+        require(maxMemoryBytes >= 64L << 20, "--max-memory-bytes must be at least 64 MiB");
+        require(maxCpuSeconds >= 1, "--max-cpu-seconds must be at least 1");
+        require(maxProcesses >= 8, "--max-processes must be at least 8");
+        require(maxDiskBytes >= 1L << 20, "--max-disk-bytes must be at least 1 MiB");
+        require(noOutputSeconds >= 1, "--no-output-seconds must be at least 1");
         try {
             Files.createDirectories(workDir);
         } catch (IOException e) {
@@ -323,7 +410,12 @@ public class RunCommand implements Callable<Integer> {
                         maxEntries,
                         maxOutputBytes,
                         maxArtifactBytes,
-                        Duration.ofSeconds(maxJobSeconds)),
+                        Duration.ofSeconds(maxJobSeconds),
+                        maxMemoryBytes,
+                        Duration.ofSeconds(maxCpuSeconds),
+                        maxProcesses,
+                        maxDiskBytes,
+                        Duration.ofSeconds(noOutputSeconds)),
                 Duration.ofSeconds(heartbeatSeconds),
                 Duration.ofSeconds(gracePeriodSeconds),
                 Duration.ofMillis(reconnectMinMs),

@@ -2,6 +2,7 @@ package dev.crateforge.builder.job;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.crateforge.builder.config.JobLimits;
 import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.message.LogStream;
 import java.io.IOException;
@@ -12,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -32,20 +34,25 @@ public final class CargoRunner {
     private final Path cargo;
     private final Sandbox sandbox;
     private final boolean allowNetwork;
-    private final long maxOutputBytes;
-    private final long maxArtifactBytes;
+    private final JobLimits limits;
+    private final ProcessLimits processLimits;
 
     public CargoRunner(
             Path cargo,
             Sandbox sandbox,
             boolean allowNetwork,
-            long maxOutputBytes,
-            long maxArtifactBytes) {
+            JobLimits limits,
+            ProcessLimits processLimits) {
         this.cargo = cargo;
         this.sandbox = sandbox;
         this.allowNetwork = allowNetwork;
-        this.maxOutputBytes = maxOutputBytes;
-        this.maxArtifactBytes = maxArtifactBytes;
+        this.limits = limits;
+        this.processLimits = processLimits;
+    }
+
+    /** Which kernel mechanism bounds the memory, CPU time and file size of builds. */
+    public ProcessLimits processLimits() {
+        return processLimits;
     }
 
     /** True when builds run inside the bubblewrap sandbox. */
@@ -58,8 +65,11 @@ public final class CargoRunner {
         return cargo;
     }
 
-    /** How a cargo process ended: its exit code and the first line it wrote to stderr. */
-    private record Exit(int code, String firstErrorLine) {}
+    /**
+     * How a cargo process ended: its exit code, the first line it wrote to stderr, and what its
+     * output said about a kernel limit that stopped one of its processes.
+     */
+    private record Exit(int code, String firstErrorLine, Optional<JobFailure> kernelLimit) {}
 
     /**
      * Writes {@code cargo metadata --format-version 1 --no-deps} of the crate to {@code output},
@@ -79,11 +89,11 @@ public final class CargoRunner {
         requireSuccess("cargo metadata", exit);
         MetadataPaths.relativise(output, crateDir, jobDir);
         try {
-            if (Files.size(output) > maxArtifactBytes) {
+            if (Files.size(output) > limits.maxArtifactBytes()) {
                 throw new JobFailure(
                         FailureCode.ARTIFACT_TOO_LARGE,
                         "cargo metadata output is larger than the artifact limit of "
-                                + maxArtifactBytes
+                                + limits.maxArtifactBytes()
                                 + " bytes");
             }
         } catch (IOException e) {
@@ -125,6 +135,9 @@ public final class CargoRunner {
     private void requireSuccess(String what, Exit exit) throws JobFailure {
         if (exit.code() == 0) {
             return;
+        }
+        if (exit.kernelLimit().isPresent()) {
+            throw exit.kernelLimit().get();
         }
         if (sandbox.enabled()
                 && exit.firstErrorLine() != null
@@ -182,9 +195,36 @@ public final class CargoRunner {
                     "cannot prepare the build environment: " + JobFailure.describe(e),
                     e);
         }
-        ProcessBuilder builder =
-                new ProcessBuilder(
-                        sandbox.wrap(command, jobDir, crateDir, toolchainDirs(), allowNetwork));
+        ProcessLimits.Prepared prepared;
+        try {
+            prepared =
+                    processLimits.prepare(
+                            sandbox.wrap(command, jobDir, crateDir, toolchainDirs(), allowNetwork),
+                            limits);
+        } catch (IOException e) {
+            throw new JobFailure(
+                    FailureCode.INFRASTRUCTURE,
+                    "cannot set up the build's cgroup: " + JobFailure.describe(e),
+                    e);
+        }
+        try {
+            return run(prepared, crateDir, jobDir, stdoutFile, deadline, reporter, control, env);
+        } finally {
+            prepared.leaf().ifPresent(CgroupV2.Leaf::close);
+        }
+    }
+
+    private Exit run(
+            ProcessLimits.Prepared prepared,
+            Path crateDir,
+            Path jobDir,
+            Path stdoutFile,
+            Instant deadline,
+            JobReporter reporter,
+            JobControl control,
+            Map<String, String> env)
+            throws JobFailure, JobAbandoned, InterruptedException {
+        ProcessBuilder builder = new ProcessBuilder(prepared.command());
         builder.directory(crateDir.toFile());
         builder.environment().clear();
         builder.environment().putAll(env);
@@ -208,7 +248,16 @@ public final class CargoRunner {
                             e);
         }
         control.started(process);
+        long maxOutputBytes = limits.maxOutputBytes();
         AtomicLong budget = new AtomicLong(maxOutputBytes);
+        BuildWatch watch =
+                new BuildWatch(
+                                process,
+                                jobDir,
+                                limits.maxDiskBytes(),
+                                limits.maxProcesses(),
+                                limits.noOutputTime())
+                        .start();
         List<Thread> pumps = new ArrayList<>();
         if (stdoutFile == null) {
             pumps.add(
@@ -218,7 +267,8 @@ public final class CargoRunner {
                                     LogStream.STDOUT,
                                     reporter,
                                     budget,
-                                    maxOutputBytes)));
+                                    maxOutputBytes,
+                                    watch)));
         }
         OutputPump stderr =
                 new OutputPump(
@@ -226,27 +276,36 @@ public final class CargoRunner {
                         LogStream.STDERR,
                         reporter,
                         budget,
-                        maxOutputBytes);
+                        maxOutputBytes,
+                        watch);
         pumps.add(pump(stderr));
         try {
             long millis = Math.max(0, Duration.between(Instant.now(), deadline).toMillis());
-            if (!process.waitFor(millis, TimeUnit.MILLISECONDS)) {
+            boolean ended = process.waitFor(millis, TimeUnit.MILLISECONDS);
+            if (!ended) {
                 ProcessTree.kill(process.toHandle());
-                control.checkNotCancelled();
-                throw new JobFailure(
-                        FailureCode.TIMEOUT, "build timed out: the job's time budget ran out");
             }
             for (Thread pump : pumps) {
                 // a background grandchild may hold the pipe open; do not wait for it forever
                 pump.join(5_000);
             }
             control.checkNotCancelled();
-            return new Exit(process.exitValue(), stderr.firstLine());
+            if (watch.tripped().isPresent()) {
+                throw watch.tripped().get();
+            }
+            if (!ended) {
+                throw new JobFailure(
+                        FailureCode.TIMEOUT, "build timed out: the job's time budget ran out");
+            }
+            Optional<JobFailure> kernelLimit =
+                    prepared.leaf().flatMap(CgroupV2.Leaf::limitHit).or(watch::kernelLimitSign);
+            return new Exit(process.exitValue(), stderr.firstLine(), kernelLimit);
         } catch (InterruptedException e) {
             ProcessTree.kill(process.toHandle());
             control.checkNotCancelled();
             throw e;
         } finally {
+            watch.close();
             control.finished();
             if (process.isAlive()) {
                 ProcessTree.kill(process.toHandle());

@@ -80,8 +80,8 @@ public final class JobRunner {
                         settings.cargo(),
                         sandbox,
                         settings.allowNetwork(),
-                        limits.maxOutputBytes(),
-                        limits.maxArtifactBytes()),
+                        limits,
+                        ProcessLimits.detect()),
                 new ArtifactPacker(limits.maxArtifactBytes()),
                 new ArtifactUploader(uploadClient, settings.uploadRetryBudget(), alarm),
                 settings.keepWorkDirs());
@@ -95,6 +95,11 @@ public final class JobRunner {
     /** The cargo executable builds run with. */
     public Path cargo() {
         return cargo.cargo();
+    }
+
+    /** Which kernel mechanism bounds the memory, CPU time and file size of builds. */
+    public ProcessLimits processLimits() {
+        return cargo.processLimits();
     }
 
     /** The caps every attempt runs under. */

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * TextLimits#MAX_LOG_LINE_BYTES} UTF-8 bytes is sent as several pieces cut on code point
  * boundaries, as docs/protocol.md §4 asks, and is never held whole in memory (a build may print a
  * gigabyte without a newline). Output past the job's budget (in UTF-8 bytes, shared by stdout and
- * stderr) is dropped with one notice, while the pipe is still drained so the build never blocks.
+ * stderr) is not forwarded: one notice says so and the {@link Listener} is told, which stops the
+ * build ({@code log_limit}); the pipe is still drained meanwhile so the build never blocks.
  */
 final class OutputPump implements Runnable {
 
@@ -27,6 +28,7 @@ final class OutputPump implements Runnable {
     private final JobReporter reporter;
     private final AtomicLong budget;
     private final long limit;
+    private final Listener listener;
     private final StringBuilder line = new StringBuilder();
     private boolean lineStarted;
     private volatile String firstLine;
@@ -34,14 +36,30 @@ final class OutputPump implements Runnable {
     /**
      * @param budget bytes still allowed for this job, shared by its stdout and stderr pumps
      * @param limit the whole budget, for the notice
+     * @param listener told of every piece of output and of the budget running out
      */
     OutputPump(
-            InputStream in, LogStream stream, JobReporter reporter, AtomicLong budget, long limit) {
+            InputStream in,
+            LogStream stream,
+            JobReporter reporter,
+            AtomicLong budget,
+            long limit,
+            Listener listener) {
         this.in = in;
         this.stream = stream;
         this.reporter = reporter;
         this.budget = budget;
         this.limit = limit;
+        this.listener = listener;
+    }
+
+    /** What the build's output means for its limits. */
+    interface Listener {
+        /** A piece of a line arrived (forwarded or not). */
+        void output(String piece);
+
+        /** The output budget ran out; called once per job. */
+        void overLimit(long limit);
     }
 
     /** The first line (or first piece of it) the stream carried, or null; read after the pump. */
@@ -102,6 +120,7 @@ final class OutputPump implements Runnable {
         if (firstLine == null) {
             firstLine = piece;
         }
+        listener.output(piece);
         long bytes = TextLimits.utf8Length(piece) + 1L;
         long left = budget.addAndGet(-bytes);
         if (left >= 0) {
@@ -109,7 +128,8 @@ final class OutputPump implements Runnable {
         } else if (left + bytes >= 0) {
             reporter.log(
                     LogStream.BUILDER,
-                    "output past " + limit + " bytes is not forwarded (the build goes on)");
+                    "output past " + limit + " bytes: the build is stopped (log_limit)");
+            listener.overLimit(limit);
         }
     }
 }

@@ -2,14 +2,17 @@ package dev.crateforge.builder.job;
 
 import dev.crateforge.builder.config.SandboxMode;
 import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 
 /**
- * Wraps a build command in bubblewrap ({@code bwrap}) when it is wanted and present.
+ * Wraps a build command in bubblewrap ({@code bwrap}), the builder's security boundary.
  *
  * <p>Inside, the system directories and the Rust toolchain are mounted read-only, only the job
  * directory is writable, {@code /tmp} is a fresh tmpfs, PID and IPC namespaces are private, the
@@ -21,6 +24,8 @@ public final class Sandbox {
 
     /** How bubblewrap starts every message about a failure of its own (before cargo runs). */
     static final String ERROR_PREFIX = "bwrap: ";
+
+    private static final int PROBE_TIMEOUT_SECONDS = 15;
 
     private final Path bwrap;
 
@@ -39,24 +44,75 @@ public final class Sandbox {
     }
 
     /**
-     * The sandbox the mode asks for.
+     * The sandbox the mode asks for, checked by running {@code true} inside it: a {@code bwrap}
+     * that is installed but cannot create its namespaces (no unprivileged user namespaces, a
+     * container without the capability) is as good as none.
      *
-     * @throws IllegalStateException when {@code bwrap} is required but not on the PATH
+     * @param bwrap the bubblewrap executable to use, if any was found
+     * @param probeDir an existing writable directory to mount in the probe, like a job directory
+     * @throws SandboxUnavailable when the mode wants a sandbox and none works
      */
-    public static Sandbox forMode(SandboxMode mode) {
-        Optional<Path> found = findOnPath("bwrap");
-        return switch (mode) {
-            case NONE -> none();
-            case AUTO -> found.map(Sandbox::bubblewrap).orElseGet(Sandbox::none);
-            case BWRAP ->
-                    bubblewrap(
-                            found.orElseThrow(
-                                    () ->
-                                            new IllegalStateException(
-                                                    "--sandbox bwrap: bwrap is not on the PATH"
-                                                            + " (install the bubblewrap"
-                                                            + " package)")));
-        };
+    public static Sandbox forMode(SandboxMode mode, Optional<Path> bwrap, Path probeDir)
+            throws SandboxUnavailable {
+        if (mode == SandboxMode.NONE) {
+            return none();
+        }
+        Path executable =
+                bwrap.orElseThrow(
+                        () ->
+                                new SandboxUnavailable(
+                                        "bwrap is not installed (Debian package bubblewrap)"));
+        Sandbox sandbox = bubblewrap(executable);
+        sandbox.probe(probeDir);
+        return sandbox;
+    }
+
+    /** Runs {@code true} inside the sandbox; throws with bwrap's own words when it fails. */
+    void probe(Path probeDir) throws SandboxUnavailable {
+        ProcessBuilder builder =
+                new ProcessBuilder(wrap(List.of("true"), probeDir, probeDir, List.of(), false));
+        builder.environment().clear();
+        builder.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        builder.redirectErrorStream(true);
+        builder.redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        try {
+            Process process = builder.start();
+            // wait first: a bwrap that hangs silently must not block a read of its output; what it
+            // says on failure is a line or two, far below the pipe's buffer
+            if (!process.waitFor(PROBE_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                ProcessTree.kill(process.toHandle());
+                throw new SandboxUnavailable(
+                        bwrap + " did not run `true` within " + PROBE_TIMEOUT_SECONDS + " s");
+            }
+            String output;
+            try (var in = process.getInputStream()) {
+                output = new String(in.readNBytes(4096), StandardCharsets.UTF_8).strip();
+            }
+            if (process.exitValue() != 0) {
+                String first = output.isEmpty() ? "no message" : output.lines().findFirst().get();
+                throw new SandboxUnavailable(
+                        bwrap
+                                + " cannot run a command (exit code "
+                                + process.exitValue()
+                                + ": "
+                                + first
+                                + ")");
+            }
+        } catch (IOException e) {
+            throw new SandboxUnavailable(bwrap + " cannot be started: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SandboxUnavailable("interrupted while trying " + bwrap);
+        }
+    }
+
+    /** No sandbox works on this machine, and the operator did not say {@code --sandbox none}. */
+    public static final class SandboxUnavailable extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        public SandboxUnavailable(String message) {
+            super(message);
+        }
     }
 
     public boolean enabled() {

@@ -114,4 +114,42 @@ class BuilderCliTests {
         assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(result.getErrorOutput()).contains("cannot read config file");
     }
+
+    @Test
+    void runWithoutAWorkingSandboxExitsWithFourAndOneLine(QuarkusMainLauncher launcher)
+            throws Exception {
+        Path brokenBwrap = temp.resolve("bwrap");
+        Files.writeString(
+                brokenBwrap,
+                "#!/bin/sh\necho 'bwrap: No permissions to creating new namespace' >&2\nexit 1\n");
+        brokenBwrap.toFile().setExecutable(true);
+        Path cargo = temp.resolve("cargo");
+        Files.writeString(cargo, "#!/bin/sh\nexit 0\n");
+        cargo.toFile().setExecutable(true);
+
+        LaunchResult result =
+                launcher.launch(
+                        "run",
+                        "--gateway",
+                        "ws://127.0.0.1:9/builders/v1",
+                        "--key",
+                        TestKeys.path("builder_ed25519").toString(),
+                        "--targets",
+                        "x86_64-unknown-linux-gnu",
+                        "--cargo",
+                        cargo.toString(),
+                        "--work-dir",
+                        temp.resolve("work").toString(),
+                        "--bwrap",
+                        brokenBwrap.toString());
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.NO_SANDBOX);
+        assertThat(result.getErrorStream())
+                .endsWith(
+                        "crateforge-builder: no working sandbox: "
+                                + brokenBwrap
+                                + " cannot run a command (exit code 1: bwrap: No permissions to"
+                                + " creating new namespace); install bubblewrap, or pass --sandbox"
+                                + " none on a disposable machine");
+    }
 }

@@ -22,8 +22,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Duration;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,8 +34,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JobRunnerCargoTests {
 
-    private static final String TARGET = "x86_64-unknown-linux-gnu";
-    private static final String TOKEN = "job-token-for-tests";
+    private static final String TARGET = TestJobs.TARGET;
+    private static final String TOKEN = TestJobs.TOKEN;
     private static final String GREETING = "Hello from CrateForge";
 
     @TempDir Path temp;
@@ -334,35 +332,12 @@ class JobRunnerCargoTests {
     }
 
     private JobRunner runner(Path cargo, Sandbox sandbox, Path workDir) throws Exception {
-        JobLimits limits = JobLimits.defaults();
-        Path work = Files.createDirectories(workDir);
-        return new JobRunner(
-                work,
-                limits,
-                new SourceFetcher(client, limits.maxSourceBytes()),
-                new CrateArchiveExtractor(limits.maxExtractedBytes(), limits.maxEntries()),
-                new CargoRunner(
-                        cargo, sandbox, false, limits.maxOutputBytes(), limits.maxArtifactBytes()),
-                new ArtifactPacker(limits.maxArtifactBytes()),
-                new ArtifactUploader(client, Duration.ofSeconds(5), message -> {}),
-                false);
+        return TestJobs.runner(client, cargo, sandbox, workDir, JobLimits.defaults());
     }
 
     private JobAssignment job(String crate, byte[] source, ArtifactKind kind) {
         String version =
                 crate.equals("demo-lib") ? "0.3.1" : crate.equals("broken") ? "0.1.0" : "1.0.0";
-        UUID jobId = UUID.randomUUID();
-        return new JobAssignment(
-                jobId,
-                1,
-                crate,
-                version,
-                http.serve(crate + "-" + version + ".crate", source).toString(),
-                SourceFetcherTests.sha256(source),
-                TARGET,
-                kind,
-                http.url("/upload/" + jobId + "/" + kind.wireName()).toString(),
-                TOKEN,
-                600);
+        return TestJobs.job(http, crate, version, source, kind);
     }
 }

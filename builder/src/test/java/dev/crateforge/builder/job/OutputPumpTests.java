@@ -60,8 +60,9 @@ class OutputPumpTests {
     }
 
     @Test
-    void countsTheOutputBudgetInBytesAndSaysOnceWhereItStops() {
+    void countsTheOutputBudgetInBytesAndStopsTheBuildOnce() {
         RecordingReporter reporter = new RecordingReporter();
+        Listener listener = new Listener();
         String line = "€".repeat(10); // 30 bytes, 31 with its newline
         byte[] output = (line + "\n" + line + "\n" + line + "\n").getBytes(StandardCharsets.UTF_8);
 
@@ -70,14 +71,17 @@ class OutputPumpTests {
                         dev.crateforge.protocol.message.LogStream.STDERR,
                         reporter,
                         new AtomicLong(62),
-                        62)
+                        62,
+                        listener)
                 .run();
 
         assertThat(reporter.lines)
                 .containsExactly(
                         "stderr: " + line,
                         "stderr: " + line,
-                        "builder: output past 62 bytes is not forwarded (the build goes on)");
+                        "builder: output past 62 bytes: the build is stopped (log_limit)");
+        assertThat(listener.pieces).containsExactly(line, line, line);
+        assertThat(listener.overLimit).containsExactly(62L);
     }
 
     private static void isWholeUtf8WithinTheLimit(String piece) {
@@ -95,8 +99,24 @@ class OutputPumpTests {
                         dev.crateforge.protocol.message.LogStream.STDOUT,
                         reporter,
                         new AtomicLong(Long.MAX_VALUE),
-                        Long.MAX_VALUE)
+                        Long.MAX_VALUE,
+                        new Listener())
                 .run();
         return reporter.lines.stream().map(l -> l.substring("stdout: ".length())).toList();
+    }
+
+    private static final class Listener implements OutputPump.Listener {
+        final List<String> pieces = new java.util.ArrayList<>();
+        final List<Long> overLimit = new java.util.ArrayList<>();
+
+        @Override
+        public void output(String piece) {
+            pieces.add(piece);
+        }
+
+        @Override
+        public void overLimit(long limit) {
+            overLimit.add(limit);
+        }
     }
 }

@@ -1,10 +1,17 @@
 package dev.crateforge.builder.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.crateforge.builder.cli.BuilderCommand;
+import dev.crateforge.builder.config.SandboxMode;
+import dev.crateforge.builder.support.Tools;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SandboxTests {
 
@@ -45,5 +52,40 @@ class SandboxTests {
     @Test
     void runsCommandsAsTheyAreWithoutASandbox() {
         assertThat(Sandbox.none().wrap(CARGO, JOB, CRATE, List.of(), false)).isEqualTo(CARGO);
+    }
+
+    @Test
+    void aWorkingBubblewrapPassesTheProbe(@TempDir Path temp) throws Exception {
+        Path bwrap = Tools.bwrapOrSkip();
+
+        Sandbox sandbox = Sandbox.forMode(SandboxMode.AUTO, Optional.of(bwrap), temp);
+
+        assertThat(sandbox.enabled()).isTrue();
+    }
+
+    @Test
+    void autoRefusesWhenBwrapIsMissingOrCannotRunACommand(@TempDir Path temp) throws Exception {
+        Path broken = temp.resolve("bwrap");
+        Files.writeString(
+                broken,
+                "#!/bin/sh\necho 'bwrap: setting up uid map: Permission denied' >&2\nexit 1\n");
+        broken.toFile().setExecutable(true);
+
+        assertThatThrownBy(() -> Sandbox.forMode(SandboxMode.AUTO, Optional.empty(), temp))
+                .isInstanceOf(Sandbox.SandboxUnavailable.class)
+                .hasMessage("bwrap is not installed (Debian package bubblewrap)");
+        assertThatThrownBy(() -> Sandbox.forMode(SandboxMode.BWRAP, Optional.of(broken), temp))
+                .isInstanceOf(Sandbox.SandboxUnavailable.class)
+                .hasMessage(
+                        broken
+                                + " cannot run a command (exit code 1: bwrap: setting up uid map:"
+                                + " Permission denied)");
+    }
+
+    @Test
+    void noneIsOnlyWhatTheOperatorSays(@TempDir Path temp) throws Exception {
+        assertThat(Sandbox.forMode(SandboxMode.NONE, Optional.empty(), temp).enabled()).isFalse();
+        assertThat(BuilderCommand.agent(false)).endsWith(" sandbox=none");
+        assertThat(BuilderCommand.agent(true)).doesNotContain("sandbox");
     }
 }

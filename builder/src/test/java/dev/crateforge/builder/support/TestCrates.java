@@ -53,6 +53,25 @@ public final class TestCrates {
                         + "    }\n"
                         + "    println!(\"cargo:warning=probe: no network, no builder files\");\n"
                         + "}\n";
+        return binaryWithBuildRs(name, version, buildRs);
+    }
+
+    /**
+     * A binary crate whose build script is the given body of {@code fn main()}: the hostile crates
+     * of the limit tests (allocating, spawning, writing or printing without end, or staying
+     * silent).
+     */
+    public static byte[] withBuildScript(String name, String version, String mainBody) {
+        String buildRs =
+                "#![allow(unreachable_code, unused_must_use, unused_imports)]\n"
+                        + "use std::io::Write;\n"
+                        + "fn main() {\n"
+                        + mainBody
+                        + "\n}\n";
+        return binaryWithBuildRs(name, version, buildRs);
+    }
+
+    private static byte[] binaryWithBuildRs(String name, String version, String buildRs) {
         return new TarBuilder()
                 .file(name + "-" + version + "/Cargo.toml", manifest(name, version))
                 .file(name + "-" + version + "/build.rs", buildRs)

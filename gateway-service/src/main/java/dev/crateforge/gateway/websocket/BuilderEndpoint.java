@@ -238,6 +238,13 @@ public class BuilderEndpoint {
                     "unsupported_version");
             return DONE;
         }
+        if (hello.agent() != null && hello.agent().contains("sandbox=none")) {
+            // the operator of that machine turned the builder's sandbox off: say so loudly here,
+            // where the operators of the farm look (the provenance of its builds says it too)
+            Log.warnf(
+                    "builder %s runs builds WITHOUT a sandbox (agent: %s)",
+                    hello.fingerprint(), hello.agent());
+        }
         String challenge = authenticator.newChallenge();
         connection.challengeIssued(hello.fingerprint(), challenge);
         long elapsedMillis =

@@ -23,6 +23,7 @@ public enum FailureCode {
     OUT_OF_MEMORY("out_of_memory", Fault.CRATE, "the build exceeded its memory limit"),
     DISK_LIMIT("disk_limit", Fault.CRATE, "the build exceeded its disk limit"),
     LOG_LIMIT("log_limit", Fault.CRATE, "the build printed more than its log limit"),
+    PROCESS_LIMIT("process_limit", Fault.CRATE, "the build started more processes than its limit"),
     ARTIFACT_TOO_LARGE(
             "artifact_too_large", Fault.CRATE, "an artifact is larger than the limit for its kind"),
     SOURCE_MISMATCH(
@@ -35,7 +36,12 @@ public enum FailureCode {
             "infrastructure",
             Fault.INFRASTRUCTURE,
             "a fault of the builder or of CrateForge (fetch error, full disk, store unavailable,"
-                    + " lost connection)");
+                    + " lost connection)"),
+    OTHER(
+            "other",
+            Fault.CRATE,
+            "a code this version does not know, sent by a newer peer: read as final (a failure of"
+                    + " the crate) until this side learns it; the failure reason says more");
 
     /** Whose fault a failure is. */
     public enum Fault {
@@ -81,10 +87,14 @@ public enum FailureCode {
         return Arrays.stream(values()).filter(c -> c.wireName.equals(name)).findFirst();
     }
 
+    /**
+     * The code a peer sent; a code this version does not know is {@link #OTHER}, never an error:
+     * new codes are added as builders learn new limits, and a gateway or scheduler one version
+     * behind must still take the failure (docs/protocol.md §8).
+     */
     @JsonCreator
-    static FailureCode fromJson(String name) {
-        return fromWireName(name)
-                .orElseThrow(() -> new IllegalArgumentException("unknown failure code"));
+    public static FailureCode fromJson(String name) {
+        return fromWireName(name).orElse(OTHER);
     }
 
     @Override

@@ -3,7 +3,16 @@ package dev.crateforge.protocol.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.crateforge.protocol.http.Problem;
+import dev.crateforge.protocol.job.JobResult;
+import dev.crateforge.protocol.kafka.JobActivity;
+import dev.crateforge.protocol.kafka.RecordCodec;
+import dev.crateforge.protocol.message.JobResponse;
+import dev.crateforge.protocol.message.MessageCodec;
+import dev.crateforge.protocol.message.Samples;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The contract's own rules: unique wire names, recognisable closes, safe classification. */
@@ -62,5 +71,55 @@ class ContractTests {
         assertThat(TextLimits.splitUtf8("", 8)).containsExactly("");
         assertThat(TextLimits.cutUtf8("ab" + crab, 5)).isEqualTo("ab");
         assertThat(TextLimits.utf8Length("a\u00e9\u20ac" + crab)).isEqualTo(1 + 2 + 3 + 4);
+    }
+
+    @Test
+    void aFailureCodeFromANewerPeerIsReadAsOtherNotRefused() throws Exception {
+        String frame =
+                MessageCodec.encode(
+                                Samples.clientMessages().stream()
+                                        .filter(
+                                                m ->
+                                                        m instanceof JobResponse r
+                                                                && r.failureCode() != null)
+                                        .findFirst()
+                                        .orElseThrow())
+                        .replace("\"compile_error\"", "\"quantum_flux\"");
+        assertThat(frame).contains("quantum_flux");
+
+        var decoded = (JobResponse) MessageCodec.decodeClientMessage(frame);
+
+        assertThat(decoded.failureCode()).isEqualTo(FailureCode.OTHER);
+        assertThat(decoded.failureReason()).isEqualTo("error[E0425]: cannot find value");
+        assertThat(FailureCode.OTHER.retried()).isFalse();
+        assertThat(FailureCode.fromWireName("quantum_flux")).isEmpty();
+    }
+
+    @Test
+    void aCompletionRecordWithAnUnknownFailureCodeIsReadAsOther() throws Exception {
+        var completed =
+                new JobActivity.Completed(
+                        Samples.JOB,
+                        1,
+                        Samples.BUILDER,
+                        JobResult.FAILED,
+                        "the build ran more than 64 processes at once",
+                        FailureCode.PROCESS_LIMIT,
+                        List.of(),
+                        "statement",
+                        "sig",
+                        "ssh-ed25519 AAAA",
+                        Instant.parse("2026-12-06T00:00:00Z"));
+        String json =
+                new String(RecordCodec.encode(completed), StandardCharsets.UTF_8)
+                        .replace("\"process_limit\"", "\"from_the_future\"");
+        assertThat(json).contains("from_the_future");
+
+        var decoded = RecordCodec.decode(json.getBytes(StandardCharsets.UTF_8), JobActivity.class);
+
+        assertThat(decoded)
+                .isInstanceOfSatisfying(
+                        JobActivity.Completed.class,
+                        c -> assertThat(c.failureCode()).isEqualTo(FailureCode.OTHER));
     }
 }

@@ -98,6 +98,9 @@ public sealed interface Decision {
      * @param infrastructureRetries the job's infrastructure requeues from now on
      * @param failureCode the code to record, or null to keep the recorded one
      * @param cancelOldAttempt whether the old attempt's builder must be told to stop
+     * @param priorityDrop how much lower the job's priority goes: a job that failed for a fault of
+     *     the infrastructure (or lost its builder) queues behind fresh jobs of its priority, so
+     *     that a broken machine or a flapping builder does not keep the queue's head
      */
     record Requeue(
             int attempt,
@@ -107,7 +110,8 @@ public sealed interface Decision {
             FailureCode failureCode,
             String reason,
             RequeueCause cause,
-            boolean cancelOldAttempt)
+            boolean cancelOldAttempt,
+            int priorityDrop)
             implements Decision {
         @Override
         public Optional<JobState> next() {

@@ -37,6 +37,13 @@ import java.util.Objects;
  */
 public final class JobLifecycle {
 
+    /**
+     * How much lower a job queues after an attempt lost to the infrastructure (a failure that is
+     * not the crate's, an expired lease, a builder gone): behind the fresh jobs of its priority. An
+     * undeliverable assignment is nobody's failure and keeps its place.
+     */
+    public static final int RETRY_PRIORITY_DROP = 1;
+
     /** Attempt numbers end here; the database and the API refuse more. */
     public static final int ATTEMPT_CEILING = 1000;
 
@@ -367,6 +374,7 @@ public final class JobLifecycle {
                 failureCode,
                 reason,
                 cause,
-                cancelOld);
+                cancelOld,
+                cause == RequeueCause.UNDELIVERABLE ? 0 : RETRY_PRIORITY_DROP);
     }
 }

@@ -8,6 +8,7 @@ import dev.crateforge.scheduler.assignment.WorkSignal;
 import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.job.SchedulerMetrics;
 import dev.crateforge.scheduler.messaging.EventPublisher;
+import dev.crateforge.scheduler.submission.JobValidator;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
@@ -78,6 +79,7 @@ public class JobTransitions {
             job.failureCode = requeue.failureCode().wireName();
         }
         job.state = JobState.QUEUED;
+        job.priority = Math.max(JobValidator.MIN_PRIORITY, job.priority - requeue.priorityDrop());
         job.notBefore = requeue.notBefore();
         job.failureReason = requeue.reason();
         release(job);

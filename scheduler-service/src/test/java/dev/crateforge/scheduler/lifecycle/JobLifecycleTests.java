@@ -29,6 +29,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -288,7 +289,8 @@ class JobLifecycleTests {
                                 null,
                                 "assignment undeliverable: gone",
                                 RequeueCause.UNDELIVERABLE,
-                                true));
+                                true,
+                                0));
         assertThat(
                         lifecycle.decide(
                                 job(ASSIGNED),
@@ -338,7 +340,8 @@ class JobLifecycleTests {
                                 FailureCode.SANDBOX_ERROR,
                                 "build failed on builder: no bwrap (sandbox_error)",
                                 RequeueCause.INFRASTRUCTURE,
-                                false));
+                                false,
+                                JobLifecycle.RETRY_PRIORITY_DROP));
         JobFacts capped = withInfrastructureRetries(job(RUNNING), 2);
         assertThat(lifecycle.decide(capped, sandbox, NOW))
                 .isEqualTo(
@@ -348,6 +351,39 @@ class JobLifecycleTests {
                                         + " infrastructure retries used up (2 of 2)",
                                 false,
                                 null));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @EnumSource(FailureCode.class)
+    void everyFailureCodeIsEitherFinalOrRetriedAtALowerPriority(FailureCode code) {
+        Decision decision =
+                lifecycle.decide(
+                        job(RUNNING), new Trigger.CompletedFailed(2, BUILDER, code, "why"), NOW);
+
+        switch (code.fault()) {
+            case INFRASTRUCTURE ->
+                    assertThat(decision)
+                            .isInstanceOfSatisfying(
+                                    Decision.Requeue.class,
+                                    r -> {
+                                        assertThat(r.failureCode()).isEqualTo(code);
+                                        assertThat(r.priorityDrop())
+                                                .isEqualTo(JobLifecycle.RETRY_PRIORITY_DROP)
+                                                .isPositive();
+                                        assertThat(r.notBefore()).isAfter(NOW);
+                                        assertThat(r.maxAttempts()).isEqualTo(4);
+                                    });
+            case CRATE, SUBMISSION ->
+                    assertThat(decision)
+                            .isEqualTo(
+                                    new Decision.Fail(
+                                            code, "build failed on builder: why", false, null));
+        }
+        // only the machine's faults are retried: every limit a crate can hit (timeout, no_output,
+        // out_of_memory, disk_limit, log_limit, process_limit, …) and a code from a newer builder
+        // ('other') end the job
+        assertThat(code.retried())
+                .isEqualTo(code == FailureCode.SANDBOX_ERROR || code == FailureCode.INFRASTRUCTURE);
     }
 
     @Test
@@ -502,7 +538,8 @@ class JobLifecycleTests {
                                 null,
                                 "lease expired",
                                 RequeueCause.LEASE_EXPIRED,
-                                true));
+                                true,
+                                JobLifecycle.RETRY_PRIORITY_DROP));
     }
 
     @Test
@@ -539,7 +576,8 @@ class JobLifecycleTests {
                                 null,
                                 "builder disconnected for longer than PT30S",
                                 RequeueCause.DISCONNECTED,
-                                true));
+                                true,
+                                JobLifecycle.RETRY_PRIORITY_DROP));
     }
 
     @Test

@@ -514,6 +514,7 @@ class LifecycleTests extends SchedulerTest {
         String target = "l16-unknown-test";
         Job job = assigned("unlucky", target, "l16-conn-1", UUID.randomUUID());
         int maxAttempts = job.maxAttempts;
+        int priority = job.priority;
         // The test profile allows two infrastructure retries.
         for (int retry = 1; retry <= 2; retry++) {
             Job current = db.job(job.id);
@@ -529,8 +530,13 @@ class LifecycleTests extends SchedulerTest {
             assertThat(requeued.infrastructureRetries).isEqualTo(retry);
             assertThat(requeued.maxAttempts).isEqualTo(maxAttempts + retry);
             assertThat(requeued.failureCode).isEqualTo(code.wireName());
+            // behind the fresh jobs of its priority
+            assertThat(requeued.priority)
+                    .isEqualTo(priority - retry * JobLifecycle.RETRY_PRIORITY_DROP);
             JsonPath view = given().get("/api/v1/jobs/" + job.id).then().extract().jsonPath();
             assertThat(view.getString("state")).isEqualTo("queued");
+            assertThat(view.getString("failureCode")).isEqualTo(code.wireName());
+            assertThat(view.getInt("priority")).isEqualTo(requeued.priority);
             assertThat(view.getString("fault")).isEqualTo("infrastructure");
             UUID next = UUID.randomUUID();
             String connection = "l16-conn-" + (retry + 1);
