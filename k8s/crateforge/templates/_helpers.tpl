@@ -369,7 +369,7 @@ automountServiceAccountToken: false
 {{- end -}}
 
 {{/*
-The eight topic names, exactly as protocol's Topics class writes them (a test in the k8s module
+The nine topic names, exactly as protocol's Topics class writes them (a test in the k8s module
 compares the two), one per line.
 */}}
 {{- define "crateforge.topicNames" -}}
@@ -381,6 +381,7 @@ crateforge.builder-control.v1
 crateforge.gateway-heartbeats.v1
 crateforge.job-states.v1
 crateforge.artifacts.v1
+crateforge.version-yanks.v1
 {{- end -}}
 
 {{/*

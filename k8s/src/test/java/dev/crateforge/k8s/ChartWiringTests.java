@@ -301,7 +301,7 @@ class ChartWiringTests {
     @Test
     void topicsJobCreatesExactlyTheTopicsOfTheProtocol() throws IOException {
         List<String> topics = topicsFromProtocol();
-        assertThat(topics).hasSize(8);
+        assertThat(topics).hasSize(9);
 
         Job job =
                 Chart.render(
