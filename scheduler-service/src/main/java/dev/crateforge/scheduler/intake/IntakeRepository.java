@@ -266,22 +266,31 @@ public class IntakeRepository {
                 });
     }
 
-    /** Records that a registry yanked (or unyanked) a version. */
-    public void recordYank(String registry, String crate, String version, boolean yanked) {
-        sql.execute(
+    /**
+     * Records that a registry yanked (or unyanked) a version, and returns the time recorded. The
+     * clock is read after the registry's lock was taken ({@code clock_timestamp()}, not the
+     * transaction's start), so a later change of a version always gets a later time: consumers of
+     * {@code VersionYankChanged} keep the latest by it.
+     */
+    public Instant recordYank(String registry, String crate, String version, boolean yanked) {
+        return sql.execute(
                 "recording a yank of " + crate + "@" + version,
                 """
                 insert into crate_version_yank (registry, crate, version, yanked, changed_at)
-                values (?, ?, ?, ?, now())
+                values (?, ?, ?, ?, clock_timestamp())
                 on conflict (registry, crate, version)
                 do update set yanked = excluded.yanked, changed_at = excluded.changed_at
+                returning changed_at
                 """,
                 (c, s) -> {
                     s.setString(1, registry);
                     s.setString(2, crate);
                     s.setString(3, version);
                     s.setBoolean(4, yanked);
-                    return s.executeUpdate();
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        return rs.getTimestamp(1).toInstant();
+                    }
                 });
     }
 

@@ -5,6 +5,7 @@ import dev.crateforge.messaging.outbox.OutboxRecord;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.kafka.JobStateChanged;
+import dev.crateforge.protocol.kafka.VersionYankChanged;
 import dev.crateforge.scheduler.assignment.WorkSignal;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.job.Job;
@@ -466,16 +467,37 @@ public class RegistryWatcher {
                 publisher.publish(records);
                 workSignal.jobsQueued();
             }
-            yanks.values().forEach(this::applyYank);
+            List<OutboxRecord> yankRecords = new ArrayList<>(yanks.size());
+            yanks.values().forEach(line -> applyYank(line, yankRecords));
+            publisher.publish(yankRecords);
             return created.size();
         }
 
         /**
          * A yank cancels the version's queued jobs through the lifecycle; an unyank queues again
-         * the jobs a yank cancelled. Both are recorded for the API.
+         * the jobs a yank cancelled. Both are recorded for the API and announced to the artifact
+         * service ({@code VersionYankChanged}, added to {@code records}: the caller writes them to
+         * the outbox in this transaction, the one that moves the cursor).
          */
-        private void applyYank(IndexLine line) {
-            repository.recordYank(registry, line.name(), line.vers(), line.yanked());
+        private void applyYank(IndexLine line, List<OutboxRecord> records) {
+            Instant changedAt =
+                    repository.recordYank(registry, line.name(), line.vers(), line.yanked());
+            try {
+                records.add(
+                        publisher.yank(
+                                new VersionYankChanged(
+                                        registry,
+                                        line.name(),
+                                        line.vers(),
+                                        line.yanked(),
+                                        changedAt)));
+            } catch (IllegalArgumentException notAnnounceable) {
+                // A name or version the protocol refuses was never built: nothing to mark.
+                skip(
+                        line.name(),
+                        0,
+                        line.vers() + ": yank not announced: " + notAnnounceable.getMessage());
+            }
             Trigger trigger =
                     line.yanked()
                             ? new Trigger.Yanked(registry)

@@ -9,6 +9,8 @@ import dev.crateforge.localstack.registry.LocalRegistry;
 import dev.crateforge.localstack.registry.LocalRegistry.Published;
 import dev.crateforge.localstack.server.FreePort;
 import dev.crateforge.messaging.outbox.AfterCommit;
+import dev.crateforge.protocol.kafka.Topics;
+import dev.crateforge.protocol.kafka.VersionYankChanged;
 import dev.crateforge.scheduler.assignment.WorkSignal;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.intake.RegistryWatcher.Outcome;
@@ -20,6 +22,7 @@ import dev.crateforge.scheduler.messaging.EventPublisher;
 import dev.crateforge.scheduler.submission.JobValidator;
 import dev.crateforge.scheduler.support.Db;
 import dev.crateforge.scheduler.support.OperatorTokens;
+import dev.crateforge.scheduler.support.TestKafka;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -29,6 +32,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -105,6 +109,12 @@ class RegistryIntakeTests {
 
     @ConfigProperty(name = "crateforge.intake.registries.gamma.index")
     String gammaIndex;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @ConfigProperty(name = "crateforge.kafka.topic-prefix")
+    String topicPrefix;
 
     @Inject RegistryWatcher watcher;
     @Inject IntakeConfig config;
@@ -284,6 +294,34 @@ class RegistryIntakeTests {
 
     @Test
     void aYankCancelsQueuedJobsAndAnUnyankQueuesThemAgain() {
+        try (TestKafka kafka = new TestKafka(bootstrap, topicPrefix);
+                var announced = kafka.reader(Topics.VERSION_YANKS, VersionYankChanged.class)) {
+            yankAndUnyank();
+            // Both changes reach the artifact service's topic, in order, keyed by registry/crate.
+            List<Map.Entry<String, VersionYankChanged>> seen =
+                    announced.until(
+                            Duration.ofSeconds(30),
+                            all ->
+                                    all.stream()
+                                                    .filter(
+                                                            e ->
+                                                                    e.getValue()
+                                                                            .crate()
+                                                                            .equals("yank-me"))
+                                                    .count()
+                                            >= 2);
+            List<Map.Entry<String, VersionYankChanged>> mine =
+                    seen.stream().filter(e -> e.getValue().crate().equals("yank-me")).toList();
+            assertThat(mine).extracting(Map.Entry::getKey).containsOnly("alpha/yank-me");
+            assertThat(mine)
+                    .extracting(e -> e.getValue().version() + ":" + e.getValue().yanked())
+                    .containsExactly("1.0.0:true", "1.0.0:false");
+            assertThat(mine.get(1).getValue().changedAt())
+                    .isAfter(mine.get(0).getValue().changedAt());
+        }
+    }
+
+    private void yankAndUnyank() {
         Published p = alpha.publish("yank-me", "1.0.0");
         alpha.publish("yank-me", "1.1.0");
         watcher.poll("alpha");
