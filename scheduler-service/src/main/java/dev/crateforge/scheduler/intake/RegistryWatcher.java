@@ -74,6 +74,7 @@ public class RegistryWatcher {
     private final AfterCommit afterCommit;
     private final WorkSignal workSignal;
     private final SchedulerConfig scheduler;
+    private final SourceProxy sourceProxy;
     private final Map<String, IndexReader> readers = new ConcurrentHashMap<>();
     private final Map<String, SparseIndexClient> sparseClients = new ConcurrentHashMap<>();
     private final Path workDirectory;
@@ -89,7 +90,8 @@ public class RegistryWatcher {
             EventPublisher publisher,
             AfterCommit afterCommit,
             WorkSignal workSignal,
-            SchedulerConfig scheduler) {
+            SchedulerConfig scheduler,
+            SourceProxy sourceProxy) {
         this.config = config;
         this.repository = repository;
         this.metrics = metrics;
@@ -101,6 +103,7 @@ public class RegistryWatcher {
         this.afterCommit = afterCommit;
         this.workSignal = workSignal;
         this.scheduler = scheduler;
+        this.sourceProxy = sourceProxy;
         try {
             this.workDirectory =
                     config.workDirectory().isPresent()
@@ -220,6 +223,7 @@ public class RegistryWatcher {
                                         registry.sparseIndex()
                                                 .orElseThrow(
                                                         () -> new SparseIndexMissingException(n)),
+                                        registry.token(),
                                         config.pollTimeout()));
         SparseIndexClient.Fetched file = client.crateFile(crate);
         if (file instanceof SparseIndexClient.Missing) {
@@ -394,6 +398,11 @@ public class RegistryWatcher {
             if (refused.isPresent()) {
                 skip(file, lineNumber, line.vers() + ": " + refused.get());
                 return;
+            }
+            if (registry(registry).token().isPresent()) {
+                // A private registry: the builder fetches through this scheduler's proxy, which
+                // holds the token; the job keeps a signed proxy URL, never the token.
+                url = sourceProxy.sourceUrl(registry, line.name(), line.vers(), line.cksum(), url);
             }
             List<IntakeRepository.NewJob> versionJobs = new ArrayList<>();
             for (String target : policy.targets()) {

@@ -128,6 +128,7 @@ class RegistryIntakeTests {
     @Inject AfterCommit afterCommit;
     @Inject WorkSignal workSignal;
     @Inject SchedulerConfig scheduler;
+    @Inject SourceProxy sourceProxy;
     @Inject Db db;
 
     @BeforeEach
@@ -548,7 +549,8 @@ class RegistryIntakeTests {
                         publisher,
                         afterCommit,
                         workSignal,
-                        scheduler);
+                        scheduler,
+                        sourceProxy);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<PollResult>> polls = new ArrayList<>();

@@ -1,0 +1,167 @@
+package dev.crateforge.scheduler.intake;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crateforge.localstack.quarkus.KafkaTestResource;
+import dev.crateforge.localstack.quarkus.PostgresTestResource;
+import dev.crateforge.localstack.registry.LocalRegistry;
+import dev.crateforge.localstack.registry.LocalRegistry.Published;
+import dev.crateforge.localstack.server.FreePort;
+import dev.crateforge.scheduler.intake.RegistryWatcher.Outcome;
+import dev.crateforge.scheduler.support.Db;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HexFormat;
+import java.util.Map;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A private registry: a real HTTP server ({@link LocalRegistry} with a token) that answers 401
+ * without the token. The sparse index is read with it, and builders fetch sources through the
+ * scheduler's source proxy with a signed URL, so that neither the jobs nor the builders hold it.
+ */
+@QuarkusTest
+@TestProfile(PrivateRegistryTests.Profile.class)
+@WithTestResource(PostgresTestResource.class)
+@WithTestResource(KafkaTestResource.class)
+class PrivateRegistryTests {
+
+    static final String TOKEN = "cio-private-registry-test-token-5d1f";
+
+    /** One private registry; the scheduler on a known port so that it can name its proxy URL. */
+    public static class Profile implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            Path root;
+            try {
+                root = Files.createTempDirectory("crateforge-private-registry-test");
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            int port = FreePort.pick(0);
+            String r = "crateforge.intake.registries.secret.";
+            return Map.ofEntries(
+                    Map.entry("crateforge.intake.enabled", "false"),
+                    Map.entry("quarkus.http.test-port", String.valueOf(port)),
+                    Map.entry("crateforge.intake.source-proxy-url", "http://127.0.0.1:" + port),
+                    Map.entry("crateforge.intake.source-proxy-key", "k".repeat(40)),
+                    Map.entry(r + "index", root.resolve("secret/index").toString()),
+                    Map.entry(
+                            r + "sparse-index", "http://127.0.0.1:" + FreePort.pick(0) + "/index/"),
+                    Map.entry(r + "token", TOKEN),
+                    Map.entry(r + "targets", "i04-unknown-test"),
+                    Map.entry(r + "allow-private-addresses", "true"));
+        }
+    }
+
+    private static LocalRegistry registry;
+
+    @ConfigProperty(name = "crateforge.intake.registries.secret.index")
+    String index;
+
+    @ConfigProperty(name = "crateforge.intake.registries.secret.sparse-index")
+    String sparse;
+
+    @ConfigProperty(name = "crateforge.intake.source-proxy-url")
+    String proxyUrl;
+
+    @Inject RegistryWatcher watcher;
+    @Inject Db db;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void privateRegistry() {
+        if (registry == null) {
+            registry =
+                    LocalRegistry.create(Path.of(index).getParent(), URI.create(sparse).getPort());
+            registry.requireToken(TOKEN);
+            assertThat(watcher.poll("secret").outcome()).isEqualTo(Outcome.POLLED);
+        }
+    }
+
+    private String sourceUrlOf(String crate) {
+        return given().queryParam("crate", crate)
+                .get("/api/v1/jobs")
+                .then()
+                .statusCode(200)
+                .extract()
+                .path("items[0].sourceUrl");
+    }
+
+    private HttpResponse<byte[]> get(String url) throws Exception {
+        return http.send(
+                HttpRequest.newBuilder(URI.create(url)).GET().build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
+    @Test
+    void aBuilderFetchesThePrivateCrateThroughTheProxyWithoutTheToken() throws Exception {
+        Published p = registry.publish("private-one", "1.0.0");
+        assertThat(get(p.downloadUrl()).statusCode())
+                .as("the registry wants its token")
+                .isEqualTo(401);
+
+        assertThat(watcher.poll("secret").jobsCreated()).isEqualTo(1);
+
+        String source = sourceUrlOf("private-one");
+        assertThat(source)
+                .startsWith(proxyUrl + "/api/v1/registries/secret/sources/")
+                .contains("/api/v1/registries/secret/sources/private-one/1.0.0?")
+                .doesNotContain(TOKEN);
+        HttpResponse<byte[]> fetched = get(source);
+        assertThat(fetched.statusCode()).isEqualTo(200);
+        assertThat(
+                        HexFormat.of()
+                                .formatHex(
+                                        MessageDigest.getInstance("SHA-256")
+                                                .digest(fetched.body())))
+                .isEqualTo(p.cksum());
+        assertThat(db.count("select count(*) from job where source_url like '%" + TOKEN + "%'"))
+                .isZero();
+    }
+
+    @Test
+    void anAlteredProxyUrlIsRefused() throws Exception {
+        registry.publish("private-two", "1.0.0");
+        registry.publish("private-two", "1.1.0");
+        watcher.poll("secret");
+        String source = sourceUrlOf("private-two");
+
+        String otherVersion =
+                source.contains("/1.0.0?")
+                        ? source.replace("/1.0.0?", "/1.1.0?")
+                        : source.replace("/1.1.0?", "/1.0.0?");
+        assertThat(get(otherVersion).statusCode()).isEqualTo(403);
+        String otherUrl = source.replace("private-two", "private-one");
+        assertThat(get(otherUrl).statusCode()).isEqualTo(403);
+        assertThat(get(source.replaceAll("&sig=.*", "")).statusCode()).isEqualTo(403);
+        assertThat(get(source).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theSparseIndexIsReadWithTheToken() {
+        registry.publish("looked-up-private", "2.0.0");
+
+        RegistryWatcher.LookUp found = watcher.lookUp("secret", "looked-up-private");
+
+        assertThat(found.found()).isTrue();
+        assertThat(found.jobsCreated()).isEqualTo(1);
+        assertThat(sourceUrlOf("looked-up-private")).contains("/sources/looked-up-private/2.0.0?");
+    }
+}
