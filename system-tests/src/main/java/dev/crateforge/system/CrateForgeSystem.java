@@ -34,17 +34,39 @@ public final class CrateForgeSystem implements AutoCloseable {
             String backoffInitial,
             int gateways,
             int schedulers,
-            int artifactServices) {
+            int artifactServices,
+            Map<String, String> schedulerSettings,
+            Map<String, String> artifactSettings) {
 
         public Options {
             if (gateways < 1 || schedulers < 1 || artifactServices < 1) {
                 throw new IllegalArgumentException("every service needs at least one replica");
             }
+            schedulerSettings = Map.copyOf(schedulerSettings);
+            artifactSettings = Map.copyOf(artifactSettings);
         }
 
         /** One replica of each service, production-like leases. */
         public static Options defaults(Path workDir) {
-            return new Options(workDir, "PT2M", "PT30S", "PT5S", 1, 1, 1);
+            return new Options(workDir, "PT2M", "PT30S", "PT5S", 1, 1, 1, Map.of(), Map.of());
+        }
+
+        /**
+         * Settings added to every scheduler and every artifact service replica (say, the registries
+         * the intake follows), on top of those the system sets itself.
+         */
+        public Options withSettings(
+                Map<String, String> schedulerSettings, Map<String, String> artifactSettings) {
+            return new Options(
+                    workDir,
+                    lease,
+                    disconnectGrace,
+                    backoffInitial,
+                    gateways,
+                    schedulers,
+                    artifactServices,
+                    schedulerSettings,
+                    artifactSettings);
         }
 
         public Options withLeases(String lease, String disconnectGrace, String backoffInitial) {
@@ -55,7 +77,9 @@ public final class CrateForgeSystem implements AutoCloseable {
                     backoffInitial,
                     gateways,
                     schedulers,
-                    artifactServices);
+                    artifactServices,
+                    schedulerSettings,
+                    artifactSettings);
         }
 
         /**
@@ -70,7 +94,9 @@ public final class CrateForgeSystem implements AutoCloseable {
                     backoffInitial,
                     gateways,
                     schedulers,
-                    artifactServices);
+                    artifactServices,
+                    schedulerSettings,
+                    artifactSettings);
         }
 
         boolean replicated() {
@@ -168,6 +194,7 @@ public final class CrateForgeSystem implements AutoCloseable {
                 schedulerConfig.put(
                         "crateforge.scheduler.backoff-initial", options.backoffInitial());
                 schedulerConfig.put("crateforge.scheduler.sweep-interval", "1s");
+                schedulerConfig.putAll(options.schedulerSettings());
                 String name = replicaName("scheduler", i, options.schedulers());
                 int port = schedulerPorts.get(i);
                 schedulerStarts.add(
@@ -196,6 +223,7 @@ public final class CrateForgeSystem implements AutoCloseable {
                         "quarkus.s3.aws.credentials.static-provider.secret-access-key",
                         servers.s3().secretAccessKey());
                 artifactConfig.put("artifact.s3.bucket", bucket);
+                artifactConfig.putAll(options.artifactSettings());
                 String name = replicaName("artifact", i, options.artifactServices());
                 int port = artifactPorts.get(i);
                 artifactStarts.add(
