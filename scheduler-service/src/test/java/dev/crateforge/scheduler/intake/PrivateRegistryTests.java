@@ -10,19 +10,16 @@ import dev.crateforge.localstack.registry.LocalRegistry.Published;
 import dev.crateforge.localstack.server.FreePort;
 import dev.crateforge.scheduler.intake.RegistryWatcher.Outcome;
 import dev.crateforge.scheduler.support.Db;
+import dev.crateforge.scheduler.support.TestRegistries;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
@@ -47,40 +44,32 @@ class PrivateRegistryTests {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Path root;
-            try {
-                root = Files.createTempDirectory("crateforge-private-registry-test");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
             int port = FreePort.pick(0);
-            String r = "crateforge.intake.registries.secret.";
-            return Map.ofEntries(
-                    Map.entry("crateforge.intake.enabled", "false"),
-                    Map.entry("quarkus.http.test-port", String.valueOf(port)),
-                    Map.entry("crateforge.intake.source-proxy-url", "http://127.0.0.1:" + port),
-                    Map.entry("crateforge.intake.source-proxy-key", "k".repeat(40)),
-                    Map.entry(r + "index", root.resolve("secret/index").toString()),
-                    Map.entry(
-                            r + "sparse-index", "http://127.0.0.1:" + FreePort.pick(0) + "/index/"),
-                    Map.entry(r + "token", TOKEN),
-                    Map.entry(r + "targets", "i04-unknown-test"),
-                    Map.entry(r + "allow-private-addresses", "true"));
+            return TestRegistries.inTempDirectory("crateforge-private-registry-test")
+                    .with("crateforge.intake.enabled", "false")
+                    .with("quarkus.http.test-port", String.valueOf(port))
+                    .with("crateforge.intake.source-proxy-url", "http://127.0.0.1:" + port)
+                    .with("crateforge.intake.source-proxy-key", "k".repeat(40))
+                    .registry(
+                            "secret",
+                            "i04-unknown-test",
+                            "sparse-index",
+                            "http://127.0.0.1:" + FreePort.pick(0) + "/index/",
+                            "token",
+                            TOKEN,
+                            "allow-private-addresses",
+                            "true")
+                    .config();
         }
     }
 
     private static LocalRegistry registry;
 
-    @ConfigProperty(name = "crateforge.intake.registries.secret.index")
-    String index;
-
-    @ConfigProperty(name = "crateforge.intake.registries.secret.sparse-index")
-    String sparse;
-
     @ConfigProperty(name = "crateforge.intake.source-proxy-url")
     String proxyUrl;
 
     @Inject RegistryWatcher watcher;
+    @Inject IntakeConfig config;
     @Inject Db db;
 
     private final HttpClient http = HttpClient.newHttpClient();
@@ -88,8 +77,7 @@ class PrivateRegistryTests {
     @BeforeEach
     void privateRegistry() {
         if (registry == null) {
-            registry =
-                    LocalRegistry.create(Path.of(index).getParent(), URI.create(sparse).getPort());
+            registry = TestRegistries.open(config, "secret");
             registry.requireToken(TOKEN);
             assertThat(watcher.poll("secret").outcome()).isEqualTo(Outcome.POLLED);
         }

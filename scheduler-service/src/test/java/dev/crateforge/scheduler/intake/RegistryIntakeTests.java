@@ -23,15 +23,12 @@ import dev.crateforge.scheduler.submission.JobValidator;
 import dev.crateforge.scheduler.support.Db;
 import dev.crateforge.scheduler.support.OperatorTokens;
 import dev.crateforge.scheduler.support.TestKafka;
+import dev.crateforge.scheduler.support.TestRegistries;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,29 +60,28 @@ class RegistryIntakeTests {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Path root;
-            try {
-                root = Files.createTempDirectory("crateforge-intake-test");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            String r = "crateforge.intake.registries.";
-            return Map.ofEntries(
-                    Map.entry("crateforge.intake.enabled", "false"),
-                    Map.entry(r + "alpha.index", root.resolve("alpha/index").toString()),
-                    Map.entry(r + "alpha.targets", "i01-unknown-test"),
-                    Map.entry(r + "alpha.kinds", "metadata,binary"),
-                    Map.entry(r + "alpha.deny", "denied-crate"),
-                    Map.entry(r + "alpha.allow-private-addresses", "true"),
-                    Map.entry(
-                            r + "alpha.sparse-index",
-                            "http://127.0.0.1:" + FreePort.pick(0) + "/index/"),
-                    Map.entry(r + "beta.index", root.resolve("beta/index").toString()),
-                    Map.entry(r + "beta.targets", "i02-unknown-test"),
-                    Map.entry(r + "beta.backfill", "true"),
-                    Map.entry(r + "beta.max-jobs-per-poll", "2"),
-                    Map.entry(r + "gamma.index", root.resolve("gamma/index").toString()),
-                    Map.entry(r + "gamma.targets", "i03-unknown-test"));
+            return TestRegistries.inTempDirectory("crateforge-intake-test")
+                    .with("crateforge.intake.enabled", "false")
+                    .registry(
+                            "alpha",
+                            "i01-unknown-test",
+                            "kinds",
+                            "metadata,binary",
+                            "deny",
+                            "denied-crate",
+                            "allow-private-addresses",
+                            "true",
+                            "sparse-index",
+                            "http://127.0.0.1:" + FreePort.pick(0) + "/index/")
+                    .registry(
+                            "beta",
+                            "i02-unknown-test",
+                            "backfill",
+                            "true",
+                            "max-jobs-per-poll",
+                            "2")
+                    .registry("gamma", "i03-unknown-test")
+                    .config();
         }
     }
 
@@ -97,18 +93,6 @@ class RegistryIntakeTests {
     private static LocalRegistry gamma;
     private static List<Published> betaBefore;
     private static PollResult betaFirst;
-
-    @ConfigProperty(name = "crateforge.intake.registries.alpha.index")
-    String alphaIndex;
-
-    @ConfigProperty(name = "crateforge.intake.registries.alpha.sparse-index")
-    String alphaSparse;
-
-    @ConfigProperty(name = "crateforge.intake.registries.beta.index")
-    String betaIndex;
-
-    @ConfigProperty(name = "crateforge.intake.registries.gamma.index")
-    String gammaIndex;
 
     @ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
@@ -134,12 +118,9 @@ class RegistryIntakeTests {
     @BeforeEach
     void registries() {
         if (alpha == null) {
-            alpha =
-                    LocalRegistry.create(
-                            Path.of(alphaIndex).getParent(),
-                            java.net.URI.create(alphaSparse).getPort());
-            gamma = LocalRegistry.create(Path.of(gammaIndex).getParent());
-            beta = LocalRegistry.create(Path.of(betaIndex).getParent());
+            alpha = TestRegistries.open(config, "alpha");
+            gamma = TestRegistries.open(config, "gamma");
+            beta = TestRegistries.open(config, "beta");
             beta.setDownloadTemplate(BETA_DL);
             // Published before beta's first poll: its backfill.
             betaBefore =
@@ -592,7 +573,8 @@ class RegistryIntakeTests {
         List<Published> published =
                 alpha.publishAll(List.of("looked-up@1.0.0", "looked-up@1.1.0", "looked-up@2.0.0"));
         alpha.yank("looked-up", "1.1.0", true);
-        assertThat(alpha.sparseIndexUrl()).isEqualTo(alphaSparse);
+        assertThat(alpha.sparseIndexUrl())
+                .isEqualTo(config.registries().get("alpha").sparseIndex().orElseThrow());
 
         var first =
                 given().auth()
