@@ -13,9 +13,7 @@ import dev.crateforge.artifact.service.YankService;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.localstack.quarkus.S3TestResource;
-import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.ArtifactKind;
-import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.protocol.kafka.VersionYankChanged;
 import io.quarkus.test.common.WithTestResource;
@@ -54,23 +52,8 @@ class VersionYankTests {
     }
 
     private TestJobs succeededBuild(String crate) {
-        byte[] bytes = TestArtifacts.metadata(crate, VERSION);
-        TestJobs job =
-                new TestJobs(catalog, crate, VERSION, ArtifactKind.METADATA)
-                        .moveTo(1, JobState.RUNNING);
-        given().header("Authorization", "Bearer " + job.token(1))
-                .contentType("application/octet-stream")
-                .body(bytes)
-                .put(job.uploadPath())
-                .then()
-                .statusCode(201);
-        return job.succeed(
-                1,
-                List.of(
-                        new ArtifactDigest(
-                                ArtifactKind.METADATA,
-                                TestJobs.sha256(bytes),
-                                (long) bytes.length)));
+        return new TestJobs(catalog, crate, VERSION, ArtifactKind.METADATA)
+                .uploadAndSucceed(TestArtifacts.metadata(crate, VERSION));
     }
 
     private static void yank(String registry, String crate, boolean yanked, Instant at) {

@@ -12,7 +12,6 @@ import dev.crateforge.artifact.service.ArtifactCatalog;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.localstack.quarkus.S3TestResource;
-import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
 import io.quarkus.test.common.WithTestResource;
@@ -46,15 +45,7 @@ class DownloadTests {
 
     /** Runs a job to success with one uploaded artifact of {@code bytes}. */
     private TestJobs succeededBuild(String crate, ArtifactKind kind, byte[] bytes) {
-        TestJobs job = new TestJobs(catalog, crate, VERSION, kind).moveTo(1, JobState.RUNNING);
-        given().header("Authorization", "Bearer " + job.token(1))
-                .contentType("application/octet-stream")
-                .body(bytes)
-                .put(job.uploadPath())
-                .then()
-                .statusCode(201);
-        return job.succeed(
-                1, List.of(new ArtifactDigest(kind, TestJobs.sha256(bytes), (long) bytes.length)));
+        return new TestJobs(catalog, crate, VERSION, kind).uploadAndSucceed(bytes);
     }
 
     private static String newCrate() {
