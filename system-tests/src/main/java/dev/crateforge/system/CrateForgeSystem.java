@@ -34,39 +34,17 @@ public final class CrateForgeSystem implements AutoCloseable {
             String backoffInitial,
             int gateways,
             int schedulers,
-            int artifactServices,
-            Map<String, String> schedulerSettings,
-            Map<String, String> artifactSettings) {
+            int artifactServices) {
 
         public Options {
             if (gateways < 1 || schedulers < 1 || artifactServices < 1) {
                 throw new IllegalArgumentException("every service needs at least one replica");
             }
-            schedulerSettings = Map.copyOf(schedulerSettings);
-            artifactSettings = Map.copyOf(artifactSettings);
         }
 
         /** One replica of each service, production-like leases. */
         public static Options defaults(Path workDir) {
-            return new Options(workDir, "PT2M", "PT30S", "PT5S", 1, 1, 1, Map.of(), Map.of());
-        }
-
-        /**
-         * Settings added to every scheduler and every artifact service replica (say, the registries
-         * the intake follows), on top of those the system sets itself.
-         */
-        public Options withSettings(
-                Map<String, String> schedulerSettings, Map<String, String> artifactSettings) {
-            return new Options(
-                    workDir,
-                    lease,
-                    disconnectGrace,
-                    backoffInitial,
-                    gateways,
-                    schedulers,
-                    artifactServices,
-                    schedulerSettings,
-                    artifactSettings);
+            return new Options(workDir, "PT2M", "PT30S", "PT5S", 1, 1, 1);
         }
 
         public Options withLeases(String lease, String disconnectGrace, String backoffInitial) {
@@ -77,9 +55,7 @@ public final class CrateForgeSystem implements AutoCloseable {
                     backoffInitial,
                     gateways,
                     schedulers,
-                    artifactServices,
-                    schedulerSettings,
-                    artifactSettings);
+                    artifactServices);
         }
 
         /**
@@ -94,9 +70,7 @@ public final class CrateForgeSystem implements AutoCloseable {
                     backoffInitial,
                     gateways,
                     schedulers,
-                    artifactServices,
-                    schedulerSettings,
-                    artifactSettings);
+                    artifactServices);
         }
 
         boolean replicated() {
@@ -134,6 +108,19 @@ public final class CrateForgeSystem implements AutoCloseable {
 
     /** Starts the services on {@code stack}; if one fails, stops the ones already running. */
     public static CrateForgeSystem start(LocalStack stack, Options options) {
+        return start(stack, options, Map.of(), Map.of());
+    }
+
+    /**
+     * As {@link #start(LocalStack, Options)}, with settings added to every scheduler and every
+     * artifact service replica (say, the registries the intake follows) on top of those the system
+     * sets itself.
+     */
+    public static CrateForgeSystem start(
+            LocalStack stack,
+            Options options,
+            Map<String, String> schedulerSettings,
+            Map<String, String> artifactSettings) {
         StackAddresses servers = stack.addresses();
         Database database = stack.newDatabase();
         String topicPrefix = stack.newTopicPrefix();
@@ -194,7 +181,7 @@ public final class CrateForgeSystem implements AutoCloseable {
                 schedulerConfig.put(
                         "crateforge.scheduler.backoff-initial", options.backoffInitial());
                 schedulerConfig.put("crateforge.scheduler.sweep-interval", "1s");
-                schedulerConfig.putAll(options.schedulerSettings());
+                schedulerConfig.putAll(schedulerSettings);
                 String name = replicaName("scheduler", i, options.schedulers());
                 int port = schedulerPorts.get(i);
                 schedulerStarts.add(
@@ -223,7 +210,7 @@ public final class CrateForgeSystem implements AutoCloseable {
                         "quarkus.s3.aws.credentials.static-provider.secret-access-key",
                         servers.s3().secretAccessKey());
                 artifactConfig.put("artifact.s3.bucket", bucket);
-                artifactConfig.putAll(options.artifactSettings());
+                artifactConfig.putAll(artifactSettings);
                 String name = replicaName("artifact", i, options.artifactServices());
                 int port = artifactPorts.get(i);
                 artifactStarts.add(

@@ -40,10 +40,9 @@ public final class LocalRun {
         CrateForgeSystem system =
                 CrateForgeSystem.start(
                         stack,
-                        CrateForgeSystem.Options.defaults(work)
-                                .withSettings(
-                                        registry.schedulerSettings(target, "binary"),
-                                        registry.artifactSettings()));
+                        CrateForgeSystem.Options.defaults(work),
+                        registry.schedulerSettings(target, "binary"),
+                        registry.artifactSettings());
         CrateForgeClient client = system.client();
 
         Path keyFile = work.resolve("builder/id_ed25519");

@@ -37,10 +37,9 @@ class RegistryFeedTests {
         system =
                 CrateForgeSystem.start(
                         LocalStack.shared(),
-                        CrateForgeSystem.Options.defaults(work.resolve("system"))
-                                .withSettings(
-                                        feed.schedulerSettings(TARGET, "binary"),
-                                        feed.artifactSettings()));
+                        CrateForgeSystem.Options.defaults(work.resolve("system")),
+                        feed.schedulerSettings(TARGET, "binary"),
+                        feed.artifactSettings());
     }
 
     @AfterAll
