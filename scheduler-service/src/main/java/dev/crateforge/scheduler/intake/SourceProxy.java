@@ -2,6 +2,7 @@ package dev.crateforge.scheduler.intake;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -78,13 +79,16 @@ public class SourceProxy {
 
     /** The registry's download URL a proxy request names, if it is an http(s) URL with a host. */
     static Optional<URI> upstream(String url) {
+        if (url == null) {
+            return Optional.empty();
+        }
         try {
             URI uri = new URI(url);
             boolean web = "https".equals(uri.getScheme()) || "http".equals(uri.getScheme());
             return web && uri.getHost() != null && uri.getUserInfo() == null
                     ? Optional.of(uri)
                     : Optional.empty();
-        } catch (java.net.URISyntaxException | NullPointerException e) {
+        } catch (URISyntaxException e) {
             return Optional.empty();
         }
     }

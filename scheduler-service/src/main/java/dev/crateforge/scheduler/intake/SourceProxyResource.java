@@ -34,6 +34,12 @@ public class SourceProxyResource {
 
     private static final int MAX_REDIRECTS = 5;
 
+    /**
+     * The most this proxy relays of one file: far above any {@code .crate} (builders refuse sources
+     * over 64 MiB by default), low enough that a misbehaving registry cannot stream forever.
+     */
+    static final long MAX_SOURCE_BYTES = 512L * 1024 * 1024;
+
     private final IntakeConfig config;
     private final SourceProxy proxy;
     private final HttpClient http =
@@ -75,18 +81,23 @@ public class SourceProxyResource {
                                                 "not a download URL", Response.Status.BAD_REQUEST));
         HttpResponse<InputStream> answer = fetch(upstream, registry.token().get(), crate, version);
         InputStream body = answer.body();
+        long declared = answer.headers().firstValueAsLong("Content-Length").orElse(-1);
+        if (declared > MAX_SOURCE_BYTES) {
+            closeQuietly(body);
+            throw upstreamFailure(crate, version, "is over " + MAX_SOURCE_BYTES + " bytes");
+        }
         Response.ResponseBuilder ok =
                 Response.ok(
                                 (StreamingOutput)
                                         out -> {
                                             try (body) {
-                                                body.transferTo(out);
+                                                copyAtMost(body, out, MAX_SOURCE_BYTES);
                                             }
                                         })
                         .type("application/gzip");
-        answer.headers()
-                .firstValueAsLong("Content-Length")
-                .ifPresent(length -> ok.header("Content-Length", length));
+        if (declared >= 0) {
+            ok.header("Content-Length", declared);
+        }
         return ok.build();
     }
 
@@ -140,6 +151,20 @@ public class SourceProxyResource {
         return new WebApplicationException(
                 "the registry's download of " + crate + "@" + version + " " + what,
                 Response.Status.BAD_GATEWAY);
+    }
+
+    /** Copies the body, cutting the response off (the builder sees a short file) past the cap. */
+    private static void copyAtMost(InputStream in, java.io.OutputStream out, long max)
+            throws IOException {
+        byte[] buffer = new byte[64 * 1024];
+        long copied = 0;
+        for (int n; (n = in.read(buffer)) != -1; ) {
+            copied += n;
+            if (copied > max) {
+                throw new IOException("the registry sent more than " + max + " bytes");
+            }
+            out.write(buffer, 0, n);
+        }
     }
 
     private static void closeQuietly(InputStream in) {

@@ -3,6 +3,7 @@ package dev.crateforge.scheduler.intake;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpServer;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.localstack.registry.LocalRegistry;
@@ -16,13 +17,17 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.HexFormat;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -140,6 +145,61 @@ class PrivateRegistryTests {
         assertThat(get(otherUrl).statusCode()).isEqualTo(403);
         assertThat(get(source.replaceAll("&sig=.*", "")).statusCode()).isEqualTo(403);
         assertThat(get(source).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theTokenGoesOnlyToTheDownloadUrlsOriginNeverWhereItRedirects() throws Exception {
+        AtomicReference<String> atRegistry = new AtomicReference<>();
+        AtomicReference<String> atCdn = new AtomicReference<>("not asked");
+        byte[] cdnBytes = "the crate, from the CDN".getBytes(StandardCharsets.UTF_8);
+        HttpServer cdn =
+                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        cdn.createContext(
+                "/",
+                exchange -> {
+                    try (exchange) {
+                        atCdn.set(
+                                String.valueOf(
+                                        exchange.getRequestHeaders().getFirst("Authorization")));
+                        exchange.sendResponseHeaders(200, cdnBytes.length);
+                        exchange.getResponseBody().write(cdnBytes);
+                    }
+                });
+        HttpServer downloads =
+                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        downloads.createContext(
+                "/",
+                exchange -> {
+                    try (exchange) {
+                        atRegistry.set(exchange.getRequestHeaders().getFirst("Authorization"));
+                        exchange.getResponseHeaders()
+                                .set(
+                                        "Location",
+                                        "http://127.0.0.1:"
+                                                + cdn.getAddress().getPort()
+                                                + "/files/redirected.crate");
+                        exchange.sendResponseHeaders(302, -1);
+                    }
+                });
+        cdn.start();
+        downloads.start();
+        try {
+            registry.setDownloadTemplate(
+                    "http://127.0.0.1:" + downloads.getAddress().getPort() + "/dl");
+            registry.publish("redirected", "1.0.0");
+            watcher.poll("secret");
+
+            HttpResponse<byte[]> fetched = get(sourceUrlOf("redirected"));
+
+            assertThat(fetched.statusCode()).isEqualTo(200);
+            assertThat(fetched.body()).isEqualTo(cdnBytes);
+            assertThat(atRegistry.get()).isEqualTo(TOKEN);
+            assertThat(atCdn.get()).isEqualTo("null");
+        } finally {
+            registry.setDownloadTemplate(registry.downloadBase());
+            downloads.stop(0);
+            cdn.stop(0);
+        }
     }
 
     @Test
