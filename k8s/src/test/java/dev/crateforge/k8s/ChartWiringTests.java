@@ -435,9 +435,8 @@ class ChartWiringTests {
 
         String r = "crateforge.intake.registries.";
         assertThat(intake)
-                .containsEntry(
-                        r + "crates-io.index", "https://github.com/rust-lang/crates.io-index")
-                .containsEntry(r + "crates-io.sparse-index", "https://index.crates.io/")
+                .containsEntry(r + "crates-io.index", "https://git.registry.example/index.git")
+                .containsEntry(r + "crates-io.sparse-index", "https://index.registry.example/")
                 .containsEntry(r + "crates-io.targets", "x86_64-unknown-linux-gnu")
                 .containsEntry(r + "crates-io.kinds", "metadata,binary")
                 .containsEntry(r + "crates-io.deny", "some-huge-crate")

@@ -138,7 +138,10 @@ class RecordCodecTests {
                 new VersionYankChanged("crates-io", "serde", "1.0.0-rc.1", false, NOW);
 
         assertThat(change.key()).isEqualTo("crates-io/serde");
-        assertThatThrownBy(() -> new VersionYankChanged("Crates.io", "serde", "1.0.0", true, NOW))
+        assertThatThrownBy(
+                        () ->
+                                new VersionYankChanged(
+                                        "Public.Registry", "serde", "1.0.0", true, NOW))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("registry");
         assertThatThrownBy(() -> new VersionYankChanged("crates-io", "serde", "1.0", true, NOW))
