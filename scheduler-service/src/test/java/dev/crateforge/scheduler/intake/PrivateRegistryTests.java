@@ -3,6 +3,7 @@ package dev.crateforge.scheduler.intake;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.sun.net.httpserver.HttpHandler;
 import com.sun.net.httpserver.HttpServer;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
@@ -17,6 +18,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -153,36 +155,27 @@ class PrivateRegistryTests {
         AtomicReference<String> atCdn = new AtomicReference<>("not asked");
         byte[] cdnBytes = "the crate, from the CDN".getBytes(StandardCharsets.UTF_8);
         HttpServer cdn =
-                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        cdn.createContext(
-                "/",
-                exchange -> {
-                    try (exchange) {
-                        atCdn.set(
-                                String.valueOf(
-                                        exchange.getRequestHeaders().getFirst("Authorization")));
-                        exchange.sendResponseHeaders(200, cdnBytes.length);
-                        exchange.getResponseBody().write(cdnBytes);
-                    }
-                });
+                loopbackServer(
+                        exchange -> {
+                            atCdn.set(
+                                    String.valueOf(
+                                            exchange.getRequestHeaders()
+                                                    .getFirst("Authorization")));
+                            exchange.sendResponseHeaders(200, cdnBytes.length);
+                            exchange.getResponseBody().write(cdnBytes);
+                        });
         HttpServer downloads =
-                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        downloads.createContext(
-                "/",
-                exchange -> {
-                    try (exchange) {
-                        atRegistry.set(exchange.getRequestHeaders().getFirst("Authorization"));
-                        exchange.getResponseHeaders()
-                                .set(
-                                        "Location",
-                                        "http://127.0.0.1:"
-                                                + cdn.getAddress().getPort()
-                                                + "/files/redirected.crate");
-                        exchange.sendResponseHeaders(302, -1);
-                    }
-                });
-        cdn.start();
-        downloads.start();
+                loopbackServer(
+                        exchange -> {
+                            atRegistry.set(exchange.getRequestHeaders().getFirst("Authorization"));
+                            exchange.getResponseHeaders()
+                                    .set(
+                                            "Location",
+                                            "http://127.0.0.1:"
+                                                    + cdn.getAddress().getPort()
+                                                    + "/files/redirected.crate");
+                            exchange.sendResponseHeaders(302, -1);
+                        });
         try {
             registry.setDownloadTemplate(
                     "http://127.0.0.1:" + downloads.getAddress().getPort() + "/dl");
@@ -200,6 +193,21 @@ class PrivateRegistryTests {
             downloads.stop(0);
             cdn.stop(0);
         }
+    }
+
+    /** A started loopback HTTP server answering every request with {@code handler}. */
+    private static HttpServer loopbackServer(HttpHandler handler) throws IOException {
+        HttpServer server =
+                HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext(
+                "/",
+                exchange -> {
+                    try (exchange) {
+                        handler.handle(exchange);
+                    }
+                });
+        server.start();
+        return server;
     }
 
     @Test
