@@ -368,8 +368,87 @@ automountServiceAccountToken: false
 {{- end -}}
 {{- end -}}
 
+{{/* Base URL builders fetch private registries' sources from: the value, the scheduler Ingress, or the Service. */}}
+{{- define "crateforge.sourceProxyUrl" -}}
+{{- if .Values.scheduler.intake.sourceProxyUrl -}}
+{{- .Values.scheduler.intake.sourceProxyUrl -}}
+{{- else if .Values.scheduler.ingress.enabled -}}
+{{- printf "%s://%s" (ternary "https" "http" (not (empty .Values.scheduler.ingress.tlsSecretName))) .Values.scheduler.ingress.host -}}
+{{- else -}}
+{{- include "crateforge.serviceUrl" (dict "root" . "component" "scheduler") -}}
+{{- end -}}
+{{- end -}}
+
+{{/* Whether a followed registry has a token (a private registry: the source proxy is needed). */}}
+{{- define "crateforge.intakeHasTokens" -}}
+{{- range .Values.scheduler.intake.registries }}{{ if .tokenSecret }}true{{ end }}{{ end -}}
+{{- end -}}
+
+{{/* The environment variable that carries one registry's token (from its Secret). */}}
+{{- define "crateforge.intakeTokenEnv" -}}
+{{- printf "CRATEFORGE_REGISTRY_TOKEN_%s" (. | upper | replace "-" "_") -}}
+{{- end -}}
+
 {{/*
-The eight topic names, exactly as protocol's Topics class writes them (a test in the k8s module
+The registries as the scheduler's properties (crateforge.intake.registries.<name>.*), mounted as a
+file and named by QUARKUS_CONFIG_LOCATIONS: a map keyed by registry name does not survive the
+environment-variable naming (a '-' in a name). A token is never written here: the property refers to
+an environment variable set from the registry's Secret.
+*/}}
+{{- define "crateforge.intakeProperties" -}}
+{{- $root := . -}}
+{{- if include "crateforge.intakeHasTokens" . }}
+{{- if not .Values.scheduler.intake.sourceProxyKeySecret.name }}
+{{- fail "scheduler.intake.sourceProxyKeySecret is required when a registry has a tokenSecret" }}
+{{- end }}
+crateforge.intake.source-proxy-url={{ include "crateforge.sourceProxyUrl" . }}
+crateforge.intake.source-proxy-key=${CRATEFORGE_INTAKE_SOURCE_PROXY_KEY}
+{{- end }}
+{{- range .Values.scheduler.intake.registries }}
+{{- $p := printf "crateforge.intake.registries.%s." .name }}
+{{ $p }}index={{ .index }}
+{{ $p }}targets={{ join "," .targets }}
+{{- if hasKey . "enabled" }}
+{{ $p }}enabled={{ .enabled }}
+{{- end }}
+{{- with .sparseIndex }}
+{{ $p }}sparse-index={{ . }}
+{{- end }}
+{{- with .kinds }}
+{{ $p }}kinds={{ join "," . }}
+{{- end }}
+{{- with .pollInterval }}
+{{ $p }}poll-interval={{ . }}
+{{- end }}
+{{- with .allow }}
+{{ $p }}allow={{ join "," . }}
+{{- end }}
+{{- with .deny }}
+{{ $p }}deny={{ join "," . }}
+{{- end }}
+{{- with .maxJobsPerPoll }}
+{{ $p }}max-jobs-per-poll={{ . }}
+{{- end }}
+{{- if hasKey . "backfill" }}
+{{ $p }}backfill={{ .backfill }}
+{{- end }}
+{{- if hasKey . "priority" }}
+{{ $p }}priority={{ .priority }}
+{{- end }}
+{{- if hasKey . "backfillPriority" }}
+{{ $p }}backfill-priority={{ .backfillPriority }}
+{{- end }}
+{{- if hasKey . "allowPrivateAddresses" }}
+{{ $p }}allow-private-addresses={{ .allowPrivateAddresses }}
+{{- end }}
+{{- if .tokenSecret }}
+{{ $p }}token=${ {{- include "crateforge.intakeTokenEnv" .name -}} }
+{{- end }}
+{{- end }}
+{{- end -}}
+
+{{/*
+The nine topic names, exactly as protocol's Topics class writes them (a test in the k8s module
 compares the two), one per line.
 */}}
 {{- define "crateforge.topicNames" -}}
@@ -381,6 +460,7 @@ crateforge.builder-control.v1
 crateforge.gateway-heartbeats.v1
 crateforge.job-states.v1
 crateforge.artifacts.v1
+crateforge.version-yanks.v1
 {{- end -}}
 
 {{/*

@@ -1,18 +1,12 @@
 package dev.crateforge.artifact;
 
-import static io.restassured.RestAssured.given;
-
 import dev.crateforge.artifact.service.ArtifactCatalog;
-import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.ArtifactKind;
-import dev.crateforge.protocol.job.JobState;
-import java.util.List;
 import java.util.UUID;
 
 /**
- * Successful builds as the download tests need them: a job run to {@code running}, its artifact
- * uploaded over real HTTP with its job token (answered 201), then the job announced succeeded with
- * provenance signed by the test builder key.
+ * Successful builds as the download tests need them ({@link TestJobs#uploadAndSucceed}), and crate
+ * names of their own.
  */
 public final class TestBuilds {
 
@@ -44,15 +38,6 @@ public final class TestBuilds {
             ArtifactKind kind,
             byte[] bytes,
             boolean withEnvelope) {
-        TestJobs job = new TestJobs(catalog, crate, version, kind).moveTo(1, JobState.RUNNING);
-        given().header("Authorization", "Bearer " + job.token(1))
-                .contentType("application/octet-stream")
-                .body(bytes)
-                .put(job.uploadPath())
-                .then()
-                .statusCode(201);
-        List<ArtifactDigest> artifacts =
-                List.of(new ArtifactDigest(kind, TestJobs.sha256(bytes), (long) bytes.length));
-        return withEnvelope ? job.succeedWithEnvelope(1, artifacts) : job.succeed(1, artifacts);
+        return new TestJobs(catalog, crate, version, kind).uploadAndSucceed(bytes, withEnvelope);
     }
 }

@@ -1,5 +1,6 @@
 package dev.crateforge.artifact;
 
+import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 import dev.crateforge.artifact.repository.JobAttempt;
@@ -57,6 +58,32 @@ public final class TestJobs {
     /** Announces the state and waits until the service knows it. */
     public TestJobs moveTo(int attempt, JobState state) {
         return announce(attempt, state, null);
+    }
+
+    /**
+     * Runs attempt 1 to success with one artifact of {@code bytes} uploaded through the real
+     * endpoint (201 expected).
+     */
+    public TestJobs uploadAndSucceed(byte[] bytes) {
+        return uploadAndSucceed(bytes, false);
+    }
+
+    /**
+     * As {@link #uploadAndSucceed(byte[])}, with SLSA provenance in a DSSE envelope too if {@code
+     * withEnvelope}.
+     */
+    public TestJobs uploadAndSucceed(byte[] bytes, boolean withEnvelope) {
+        moveTo(1, JobState.RUNNING);
+        given().header("Authorization", "Bearer " + token(1))
+                .contentType("application/octet-stream")
+                .body(bytes)
+                .put(uploadPath())
+                .then()
+                .statusCode(201);
+        return succeed(
+                1,
+                List.of(new ArtifactDigest(kind, sha256(bytes), (long) bytes.length)),
+                withEnvelope);
     }
 
     /** Announces success with a statement signed by the test builder key over these artifacts. */

@@ -26,6 +26,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -301,7 +302,7 @@ class ChartWiringTests {
     @Test
     void topicsJobCreatesExactlyTheTopicsOfTheProtocol() throws IOException {
         List<String> topics = topicsFromProtocol();
-        assertThat(topics).hasSize(8);
+        assertThat(topics).hasSize(9);
 
         Job job =
                 Chart.render(
@@ -419,6 +420,87 @@ class ChartWiringTests {
         return topics;
     }
 
+    @Test
+    void followedRegistriesBecomeTheSchedulersIntakeSettingsWithTokensFromSecrets()
+            throws IOException {
+        Rendered rendered = Chart.render(ValuesFile.EXAMPLE);
+        Map<String, String> config =
+                rendered.one(ConfigMap.class, Chart.name("scheduler")).getData();
+        Properties intake = new Properties();
+        intake.load(
+                new java.io.StringReader(
+                        rendered.one(ConfigMap.class, Chart.name("scheduler") + "-intake")
+                                .getData()
+                                .get("intake.properties")));
+
+        String r = "crateforge.intake.registries.";
+        assertThat(intake)
+                .containsEntry(r + "crates-io.index", "https://git.registry.example/index.git")
+                .containsEntry(r + "crates-io.sparse-index", "https://index.registry.example/")
+                .containsEntry(r + "crates-io.targets", "x86_64-unknown-linux-gnu")
+                .containsEntry(r + "crates-io.kinds", "metadata,binary")
+                .containsEntry(r + "crates-io.deny", "some-huge-crate")
+                .containsEntry(r + "acme-private.priority", "10")
+                .containsEntry(
+                        r + "acme-private.token", "${CRATEFORGE_REGISTRY_TOKEN_ACME_PRIVATE}")
+                .containsEntry(
+                        "crateforge.intake.source-proxy-url", "https://crateforge.example.com")
+                .containsEntry(
+                        "crateforge.intake.source-proxy-key",
+                        "${CRATEFORGE_INTAKE_SOURCE_PROXY_KEY}")
+                .doesNotContainKey(r + "crates-io.token");
+        // The file is where the ConfigMap tells Quarkus to read it.
+        String location = config.get("QUARKUS_CONFIG_LOCATIONS");
+        assertThat(location).endsWith("/intake.properties");
+        assertThat(mountPaths(rendered, "scheduler"))
+                .contains(location.substring(0, location.lastIndexOf('/')));
+        // Tokens and the proxy key come from the named Secrets, never from values or ConfigMaps.
+        EnvVar token = env(rendered, "scheduler", "CRATEFORGE_REGISTRY_TOKEN_ACME_PRIVATE");
+        assertThat(token.getValue()).isNull();
+        assertThat(token.getValueFrom().getSecretKeyRef().getName()).isEqualTo("acme-registry");
+        assertThat(token.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
+        assertThat(
+                        env(rendered, "scheduler", "CRATEFORGE_INTAKE_SOURCE_PROXY_KEY")
+                                .getValueFrom()
+                                .getSecretKeyRef()
+                                .getName())
+                .isEqualTo("crateforge-source-proxy");
+        // Builders reach the source proxy through the scheduler's Ingress.
+        assertThat(paths(rendered.one(Ingress.class, Chart.name("scheduler"))))
+                .contains("/api/v1/registries");
+    }
+
+    @Test
+    void noRegistriesRenderNoIntakeSettings() {
+        Rendered rendered = Chart.render(ValuesFile.DEFAULT);
+
+        assertThat(rendered.one(ConfigMap.class, Chart.name("scheduler")).getData())
+                .doesNotContainKey("QUARKUS_CONFIG_LOCATIONS");
+        assertThat(rendered.all(ConfigMap.class))
+                .extracting(c -> c.getMetadata().getName())
+                .doesNotContain(Chart.name("scheduler") + "-intake");
+        assertThat(envNames(rendered, "scheduler"))
+                .noneMatch(name -> name.startsWith("CRATEFORGE_REGISTRY_TOKEN_"));
+    }
+
+    @Test
+    void aRegistryTokenWithoutASourceProxyKeyIsRefused() {
+        HelmBinary.Result result =
+                Chart.template(
+                        List.of(
+                                "--set", "scheduler.intake.registries[0].name=private-one",
+                                "--set",
+                                        "scheduler.intake.registries[0].index=https://git.example/i",
+                                "--set",
+                                        "scheduler.intake.registries[0].targets={x86_64-unknown-linux-gnu}",
+                                "--set",
+                                        "scheduler.intake.registries[0].tokenSecret.name=private-one",
+                                "--set", "scheduler.intake.registries[0].tokenSecret.key=token"));
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("sourceProxyKeySecret is required");
+    }
+
     private static Set<String> existingSecretNames(ValuesFile values) {
         return values == ValuesFile.EXAMPLE
                 ? Set.of(
@@ -426,7 +508,9 @@ class ChartWiringTests {
                         "crateforge-s3",
                         "crateforge-operator-jwt",
                         "crateforge-job-token",
-                        "crateforge-builder-key")
+                        "crateforge-builder-key",
+                        "acme-registry",
+                        "crateforge-source-proxy")
                 : Set.of();
     }
 

@@ -89,6 +89,15 @@ public final class CrateForgeClient {
         return send(get(scheduler.baseUri(), "/api/v1/jobs/" + jobId), 200, "get job");
     }
 
+    /** The jobs of a crate, newest first (the first page). */
+    public List<JsonNode> jobsOf(String crate) {
+        List<JsonNode> jobs = new ArrayList<>();
+        send(get(system.scheduler().baseUri(), "/api/v1/jobs?crate=" + crate), 200, "list jobs")
+                .path("items")
+                .forEach(jobs::add);
+        return jobs;
+    }
+
     /** The job's state, for example {@code running} or {@code succeeded}. */
     public String state(UUID jobId) {
         return job(jobId).path("state").asText();

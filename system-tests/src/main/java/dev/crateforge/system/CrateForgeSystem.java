@@ -108,6 +108,19 @@ public final class CrateForgeSystem implements AutoCloseable {
 
     /** Starts the services on {@code stack}; if one fails, stops the ones already running. */
     public static CrateForgeSystem start(LocalStack stack, Options options) {
+        return start(stack, options, Map.of(), Map.of());
+    }
+
+    /**
+     * As {@link #start(LocalStack, Options)}, with settings added to every scheduler and every
+     * artifact service replica (say, the registries the intake follows) on top of those the system
+     * sets itself.
+     */
+    public static CrateForgeSystem start(
+            LocalStack stack,
+            Options options,
+            Map<String, String> schedulerSettings,
+            Map<String, String> artifactSettings) {
         StackAddresses servers = stack.addresses();
         Database database = stack.newDatabase();
         String topicPrefix = stack.newTopicPrefix();
@@ -168,6 +181,7 @@ public final class CrateForgeSystem implements AutoCloseable {
                 schedulerConfig.put(
                         "crateforge.scheduler.backoff-initial", options.backoffInitial());
                 schedulerConfig.put("crateforge.scheduler.sweep-interval", "1s");
+                schedulerConfig.putAll(schedulerSettings);
                 String name = replicaName("scheduler", i, options.schedulers());
                 int port = schedulerPorts.get(i);
                 schedulerStarts.add(
@@ -196,6 +210,7 @@ public final class CrateForgeSystem implements AutoCloseable {
                         "quarkus.s3.aws.credentials.static-provider.secret-access-key",
                         servers.s3().secretAccessKey());
                 artifactConfig.put("artifact.s3.bucket", bucket);
+                artifactConfig.putAll(artifactSettings);
                 String name = replicaName("artifact", i, options.artifactServices());
                 int port = artifactPorts.get(i);
                 artifactStarts.add(

@@ -31,12 +31,19 @@ public final class LocalRun {
         Files.createDirectories(work);
         say("Starting PostgreSQL, Kafka and S3Proxy …");
         LocalStack stack = LocalStack.start(LocalStackOptions.defaults());
-        say("Starting scheduler, artifact service and gateway …");
-        CrateForgeSystem system =
-                CrateForgeSystem.start(stack, CrateForgeSystem.Options.defaults(work));
-        CrateForgeClient client = system.client();
         Optional<Cargo> cargo = Cargo.find();
         String target = cargo.map(Cargo::hostTarget).orElse("x86_64-unknown-linux-gnu");
+        // The registry the scheduler follows: every version published to it becomes a job.
+        RegistryFeed registry = RegistryFeed.start(work.resolve("registry"));
+        stack.closeFirst(registry);
+        say("Starting scheduler, artifact service and gateway …");
+        CrateForgeSystem system =
+                CrateForgeSystem.start(
+                        stack,
+                        CrateForgeSystem.Options.defaults(work),
+                        registry.schedulerSettings(target, "binary"),
+                        registry.artifactSettings());
+        CrateForgeClient client = system.client();
 
         Path keyFile = work.resolve("builder/id_ed25519");
         BuilderProcess.newKey(keyFile);
@@ -48,12 +55,10 @@ public final class LocalRun {
                         List.of(target),
                         work.resolve("builder"));
         client.registerBuilder("builder-1", builder.publicKeyLine(), List.of(target), 1);
-        SourceServer sources = SourceServer.start(work.resolve("sources"));
         // On Ctrl-C the stack's own shutdown hook stops these first, last registered first:
         // builder, then the services (gateway, artifact service, scheduler), then the servers.
         // A hook of our own would run in parallel with the stack's and race it.
         stack.closeFirst(system);
-        stack.closeFirst(sources);
         stack.closeFirst(
                 () -> {
                     say(
@@ -74,6 +79,19 @@ public final class LocalRun {
                         + system.operatorTokens().operator());
         say("  operator key (EC P-256, PKCS#8)                    " + system.operatorKey());
         say("  logs                                               " + work.resolve("logs"));
+        say(
+                "  followed registry '"
+                        + RegistryFeed.NAME
+                        + "' (git index)                "
+                        + registry.registry().indexUrl());
+        say("");
+        say(
+                "Every version published to that registry becomes a "
+                        + target
+                        + " binary job. Publish one:");
+        say(
+                "  cargo package --allow-dirty --no-verify   # in your crate; then, with its name and version:");
+        say("  " + registry.publishCommand("target/package/NAME-VERSION.crate", "NAME", "VERSION"));
         say("");
         say("Mint a new operator token from that key (only a JDK needed):");
         say(
@@ -88,7 +106,7 @@ public final class LocalRun {
             say(
                     "cargo was not found on PATH or in ~/.cargo/bin: no demo build. Install Rust to see one.");
         } else {
-            runDemo(cargo.get(), target, work, sources, system, client);
+            runDemo(cargo.get(), target, work, registry, system, client);
         }
         say("");
         say("Press Ctrl-C to stop.");
@@ -99,7 +117,7 @@ public final class LocalRun {
             Cargo cargo,
             String target,
             Path work,
-            SourceServer sources,
+            RegistryFeed registry,
             CrateForgeSystem system,
             CrateForgeClient client)
             throws IOException {
@@ -110,17 +128,12 @@ public final class LocalRun {
                         "0.1.0",
                         "fn main() {\n    println!(\"Hello from a CrateForge build!\");\n}\n");
         Path crate = cargo.pack(crateDir, "hello-crateforge", "0.1.0");
-        UUID jobId =
-                client.submit(
-                        new CrateForgeClient.JobSpec(
-                                "hello-crateforge",
-                                "0.1.0",
-                                sources.publish(crate),
-                                SourceServer.sha256(crate),
-                                target,
-                                "binary"));
+        say("Publishing hello-crateforge 0.1.0 to the local registry:");
+        say("  " + registry.publishCommand(crate.toString(), "hello-crateforge", "0.1.0"));
+        registry.registry().publishFile("hello-crateforge", "0.1.0", Files.readAllBytes(crate));
+        UUID jobId = awaitJob(client, "hello-crateforge");
         say(
-                "Submitted job "
+                "The intake queued job "
                         + jobId
                         + " (hello-crateforge 0.1.0, binary, "
                         + target
@@ -163,6 +176,19 @@ public final class LocalRun {
             say(
                     "  ssh-keygen -Y verify -f allowed_signers -I builder -n build@crateforge.dev -s signature < statement");
         }
+    }
+
+    /** The first job of the crate, once the intake has queued it (it polls every 2 s). */
+    private static UUID awaitJob(CrateForgeClient client, String crate) {
+        long deadline = System.nanoTime() + 60L * 1_000_000_000;
+        while (System.nanoTime() < deadline) {
+            List<JsonNode> jobs = client.jobsOf(crate);
+            if (!jobs.isEmpty()) {
+                return UUID.fromString(jobs.get(0).path("id").asText());
+            }
+            pause();
+        }
+        throw new IllegalStateException("the intake queued no job of " + crate + " within 60 s");
     }
 
     private static void pause() {

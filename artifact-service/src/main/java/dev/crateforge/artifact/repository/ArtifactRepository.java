@@ -127,8 +127,8 @@ public class ArtifactRepository implements PanacheRepository<StoredArtifact> {
                 getEntityManager()
                         .createNativeQuery(
                                 "INSERT INTO artifact.artifact (job_id, attempt, crate, version,"
-                                        + " target, kind, size, sha256, s3_key, created_at)"
-                                        + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
+                                        + " target, kind, size, sha256, s3_key, created_at, yanked)"
+                                        + " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)"
                                         + " ON CONFLICT (job_id, attempt, kind) DO NOTHING")
                         .setParameter(1, a.jobId)
                         .setParameter(2, a.attempt)
@@ -140,6 +140,7 @@ public class ArtifactRepository implements PanacheRepository<StoredArtifact> {
                         .setParameter(8, a.sha256)
                         .setParameter(9, a.s3Key)
                         .setParameter(10, a.createdAt)
+                        .setParameter(11, a.yanked)
                         .executeUpdate();
         return inserted == 1;
     }

@@ -44,8 +44,9 @@ public class StoredArtifact {
     public Instant createdAt;
 
     /**
-     * Whether the registry yanked the crate version; false until the registry intake sets it (the
-     * column defaults to false, and uploads never write it).
+     * Whether the registry yanked the crate version: set and cleared by {@code VersionYankChanged}
+     * records of the registry intake, and taken from the stored yank state when the artifact is
+     * recorded (a yank may come first). A yanked artifact is still served.
      */
     public boolean yanked;
 }

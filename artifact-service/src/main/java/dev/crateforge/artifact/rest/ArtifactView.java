@@ -4,7 +4,10 @@ import dev.crateforge.artifact.repository.StoredArtifact;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An artifact as the API shows it: what it is, which build made it, and where to get it. */
+/**
+ * An artifact as the API shows it: what it is, which build made it, where to get it, and whether
+ * the registry yanked its version (still downloadable; a yank advises against new use).
+ */
 public record ArtifactView(
         UUID jobId,
         int attempt,
@@ -15,6 +18,7 @@ public record ArtifactView(
         long size,
         String sha256,
         Instant createdAt,
+        boolean yanked,
         String downloadUrl) {
 
     public static ArtifactView of(StoredArtifact a) {
@@ -28,6 +32,7 @@ public record ArtifactView(
                 a.size,
                 a.sha256,
                 a.createdAt,
+                a.yanked,
                 "/api/v1/jobs/" + a.jobId + "/artifacts/" + a.kind);
     }
 }

@@ -29,7 +29,7 @@ public record CrateIndex(
     /**
      * One version.
      *
-     * @param yanked whether the registry yanked it; false until the registry intake records yanks
+     * @param yanked whether the registry yanked it (its artifacts are still served)
      */
     public record VersionEntry(String version, boolean yanked, List<ArtifactEntry> artifacts) {}
 

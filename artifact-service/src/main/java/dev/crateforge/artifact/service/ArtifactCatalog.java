@@ -27,12 +27,17 @@ public class ArtifactCatalog {
     private final ArtifactRepository artifacts;
     private final JobAttemptRepository jobs;
     private final ArtifactEvents events;
+    private final YankService yanks;
 
     public ArtifactCatalog(
-            ArtifactRepository artifacts, JobAttemptRepository jobs, ArtifactEvents events) {
+            ArtifactRepository artifacts,
+            JobAttemptRepository jobs,
+            ArtifactEvents events,
+            YankService yanks) {
         this.artifacts = artifacts;
         this.jobs = jobs;
         this.events = events;
+        this.yanks = yanks;
     }
 
     /**
@@ -40,9 +45,13 @@ public class ArtifactCatalog {
      * outbox; or returns the one its job attempt already stored for that kind. Once this returns,
      * the scheduler is sure to hear of the artifact, whether the broker is up or not.
      *
+     * <p>A version the registry already yanked (the yank may arrive before the build ends) is
+     * stored marked yanked.
+     *
      * @return empty if {@code artifact} was recorded
      */
     public Optional<StoredArtifact> recordOrFindExisting(StoredArtifact artifact) {
+        artifact.yanked = yanks.yankedForNewArtifact(artifact.crate, artifact.version);
         if (artifacts.insertIfAbsent(artifact)) {
             events.stored(artifact);
             return Optional.empty();

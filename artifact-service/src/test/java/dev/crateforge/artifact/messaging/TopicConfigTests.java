@@ -25,6 +25,9 @@ class TopicConfigTests {
                 .isEqualTo(PREFIX + Topics.BUILDER_CONTROL);
         assertThat(config.getProperty("mp.messaging.incoming.job-states.group.id"))
                 .isEqualTo("crateforge-artifact-service");
+        assertThat(config.getProperty("mp.messaging.incoming.version-yanks.topic"))
+                .isEqualTo(PREFIX + Topics.VERSION_YANKS);
+        assertThat(VersionYankConsumer.CHANNEL).isEqualTo("version-yanks");
         assertThat(JobStateConsumer.CHANNEL).isEqualTo("job-states");
         assertThat(BuilderControlConsumer.CHANNEL).isEqualTo("builder-control");
         // ArtifactStored goes through the outbox, not through a channel.

@@ -65,6 +65,7 @@ public final class LocalRegistry implements AutoCloseable {
     private final HttpServer http;
     private final Map<String, byte[]> crateFiles = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    private volatile String token;
 
     private LocalRegistry(Path indexDir, Git git, HttpServer http) {
         this.indexDir = indexDir;
@@ -107,6 +108,15 @@ public final class LocalRegistry implements AutoCloseable {
         } catch (GitAPIException e) {
             throw new IllegalStateException("could not create a local registry in " + dir, e);
         }
+    }
+
+    /**
+     * Makes it a private registry: from now on the sparse index and the {@code .crate} downloads
+     * answer 401 unless the request's {@code Authorization} header is exactly {@code token} (as
+     * cargo sends a registry token); null makes it public again. Publishing is unaffected.
+     */
+    public void requireToken(String token) {
+        this.token = token;
     }
 
     /** Where the index repository is: a path git (and JGit) can fetch from. */
@@ -329,8 +339,25 @@ public final class LocalRegistry implements AutoCloseable {
         }
     }
 
+    /** Answers 401 and returns false when a token is required and the request lacks it. */
+    private boolean authorized(HttpExchange exchange) throws IOException {
+        String required = token;
+        if (required == null
+                || MessageDigest.isEqual(
+                        required.getBytes(StandardCharsets.UTF_8),
+                        String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"))
+                                .getBytes(StandardCharsets.UTF_8))) {
+            return true;
+        }
+        exchange.sendResponseHeaders(401, -1);
+        return false;
+    }
+
     private void serve(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (!authorized(exchange)) {
+                return;
+            }
             Matcher m = DOWNLOAD.matcher(exchange.getRequestURI().getPath());
             byte[] body = m.matches() ? crateFiles.get(m.group(1) + "/" + m.group(2)) : null;
             if (body == null || !"GET".equals(exchange.getRequestMethod())) {
@@ -385,6 +412,9 @@ public final class LocalRegistry implements AutoCloseable {
 
     private void serveSparse(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (!authorized(exchange)) {
+                return;
+            }
             String path = exchange.getRequestURI().getPath().substring("/index/".length());
             Path file = indexDir.resolve(path).normalize();
             if (!"GET".equals(exchange.getRequestMethod())

@@ -53,6 +53,12 @@ public final class Topics {
     public static final String ARTIFACTS = "crateforge.artifacts.v1";
 
     /**
+     * Scheduler (registry intake) to artifact service: a registry yanked or unyanked a crate
+     * version ({@link VersionYankChanged}). Key: registry and crate.
+     */
+    public static final String VERSION_YANKS = "crateforge.version-yanks.v1";
+
+    /**
      * Per service, the records it consumed but could not process, as received (the {@code
      * dead-letter-queue} failure strategy). One naming scheme: {@code
      * crateforge.<service>.dead-letters.v1}.
@@ -73,7 +79,8 @@ public final class Topics {
                     BUILDER_CONTROL,
                     GATEWAY_HEARTBEATS,
                     JOB_STATES,
-                    ARTIFACTS);
+                    ARTIFACTS,
+                    VERSION_YANKS);
 
     private Topics() {}
 

@@ -79,8 +79,8 @@ class RecordCodecTests {
                         ArtifactKind.BINARY,
                         null,
                         NOW),
-                new ArtifactStored(
-                        Samples.JOB, 1, ArtifactKind.BINARY, "b".repeat(64), 1234L, NOW));
+                new ArtifactStored(Samples.JOB, 1, ArtifactKind.BINARY, "b".repeat(64), 1234L, NOW),
+                new VersionYankChanged("crates-io", "hello-world", "1.0.0", true, NOW));
     }
 
     @ParameterizedTest
@@ -133,9 +133,33 @@ class RecordCodecTests {
     }
 
     @Test
+    void aYankChangeIsKeyedByRegistryAndCrateAndRefusesBadNames() {
+        VersionYankChanged change =
+                new VersionYankChanged("crates-io", "serde", "1.0.0-rc.1", false, NOW);
+
+        assertThat(change.key()).isEqualTo("crates-io/serde");
+        assertThatThrownBy(
+                        () ->
+                                new VersionYankChanged(
+                                        "Public.Registry", "serde", "1.0.0", true, NOW))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("registry");
+        assertThatThrownBy(() -> new VersionYankChanged("crates-io", "serde", "1.0", true, NOW))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("version");
+        byte[] missing =
+                ("{\"registry\":\"crates-io\",\"crate\":\"serde\",\"version\":\"1.0.0\","
+                                + "\"changedAt\":\"2026-11-25T01:02:03Z\"}")
+                        .getBytes(StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> RecordCodec.decode(missing, VersionYankChanged.class))
+                .isInstanceOf(ProtocolDecodeException.class)
+                .hasMessageContaining("yanked");
+    }
+
+    @Test
     void everyTopicIsVersionedAndListed() {
         assertThat(Topics.ALL)
-                .hasSize(8)
+                .hasSize(9)
                 .allMatch(t -> t.startsWith("crateforge.") && t.endsWith(".v1"))
                 .doesNotHaveDuplicates();
         assertThat(Topics.prefixed("run-1.", Topics.ARTIFACTS))

@@ -3,6 +3,8 @@ package dev.crateforge.protocol.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
+import dev.crateforge.protocol.kafka.Topics;
+import dev.crateforge.protocol.kafka.VersionYankChanged;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -41,6 +43,21 @@ class AsyncApiDocumentTests {
         assertThat(document)
                 .contains(BuilderProtocol.AUTH_NAMESPACE)
                 .contains(BuilderProtocol.BUILD_NAMESPACE);
+    }
+
+    @Test
+    void describesTheVersionYankRecordWithEveryField() throws Exception {
+        String document = Files.readString(DOCUMENT);
+
+        assertThat(document).contains("address: " + Topics.VERSION_YANKS + "\n");
+        for (var component : VersionYankChanged.class.getRecordComponents()) {
+            assertThat(document)
+                    .as("field %s", component.getName())
+                    .contains("        " + component.getName() + ": {");
+        }
+        assertThat(document)
+                .contains("required: [registry, crate, version, yanked, changedAt]")
+                .contains(VersionYankChanged.REGISTRY_NAME.pattern());
     }
 
     private static List<String> wireNames() {

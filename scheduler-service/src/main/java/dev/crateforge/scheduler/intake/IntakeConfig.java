@@ -29,6 +29,20 @@ public interface IntakeConfig {
     @WithDefault("PT10M")
     Duration pollTimeout();
 
+    /**
+     * The scheduler's base URL as builders reach it ({@code https://…}), for the source proxy of
+     * registries with a {@link Registry#token()}: their jobs' source URLs point there instead of at
+     * the registry, so that builders never hold a registry's token.
+     */
+    Optional<String> sourceProxyUrl();
+
+    /**
+     * The key (at least 32 characters, the same on every replica) that signs source-proxy URLs, so
+     * that the proxy serves only the files the intake turned into jobs. Set it from a Secret; a new
+     * key invalidates the source URLs of jobs queued before.
+     */
+    Optional<String> sourceProxyKey();
+
     Map<String, Registry> registries();
 
     /** One followed registry. */
@@ -55,6 +69,14 @@ public interface IntakeConfig {
          * Targets to build every version for; each must be in {@code crateforge.scheduler.targets}.
          */
         List<String> targets();
+
+        /**
+         * The registry's auth token, for a private registry: sent verbatim as the {@code
+         * Authorization} header (as cargo sends a registry token) on sparse index requests and,
+         * through the source proxy, on {@code .crate} downloads. Never logged, never stored; set it
+         * from a Secret (environment variable {@code CRATEFORGE_INTAKE_REGISTRIES_<NAME>_TOKEN}).
+         */
+        Optional<String> token();
 
         /** Artifact kinds to build ({@code ArtifactKind} wire names). */
         @WithDefault("metadata")

@@ -82,37 +82,45 @@ public class IntakeRepository {
     /** The registry's cursor, created if missing and locked for the rest of the transaction. */
     public RegistryCursor lockCursor(String registry) {
         ensureRow(registry);
-        return sql.execute(
-                "reading the cursor of " + registry,
-                "select " + CURSOR_COLUMNS + " from registry_cursor where registry = ? for update",
-                (c, s) -> {
-                    s.setString(1, registry);
-                    try (ResultSet rs = s.executeQuery()) {
-                        rs.next();
-                        return cursor(rs);
-                    }
-                });
+        return readCursors(
+                        "reading the cursor of " + registry,
+                        "where registry = ? for update",
+                        registry)
+                .get(0);
     }
 
     /** Every registry's cursor, by name. */
     public List<RegistryCursor> cursors() {
-        return sql.execute(
-                "reading the registry cursors",
-                "select " + CURSOR_COLUMNS + " from registry_cursor order by registry",
-                (c, s) -> {
-                    List<RegistryCursor> all = new ArrayList<>();
-                    try (ResultSet rs = s.executeQuery()) {
-                        while (rs.next()) {
-                            all.add(cursor(rs));
-                        }
-                    }
-                    return all;
-                });
+        return readCursors("reading the registry cursors", "order by registry", null);
     }
 
     /** One registry's cursor, if it was ever polled or paused. */
     public Optional<RegistryCursor> cursor(String registry) {
-        return cursors().stream().filter(c -> c.registry().equals(registry)).findFirst();
+        return readCursors("reading the cursor of " + registry, "where registry = ?", registry)
+                .stream()
+                .findFirst();
+    }
+
+    /**
+     * The cursors a {@code where …}/{@code order by …} tail selects ({@code registry} its one
+     * parameter, if any).
+     */
+    private List<RegistryCursor> readCursors(String what, String tail, String registry) {
+        return sql.execute(
+                what,
+                "select " + CURSOR_COLUMNS + " from registry_cursor " + tail,
+                (c, s) -> {
+                    if (registry != null) {
+                        s.setString(1, registry);
+                    }
+                    List<RegistryCursor> found = new ArrayList<>();
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            found.add(cursor(rs));
+                        }
+                    }
+                    return found;
+                });
     }
 
     /**
@@ -150,26 +158,30 @@ public class IntakeRepository {
 
     /** Records why the last poll failed (in its own transaction: the poll's was rolled back). */
     public void recordError(String registry, String error) {
-        ensureRow(registry);
-        sql.execute(
+        updateCursor(
                 "recording the error of " + registry,
-                "update registry_cursor set last_error = ?, last_error_at = now(),"
-                        + " last_poll_at = now(), updated_at = now() where registry = ?",
-                (c, s) -> {
-                    s.setString(1, error.length() > 2000 ? error.substring(0, 2000) : error);
-                    s.setString(2, registry);
-                    return s.executeUpdate();
-                });
+                registry,
+                "last_error = ?, last_error_at = now(), last_poll_at = now()",
+                error.length() > 2000 ? error.substring(0, 2000) : error);
     }
 
     /** Pauses or resumes a registry for every replica. */
     public void setPaused(String registry, boolean paused) {
+        updateCursor("pausing " + registry, registry, "paused = ?", paused);
+    }
+
+    /**
+     * Sets one parameter's worth of columns of the registry's cursor, creating the row if missing.
+     */
+    private void updateCursor(String what, String registry, String assignments, Object value) {
         ensureRow(registry);
         sql.execute(
-                "pausing " + registry,
-                "update registry_cursor set paused = ?, updated_at = now() where registry = ?",
+                what,
+                "update registry_cursor set "
+                        + assignments
+                        + ", updated_at = now() where registry = ?",
                 (c, s) -> {
-                    s.setBoolean(1, paused);
+                    s.setObject(1, value);
                     s.setString(2, registry);
                     return s.executeUpdate();
                 });
@@ -266,22 +278,31 @@ public class IntakeRepository {
                 });
     }
 
-    /** Records that a registry yanked (or unyanked) a version. */
-    public void recordYank(String registry, String crate, String version, boolean yanked) {
-        sql.execute(
+    /**
+     * Records that a registry yanked (or unyanked) a version, and returns the time recorded. The
+     * clock is read after the registry's lock was taken ({@code clock_timestamp()}, not the
+     * transaction's start), so a later change of a version always gets a later time: consumers of
+     * {@code VersionYankChanged} keep the latest by it.
+     */
+    public Instant recordYank(String registry, String crate, String version, boolean yanked) {
+        return sql.execute(
                 "recording a yank of " + crate + "@" + version,
                 """
                 insert into crate_version_yank (registry, crate, version, yanked, changed_at)
-                values (?, ?, ?, ?, now())
+                values (?, ?, ?, ?, clock_timestamp())
                 on conflict (registry, crate, version)
                 do update set yanked = excluded.yanked, changed_at = excluded.changed_at
+                returning changed_at
                 """,
                 (c, s) -> {
                     s.setString(1, registry);
                     s.setString(2, crate);
                     s.setString(3, version);
                     s.setBoolean(4, yanked);
-                    return s.executeUpdate();
+                    try (ResultSet rs = s.executeQuery()) {
+                        rs.next();
+                        return rs.getTimestamp(1).toInstant();
+                    }
                 });
     }
 

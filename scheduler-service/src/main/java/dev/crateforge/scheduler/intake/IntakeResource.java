@@ -145,11 +145,8 @@ public class IntakeResource {
     }
 
     private static RegistryView view(
-            String name, IntakeConfig.Registry registry, RegistryCursor cursor) {
-        if (cursor == null) {
-            return new RegistryView(
-                    name, registry.enabled(), false, null, null, 0, 0, 0, 0, null, null, null);
-        }
+            String name, IntakeConfig.Registry registry, RegistryCursor found) {
+        RegistryCursor cursor = found == null ? RegistryCursor.none(name) : found;
         return new RegistryView(
                 name,
                 registry.enabled(),

@@ -82,6 +82,22 @@ public class IntakeTimer {
                                 + "' is not an artifact kind");
             }
         }
+        if (registry.token().isPresent()) {
+            if (config.sourceProxyUrl().isEmpty()) {
+                throw new IllegalStateException(
+                        "crateforge.intake.registries."
+                                + name
+                                + ".token needs crateforge.intake.source-proxy-url (the"
+                                + " scheduler's URL as builders reach it)");
+            }
+            if (config.sourceProxyKey().map(String::length).orElse(0) < 32) {
+                throw new IllegalStateException(
+                        "crateforge.intake.registries."
+                                + name
+                                + ".token needs crateforge.intake.source-proxy-key of at least 32"
+                                + " characters, the same on every replica");
+            }
+        }
         if (registry.maxJobsPerPoll() < 1) {
             throw new IllegalStateException(
                     "crateforge.intake.registries."

@@ -20,4 +20,10 @@ public record RegistryCursor(
         String lastError,
         Instant lastErrorAt,
         Instant lastPollAt,
-        boolean paused) {}
+        boolean paused) {
+
+    /** The cursor of a registry never polled nor paused (no row yet). */
+    static RegistryCursor none(String registry) {
+        return new RegistryCursor(registry, null, null, 0, 0, 0, 0, null, null, null, false);
+    }
+}

@@ -5,6 +5,7 @@ import dev.crateforge.messaging.outbox.OutboxRecord;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.kafka.JobStateChanged;
+import dev.crateforge.protocol.kafka.VersionYankChanged;
 import dev.crateforge.scheduler.assignment.WorkSignal;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.job.Job;
@@ -73,6 +74,7 @@ public class RegistryWatcher {
     private final AfterCommit afterCommit;
     private final WorkSignal workSignal;
     private final SchedulerConfig scheduler;
+    private final SourceProxy sourceProxy;
     private final Map<String, IndexReader> readers = new ConcurrentHashMap<>();
     private final Map<String, SparseIndexClient> sparseClients = new ConcurrentHashMap<>();
     private final Path workDirectory;
@@ -88,7 +90,8 @@ public class RegistryWatcher {
             EventPublisher publisher,
             AfterCommit afterCommit,
             WorkSignal workSignal,
-            SchedulerConfig scheduler) {
+            SchedulerConfig scheduler,
+            SourceProxy sourceProxy) {
         this.config = config;
         this.repository = repository;
         this.metrics = metrics;
@@ -100,6 +103,7 @@ public class RegistryWatcher {
         this.afterCommit = afterCommit;
         this.workSignal = workSignal;
         this.scheduler = scheduler;
+        this.sourceProxy = sourceProxy;
         try {
             this.workDirectory =
                     config.workDirectory().isPresent()
@@ -219,6 +223,7 @@ public class RegistryWatcher {
                                         registry.sparseIndex()
                                                 .orElseThrow(
                                                         () -> new SparseIndexMissingException(n)),
+                                        registry.token(),
                                         config.pollTimeout()));
         SparseIndexClient.Fetched file = client.crateFile(crate);
         if (file instanceof SparseIndexClient.Missing) {
@@ -394,6 +399,11 @@ public class RegistryWatcher {
                 skip(file, lineNumber, line.vers() + ": " + refused.get());
                 return;
             }
+            if (registry(registry).token().isPresent()) {
+                // A private registry: the builder fetches through this scheduler's proxy, which
+                // holds the token; the job keeps a signed proxy URL, never the token.
+                url = sourceProxy.sourceUrl(registry, line.name(), line.vers(), line.cksum(), url);
+            }
             List<IntakeRepository.NewJob> versionJobs = new ArrayList<>();
             for (String target : policy.targets()) {
                 for (String kind : policy.kinds()) {
@@ -466,16 +476,37 @@ public class RegistryWatcher {
                 publisher.publish(records);
                 workSignal.jobsQueued();
             }
-            yanks.values().forEach(this::applyYank);
+            List<OutboxRecord> yankRecords = new ArrayList<>(yanks.size());
+            yanks.values().forEach(line -> applyYank(line, yankRecords));
+            publisher.publish(yankRecords);
             return created.size();
         }
 
         /**
          * A yank cancels the version's queued jobs through the lifecycle; an unyank queues again
-         * the jobs a yank cancelled. Both are recorded for the API.
+         * the jobs a yank cancelled. Both are recorded for the API and announced to the artifact
+         * service ({@code VersionYankChanged}, added to {@code records}: the caller writes them to
+         * the outbox in this transaction, the one that moves the cursor).
          */
-        private void applyYank(IndexLine line) {
-            repository.recordYank(registry, line.name(), line.vers(), line.yanked());
+        private void applyYank(IndexLine line, List<OutboxRecord> records) {
+            Instant changedAt =
+                    repository.recordYank(registry, line.name(), line.vers(), line.yanked());
+            try {
+                records.add(
+                        publisher.yank(
+                                new VersionYankChanged(
+                                        registry,
+                                        line.name(),
+                                        line.vers(),
+                                        line.yanked(),
+                                        changedAt)));
+            } catch (IllegalArgumentException notAnnounceable) {
+                // A name or version the protocol refuses was never built: nothing to mark.
+                skip(
+                        line.name(),
+                        0,
+                        line.vers() + ": yank not announced: " + notAnnounceable.getMessage());
+            }
             Trigger trigger =
                     line.yanked()
                             ? new Trigger.Yanked(registry)

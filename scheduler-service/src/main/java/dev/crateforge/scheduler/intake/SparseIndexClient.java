@@ -13,6 +13,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -36,17 +37,27 @@ final class SparseIndexClient {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String base;
+    private final Optional<String> token;
     private final Duration timeout;
     private final HttpClient http;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-    SparseIndexClient(String base, Duration timeout) {
+    /**
+     * @param token the registry's auth token, sent as {@code Authorization} on every request as
+     *     cargo does; with one, redirects are not followed (a redirect must not carry the token to
+     *     another host), so the index must answer at its own address
+     */
+    SparseIndexClient(String base, Optional<String> token, Duration timeout) {
         this.base = base.endsWith("/") ? base : base + "/";
+        this.token = token;
         this.timeout = timeout;
         this.http =
                 HttpClient.newBuilder()
                         .connectTimeout(Duration.ofSeconds(10))
-                        .followRedirects(HttpClient.Redirect.NORMAL)
+                        .followRedirects(
+                                token.isPresent()
+                                        ? HttpClient.Redirect.NEVER
+                                        : HttpClient.Redirect.NORMAL)
                         .build();
     }
 
@@ -126,6 +137,12 @@ final class SparseIndexClient {
     }
 
     private HttpResponse<InputStream> send(HttpRequest request) {
+        if (token.isPresent()) {
+            request =
+                    HttpRequest.newBuilder(request, (n, v) -> true)
+                            .header("Authorization", token.get())
+                            .build();
+        }
         try {
             return http.send(request, HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {

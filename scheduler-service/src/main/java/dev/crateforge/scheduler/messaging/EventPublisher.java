@@ -8,6 +8,7 @@ import dev.crateforge.protocol.kafka.JobAssigned;
 import dev.crateforge.protocol.kafka.JobStateChanged;
 import dev.crateforge.protocol.kafka.Provenance;
 import dev.crateforge.protocol.kafka.Topics;
+import dev.crateforge.protocol.kafka.VersionYankChanged;
 import dev.crateforge.scheduler.job.Job;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
@@ -43,6 +44,11 @@ public class EventPublisher {
     /** Key: job id. Sent on every state change; the artifact service keeps the latest. */
     public OutboxRecord state(JobStateChanged change) {
         return outbox.record(Topics.JOB_STATES, change.jobId().toString(), change);
+    }
+
+    /** Key: registry and crate, so that one crate's yanks and unyanks stay in order. */
+    public OutboxRecord yank(VersionYankChanged change) {
+        return outbox.record(Topics.VERSION_YANKS, change.key(), change);
     }
 
     /** Key: builder id. Tells whichever gateway holds the builder. */

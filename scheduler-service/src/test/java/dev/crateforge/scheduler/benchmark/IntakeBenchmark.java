@@ -5,21 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.localstack.registry.LocalRegistry;
+import dev.crateforge.scheduler.intake.IntakeConfig;
 import dev.crateforge.scheduler.intake.RegistryWatcher;
 import dev.crateforge.scheduler.support.Db;
+import dev.crateforge.scheduler.support.TestRegistries;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -42,38 +41,34 @@ class IntakeBenchmark {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Path root;
-            try {
-                root = Files.createTempDirectory("crateforge-intake-bench");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            String r = "crateforge.intake.registries.bench.";
-            String steady = "crateforge.intake.registries.steady.";
-            return Map.ofEntries(
-                    Map.entry("crateforge.intake.tick", "0.1s"),
-                    Map.entry(steady + "index", root.resolve("steady/index").toString()),
-                    Map.entry(steady + "targets", "b01-unknown-test"),
-                    Map.entry(steady + "allow-private-addresses", "true"),
-                    Map.entry(steady + "poll-interval", "PT0.5S"),
+            return TestRegistries.inTempDirectory("crateforge-intake-bench")
+                    .with("crateforge.intake.tick", "0.1s")
+                    .registry(
+                            "steady",
+                            "b01-unknown-test",
+                            "allow-private-addresses",
+                            "true",
+                            "poll-interval",
+                            "PT0.5S")
                     // Polled by the test only (the timer skips a registry that is not enabled).
-                    Map.entry(r + "enabled", "false"),
-                    Map.entry(r + "index", root.resolve("bench/index").toString()),
-                    Map.entry(r + "targets", "b01-unknown-test"),
-                    Map.entry(r + "backfill", "true"),
-                    Map.entry(r + "allow-private-addresses", "true"),
-                    Map.entry(r + "max-jobs-per-poll", "1000000"),
-                    Map.entry("quarkus.log.category.\"dev.crateforge\".level", "ERROR"));
+                    .registry(
+                            "bench",
+                            "b01-unknown-test",
+                            "enabled",
+                            "false",
+                            "backfill",
+                            "true",
+                            "allow-private-addresses",
+                            "true",
+                            "max-jobs-per-poll",
+                            "1000000")
+                    .with("quarkus.log.category.\"dev.crateforge\".level", "ERROR")
+                    .config();
         }
     }
 
-    @ConfigProperty(name = "crateforge.intake.registries.bench.index")
-    String index;
-
-    @ConfigProperty(name = "crateforge.intake.registries.steady.index")
-    String steadyIndex;
-
     @Inject RegistryWatcher watcher;
+    @Inject IntakeConfig config;
     @Inject Db db;
 
     private final List<String> report = new ArrayList<>();
@@ -82,7 +77,7 @@ class IntakeBenchmark {
     void backfill() throws Exception {
         int versions = CRATES * VERSIONS_PER_CRATE;
         long t0 = System.nanoTime();
-        try (LocalRegistry registry = LocalRegistry.create(Path.of(index).getParent())) {
+        try (LocalRegistry registry = TestRegistries.open(config, "bench")) {
             List<String> specs = new ArrayList<>(versions);
             for (int c = 0; c < CRATES; c++) {
                 for (int v = 0; v < VERSIONS_PER_CRATE; v++) {
@@ -129,7 +124,7 @@ class IntakeBenchmark {
      * commit to its queued job, one version at a time.
      */
     private void steadyState() throws InterruptedException {
-        try (LocalRegistry registry = LocalRegistry.create(Path.of(steadyIndex).getParent())) {
+        try (LocalRegistry registry = TestRegistries.open(config, "steady")) {
             // The first poll only remembers the head.
             long deadline = System.nanoTime() + 30_000_000_000L;
             while (db.count(

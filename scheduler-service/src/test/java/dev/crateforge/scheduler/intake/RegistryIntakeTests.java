@@ -9,6 +9,8 @@ import dev.crateforge.localstack.registry.LocalRegistry;
 import dev.crateforge.localstack.registry.LocalRegistry.Published;
 import dev.crateforge.localstack.server.FreePort;
 import dev.crateforge.messaging.outbox.AfterCommit;
+import dev.crateforge.protocol.kafka.Topics;
+import dev.crateforge.protocol.kafka.VersionYankChanged;
 import dev.crateforge.scheduler.assignment.WorkSignal;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.intake.RegistryWatcher.Outcome;
@@ -20,15 +22,14 @@ import dev.crateforge.scheduler.messaging.EventPublisher;
 import dev.crateforge.scheduler.submission.JobValidator;
 import dev.crateforge.scheduler.support.Db;
 import dev.crateforge.scheduler.support.OperatorTokens;
+import dev.crateforge.scheduler.support.TestKafka;
+import dev.crateforge.scheduler.support.TestRegistries;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -59,29 +60,28 @@ class RegistryIntakeTests {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            Path root;
-            try {
-                root = Files.createTempDirectory("crateforge-intake-test");
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-            String r = "crateforge.intake.registries.";
-            return Map.ofEntries(
-                    Map.entry("crateforge.intake.enabled", "false"),
-                    Map.entry(r + "alpha.index", root.resolve("alpha/index").toString()),
-                    Map.entry(r + "alpha.targets", "i01-unknown-test"),
-                    Map.entry(r + "alpha.kinds", "metadata,binary"),
-                    Map.entry(r + "alpha.deny", "denied-crate"),
-                    Map.entry(r + "alpha.allow-private-addresses", "true"),
-                    Map.entry(
-                            r + "alpha.sparse-index",
-                            "http://127.0.0.1:" + FreePort.pick(0) + "/index/"),
-                    Map.entry(r + "beta.index", root.resolve("beta/index").toString()),
-                    Map.entry(r + "beta.targets", "i02-unknown-test"),
-                    Map.entry(r + "beta.backfill", "true"),
-                    Map.entry(r + "beta.max-jobs-per-poll", "2"),
-                    Map.entry(r + "gamma.index", root.resolve("gamma/index").toString()),
-                    Map.entry(r + "gamma.targets", "i03-unknown-test"));
+            return TestRegistries.inTempDirectory("crateforge-intake-test")
+                    .with("crateforge.intake.enabled", "false")
+                    .registry(
+                            "alpha",
+                            "i01-unknown-test",
+                            "kinds",
+                            "metadata,binary",
+                            "deny",
+                            "denied-crate",
+                            "allow-private-addresses",
+                            "true",
+                            "sparse-index",
+                            "http://127.0.0.1:" + FreePort.pick(0) + "/index/")
+                    .registry(
+                            "beta",
+                            "i02-unknown-test",
+                            "backfill",
+                            "true",
+                            "max-jobs-per-poll",
+                            "2")
+                    .registry("gamma", "i03-unknown-test")
+                    .config();
         }
     }
 
@@ -94,17 +94,11 @@ class RegistryIntakeTests {
     private static List<Published> betaBefore;
     private static PollResult betaFirst;
 
-    @ConfigProperty(name = "crateforge.intake.registries.alpha.index")
-    String alphaIndex;
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
 
-    @ConfigProperty(name = "crateforge.intake.registries.alpha.sparse-index")
-    String alphaSparse;
-
-    @ConfigProperty(name = "crateforge.intake.registries.beta.index")
-    String betaIndex;
-
-    @ConfigProperty(name = "crateforge.intake.registries.gamma.index")
-    String gammaIndex;
+    @ConfigProperty(name = "crateforge.kafka.topic-prefix")
+    String topicPrefix;
 
     @Inject RegistryWatcher watcher;
     @Inject IntakeConfig config;
@@ -118,17 +112,15 @@ class RegistryIntakeTests {
     @Inject AfterCommit afterCommit;
     @Inject WorkSignal workSignal;
     @Inject SchedulerConfig scheduler;
+    @Inject SourceProxy sourceProxy;
     @Inject Db db;
 
     @BeforeEach
     void registries() {
         if (alpha == null) {
-            alpha =
-                    LocalRegistry.create(
-                            Path.of(alphaIndex).getParent(),
-                            java.net.URI.create(alphaSparse).getPort());
-            gamma = LocalRegistry.create(Path.of(gammaIndex).getParent());
-            beta = LocalRegistry.create(Path.of(betaIndex).getParent());
+            alpha = TestRegistries.open(config, "alpha");
+            gamma = TestRegistries.open(config, "gamma");
+            beta = TestRegistries.open(config, "beta");
             beta.setDownloadTemplate(BETA_DL);
             // Published before beta's first poll: its backfill.
             betaBefore =
@@ -284,6 +276,34 @@ class RegistryIntakeTests {
 
     @Test
     void aYankCancelsQueuedJobsAndAnUnyankQueuesThemAgain() {
+        try (TestKafka kafka = new TestKafka(bootstrap, topicPrefix);
+                var announced = kafka.reader(Topics.VERSION_YANKS, VersionYankChanged.class)) {
+            yankAndUnyank();
+            // Both changes reach the artifact service's topic, in order, keyed by registry/crate.
+            List<Map.Entry<String, VersionYankChanged>> seen =
+                    announced.until(
+                            Duration.ofSeconds(30),
+                            all ->
+                                    all.stream()
+                                                    .filter(
+                                                            e ->
+                                                                    e.getValue()
+                                                                            .crate()
+                                                                            .equals("yank-me"))
+                                                    .count()
+                                            >= 2);
+            List<Map.Entry<String, VersionYankChanged>> mine =
+                    seen.stream().filter(e -> e.getValue().crate().equals("yank-me")).toList();
+            assertThat(mine).extracting(Map.Entry::getKey).containsOnly("alpha/yank-me");
+            assertThat(mine)
+                    .extracting(e -> e.getValue().version() + ":" + e.getValue().yanked())
+                    .containsExactly("1.0.0:true", "1.0.0:false");
+            assertThat(mine.get(1).getValue().changedAt())
+                    .isAfter(mine.get(0).getValue().changedAt());
+        }
+    }
+
+    private void yankAndUnyank() {
         Published p = alpha.publish("yank-me", "1.0.0");
         alpha.publish("yank-me", "1.1.0");
         watcher.poll("alpha");
@@ -510,7 +530,8 @@ class RegistryIntakeTests {
                         publisher,
                         afterCommit,
                         workSignal,
-                        scheduler);
+                        scheduler,
+                        sourceProxy);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<PollResult>> polls = new ArrayList<>();
@@ -552,7 +573,8 @@ class RegistryIntakeTests {
         List<Published> published =
                 alpha.publishAll(List.of("looked-up@1.0.0", "looked-up@1.1.0", "looked-up@2.0.0"));
         alpha.yank("looked-up", "1.1.0", true);
-        assertThat(alpha.sparseIndexUrl()).isEqualTo(alphaSparse);
+        assertThat(alpha.sparseIndexUrl())
+                .isEqualTo(config.registries().get("alpha").sparseIndex().orElseThrow());
 
         var first =
                 given().auth()
