@@ -29,6 +29,12 @@ public interface SchedulerConfig {
     @WithDefault("http://localhost:8082")
     String artifactBaseUrl();
 
+    /**
+     * Base URL at which people reach the artifact service, for the console's download and
+     * provenance links; {@link #artifactBaseUrl()} when absent (they are the same in a local run).
+     */
+    Optional<String> publicArtifactUrl();
+
     /** How long an assignment lives without a job event before the job is requeued. */
     @WithDefault("PT2M")
     Duration lease();

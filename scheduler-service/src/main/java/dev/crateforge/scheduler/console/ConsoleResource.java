@@ -3,6 +3,7 @@ package dev.crateforge.scheduler.console;
 import dev.crateforge.protocol.job.Naming;
 import dev.crateforge.scheduler.api.BadParameterException;
 import dev.crateforge.scheduler.api.JobView;
+import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.job.JobHistory;
 import dev.crateforge.scheduler.job.JobService;
@@ -47,17 +48,23 @@ public class ConsoleResource {
                 List<StageChange> stages,
                 List<JobHistory.Change> history,
                 long lastSeq,
-                boolean live);
+                boolean live,
+                Downloads downloads);
 
-        static native TemplateInstance crate(String name, List<JobView> jobs);
+        static native TemplateInstance crate(String name, List<CrateBuild> builds);
     }
+
+    /** A row of the crate page: the build, and its download once it succeeded. */
+    public record CrateBuild(JobView job, Downloads downloads) {}
 
     private final QueueService queue;
     private final JobService jobs;
+    private final String artifactService;
 
-    public ConsoleResource(QueueService queue, JobService jobs) {
+    public ConsoleResource(QueueService queue, JobService jobs, SchedulerConfig config) {
         this.queue = queue;
         this.jobs = jobs;
+        this.artifactService = config.publicArtifactUrl().orElse(config.artifactBaseUrl());
     }
 
     @GET
@@ -72,13 +79,15 @@ public class ConsoleResource {
         Job job = jobs.get(jobId);
         List<LogLine> lines = jobs.logs(jobId, Optional.of(job.attempt), 0, LOG_LINES_ON_PAGE);
         long lastSeq = lines.isEmpty() ? 0 : lines.get(lines.size() - 1).seq();
+        JobView view = JobView.of(job, queue.estimate(job));
         return Templates.job(
-                JobView.of(job, queue.estimate(job)),
+                view,
                 lines,
                 jobs.stages(jobId, job.attempt),
                 jobs.history(jobId),
                 lastSeq,
-                !job.state.isFinal());
+                !job.state.isFinal(),
+                Downloads.of(view, artifactService).orElse(null));
     }
 
     /** The search form: a crate name leads to the crate's page. */
@@ -92,9 +101,14 @@ public class ConsoleResource {
     @Path("crates/{name}")
     public TemplateInstance crate(@PathParam("name") String name) {
         String crate = crateName(name);
-        List<JobView> builds =
+        List<CrateBuild> builds =
                 jobs.list(Optional.empty(), Optional.of(crate), Optional.empty(), 0, 500).stream()
                         .map(JobView::of)
+                        .map(
+                                view ->
+                                        new CrateBuild(
+                                                view,
+                                                Downloads.of(view, artifactService).orElse(null)))
                         .toList();
         return Templates.crate(crate, builds);
     }

@@ -155,6 +155,46 @@ class ConsoleTests extends SchedulerTest {
     }
 
     @Test
+    void aSucceededBuildLinksItsDownloadAndProvenanceWithTheCommandsThatVerifyThem() {
+        String target = "c09-unknown-test";
+        Job job = submissions.submit(Fixtures.job("console-built", "2.0.0", target)).job();
+        // The page only reads the state; how a job succeeds is the lifecycle tests' business.
+        assertThat(
+                        db.execute(
+                                "update job set state = 'succeeded', finished_at = now() where id"
+                                        + " = '"
+                                        + job.id
+                                        + "'"))
+                .isEqualTo(1);
+        String base = "https://artifacts.test/api/v1/jobs/" + job.id;
+        String file = "console-built-2.0.0-" + target + ".tar.gz";
+
+        String html = page("/console/jobs/" + job.id).body().asString();
+
+        assertThat(html)
+                .contains("<a href=\"" + base + "/artifacts/binary\">" + file + "</a>")
+                .contains("href=\"" + base + "/provenance/intoto.jsonl\"")
+                .contains("href=\"" + base + "/provenance/builder-key.json\"")
+                .contains(
+                        "ssh-keygen -Y verify -f allowed_signers -I builder -n build@crateforge.dev"
+                                + " -s statement.sig &lt; statement")
+                .contains("python3 verify_dsse.py provenance.intoto.jsonl builder-key.json");
+        assertThat(page("/console/crates/console-built").body().asString())
+                .contains("<a href=\"" + base + "/artifacts/binary\">" + file + "</a>");
+    }
+
+    @Test
+    void aBuildThatDidNotSucceedOffersNoDownload() {
+        Job job =
+                submissions
+                        .submit(Fixtures.job("console-unbuilt", "1.0.0", "c09-unknown-test"))
+                        .job();
+        assertThat(page("/console/jobs/" + job.id).body().asString())
+                .doesNotContain("Download and verify")
+                .doesNotContain("/artifacts/binary");
+    }
+
+    @Test
     void badInputGetsAPreciseProblem() {
         Response badName =
                 given().queryParam("name", "<script>")
