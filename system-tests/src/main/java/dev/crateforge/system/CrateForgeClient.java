@@ -70,6 +70,27 @@ public final class CrateForgeClient {
         return UUID.fromString(builder.path("id").asText());
     }
 
+    /**
+     * Publishes the packed {@code crate} on {@code sources} and submits a job of it with its
+     * SHA-256; returns the job's id.
+     */
+    public UUID submit(
+            SourceServer sources,
+            java.nio.file.Path crate,
+            String name,
+            String version,
+            String target,
+            String kind) {
+        return submit(
+                new JobSpec(
+                        name,
+                        version,
+                        sources.publish(crate),
+                        SourceServer.sha256(crate),
+                        target,
+                        kind));
+    }
+
     /** Submits a job; returns its id. */
     public UUID submit(JobSpec job) {
         JsonNode created =

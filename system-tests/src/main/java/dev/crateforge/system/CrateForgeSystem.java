@@ -345,6 +345,27 @@ public final class CrateForgeSystem implements AutoCloseable {
     }
 
     /** The WebSocket URL builders dial: {@code ws://127.0.0.1:<port>/builders/v1}. */
+    /**
+     * A reference builder with a fresh key ({@code workDir/keys/NAME}), registered for {@code
+     * targets} with one slot and started against the first gateway; its log is in {@code
+     * workDir/builders}.
+     */
+    public BuilderProcess startRegisteredBuilder(
+            String name, List<String> targets, Path workDir, String... extraArgs) {
+        Path keyFile = workDir.resolve("keys").resolve(name);
+        BuilderProcess.newKey(keyFile);
+        BuilderProcess builder =
+                BuilderProcess.start(
+                        name,
+                        builderUrl(gateway()),
+                        keyFile,
+                        targets,
+                        workDir.resolve("builders"),
+                        extraArgs);
+        client().registerBuilder(name, builder.publicKeyLine(), targets, 1);
+        return builder;
+    }
+
     public URI builderUrl(ServiceProcess gateway) {
         return URI.create("ws://127.0.0.1:" + gateway.port() + "/builders/v1");
     }

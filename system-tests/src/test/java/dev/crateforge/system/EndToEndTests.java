@@ -309,17 +309,7 @@ class EndToEndTests {
     }
 
     private static BuilderProcess startBuilder(String name) {
-        Path keyFile = work.resolve("keys").resolve(name);
-        BuilderProcess.newKey(keyFile);
-        BuilderProcess builder =
-                BuilderProcess.start(
-                        name,
-                        system.builderUrl(system.gateway()),
-                        keyFile,
-                        List.of(target),
-                        work.resolve("builders"));
-        client.registerBuilder(name, builder.publicKeyLine(), List.of(target), 1);
-        return builder;
+        return system.startRegisteredBuilder(name, List.of(target), work);
     }
 
     private static UUID submit(

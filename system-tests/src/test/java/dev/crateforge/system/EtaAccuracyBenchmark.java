@@ -48,17 +48,7 @@ class EtaAccuracyBenchmark {
             List<BuilderProcess> builders = new ArrayList<>();
             try {
                 for (String name : List.of("eta-one", "eta-two")) {
-                    Path key = work.resolve("keys").resolve(name);
-                    BuilderProcess.newKey(key);
-                    BuilderProcess builder =
-                            BuilderProcess.start(
-                                    name,
-                                    system.builderUrl(system.gateway()),
-                                    key,
-                                    List.of(target),
-                                    work.resolve("builders"));
-                    client.registerBuilder(name, builder.publicKeyLine(), List.of(target), 1);
-                    builders.add(builder);
+                    builders.add(system.startRegisteredBuilder(name, List.of(target), work));
                 }
                 List<UUID> warmUp = new ArrayList<>();
                 for (int i = 0; i < 2; i++) {

@@ -214,15 +214,7 @@ class FaultTests {
                                     "pub fn answer() -> u32 {\n    42\n}\n");
             Path crate = cargo.pack(dir, name, "1.0.0");
             String kind = binary ? "binary" : "metadata";
-            UUID id =
-                    client.submit(
-                            new CrateForgeClient.JobSpec(
-                                    name,
-                                    "1.0.0",
-                                    sources.publish(crate),
-                                    SourceServer.sha256(crate),
-                                    target,
-                                    kind));
+            UUID id = client.submit(sources, crate, name, "1.0.0", target, kind);
             jobs.put(id, kind);
         }
         return jobs;

@@ -7,10 +7,7 @@ import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.job.JobState;
-import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.Topics;
-import dev.crateforge.protocol.message.JobEventBody;
-import dev.crateforge.protocol.message.LogStream;
 import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.support.Fixtures;
 import dev.crateforge.scheduler.support.SchedulerTest;
@@ -21,7 +18,6 @@ import java.io.IOException;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -66,26 +62,6 @@ class ConsoleBrowserTests extends SchedulerTest {
         return base.toString().replaceAll("/$", "") + path;
     }
 
-    private Job assigned(String crate, String target, String connection, UUID builder) {
-        Job job = submissions.submit(Fixtures.job(crate, "1.0.0", target)).job();
-        assertThat(assignments.requestReceived(Fixtures.request(builder, connection, target, 1)))
-                .isEqualTo(1);
-        return db.job(job.id);
-    }
-
-    private void log(Job job, UUID builder, long seq, String line) {
-        kafka.send(
-                Topics.JOB_EVENTS,
-                job.id.toString(),
-                new JobActivity.EventReported(
-                        job.id,
-                        job.attempt,
-                        builder,
-                        seq,
-                        new JobEventBody.Log(LogStream.STDOUT, line),
-                        Instant.now()));
-    }
-
     @Test
     void theLiveLogShowsHostileLinesAsTextAndRunsNothing() {
         UUID builder = UUID.randomUUID();
@@ -101,7 +77,7 @@ class ConsoleBrowserTests extends SchedulerTest {
                                             .getText()
                                             .startsWith("Following"));
             for (int i = 0; i < HOSTILE_LINES.length; i++) {
-                log(job, builder, i + 1, HOSTILE_LINES[i]);
+                logLine(job, builder, i + 1, HOSTILE_LINES[i]);
             }
 
             await().atMost(WAIT)
@@ -124,7 +100,7 @@ class ConsoleBrowserTests extends SchedulerTest {
     void aFailureReasonRenderedByTheServerRunsNothing() {
         UUID builder = UUID.randomUUID();
         Job job = assigned("browser-failed", "c06-unknown-test", "c06-conn", builder);
-        log(job, builder, 1, HOSTILE_LINES[1]);
+        logLine(job, builder, 1, HOSTILE_LINES[1]);
         await().atMost(WAIT)
                 .until(
                         () ->
@@ -162,7 +138,7 @@ class ConsoleBrowserTests extends SchedulerTest {
         String target = width < 1000 ? "c07-unknown-test" : "c08-unknown-test";
         UUID builder = UUID.randomUUID();
         Job job = assigned("browser-layout-" + width, target, "c07-" + width, builder);
-        log(
+        logLine(
                 job,
                 builder,
                 1,

@@ -8,17 +8,13 @@ import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.job.JobState;
-import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.Topics;
-import dev.crateforge.protocol.message.JobEventBody;
-import dev.crateforge.protocol.message.LogStream;
 import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.support.Fixtures;
 import dev.crateforge.scheduler.support.SchedulerTest;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
-import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -67,20 +63,8 @@ class ConsoleTests extends SchedulerTest {
     void untrustedLogLinesAndFailureReasonsStayText() {
         String target = "c02-unknown-test";
         UUID builder = UUID.randomUUID();
-        Job job = submissions.submit(Fixtures.job("console-hostile", "1.0.0", target)).job();
-        assertThat(assignments.requestReceived(Fixtures.request(builder, "c02-conn", target, 1)))
-                .isEqualTo(1);
-        Job assigned = db.job(job.id);
-        kafka.send(
-                Topics.JOB_EVENTS,
-                job.id.toString(),
-                new JobActivity.EventReported(
-                        job.id,
-                        assigned.attempt,
-                        builder,
-                        1L,
-                        new JobEventBody.Log(LogStream.STDOUT, HOSTILE_LINE),
-                        Instant.now()));
+        Job job = assigned("console-hostile", target, "c02-conn", builder);
+        logLine(job, builder, 1, HOSTILE_LINE);
         await().atMost(WAIT)
                 .until(
                         () ->
@@ -92,7 +76,7 @@ class ConsoleTests extends SchedulerTest {
         kafka.send(
                 Topics.JOB_EVENTS,
                 job.id.toString(),
-                Fixtures.failure(assigned, builder, FailureCode.COMPILE_ERROR, HOSTILE_REASON));
+                Fixtures.failure(job, builder, FailureCode.COMPILE_ERROR, HOSTILE_REASON));
         await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
 
         Response response = page("/console/jobs/" + job.id);
@@ -117,11 +101,7 @@ class ConsoleTests extends SchedulerTest {
     @Test
     void aRunningJobsPageFollowsItsLogFromTheLastLineShown() {
         String target = "c03-unknown-test";
-        Job job = submissions.submit(Fixtures.job("console-live", "1.0.0", target)).job();
-        assertThat(
-                        assignments.requestReceived(
-                                Fixtures.request(UUID.randomUUID(), "c03-conn", target, 1)))
-                .isEqualTo(1);
+        Job job = assigned("console-live", target, "c03-conn", UUID.randomUUID());
 
         String html = page("/console/jobs/" + job.id).body().asString();
 

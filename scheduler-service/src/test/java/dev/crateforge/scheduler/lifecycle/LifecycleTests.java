@@ -89,27 +89,6 @@ class LifecycleTests extends SchedulerTest {
                 .toList();
     }
 
-    /** A job assigned to a fresh builder on connection {@code connection}. */
-    private Job assigned(String crate, String target, String connection, UUID builder) {
-        return assigned(Fixtures.job(crate, "1.0.0", target), connection, builder);
-    }
-
-    private Job assigned(JobSubmission submission, String connection, UUID builder) {
-        Job job = submissions.submit(submission).job();
-        assertThat(
-                        assignments.requestReceived(
-                                Fixtures.request(builder, connection, submission.target(), 1)))
-                .isEqualTo(1);
-        return db.job(job.id);
-    }
-
-    private void event(Job job, UUID builder, int attempt, long seq, JobEventBody body) {
-        kafka.send(
-                Topics.JOB_EVENTS,
-                job.id.toString(),
-                new JobActivity.EventReported(job.id, attempt, builder, seq, body, Instant.now()));
-    }
-
     private static JobEventBody.Log line(String text) {
         return new JobEventBody.Log(LogStream.STDOUT, text);
     }

@@ -1,10 +1,20 @@
 package dev.crateforge.scheduler.support;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crateforge.protocol.kafka.JobActivity;
+import dev.crateforge.protocol.kafka.Topics;
+import dev.crateforge.protocol.message.JobEventBody;
+import dev.crateforge.protocol.message.LogStream;
 import dev.crateforge.scheduler.assignment.AssignmentService;
+import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.job.JobService;
+import dev.crateforge.scheduler.submission.JobSubmission;
 import dev.crateforge.scheduler.submission.SubmissionService;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,5 +50,33 @@ public abstract class SchedulerTest {
     @AfterEach
     void closeKafka() {
         kafka.close();
+    }
+
+    /** A job of {@code crate} 1.0.0 assigned to {@code builder} on {@code connection}. */
+    protected Job assigned(String crate, String target, String connection, UUID builder) {
+        return assigned(Fixtures.job(crate, "1.0.0", target), connection, builder);
+    }
+
+    /** The submitted job, assigned to {@code builder} on {@code connection}, as stored now. */
+    protected Job assigned(JobSubmission submission, String connection, UUID builder) {
+        Job job = submissions.submit(submission).job();
+        assertThat(
+                        assignments.requestReceived(
+                                Fixtures.request(builder, connection, submission.target(), 1)))
+                .isEqualTo(1);
+        return db.job(job.id);
+    }
+
+    /** Sends one job event of {@code builder}, as the gateway forwards it. */
+    protected void event(Job job, UUID builder, int attempt, long seq, JobEventBody body) {
+        kafka.send(
+                Topics.JOB_EVENTS,
+                job.id.toString(),
+                new JobActivity.EventReported(job.id, attempt, builder, seq, body, Instant.now()));
+    }
+
+    /** Sends one stdout log line of the job's current attempt. */
+    protected void logLine(Job job, UUID builder, long seq, String line) {
+        event(job, builder, job.attempt, seq, new JobEventBody.Log(LogStream.STDOUT, line));
     }
 }
