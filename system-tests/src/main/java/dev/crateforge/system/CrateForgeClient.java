@@ -175,6 +175,18 @@ public final class CrateForgeClient {
      * One provenance file of a job's artifact: {@code statement}, {@code signature} or {@code
      * allowed_signers}.
      */
+    /**
+     * A provenance file of a job that succeeded, waiting up to {@code timeout} for it: the artifact
+     * service learns of the success from a Kafka record, a moment after the scheduler shows it.
+     */
+    public String awaitProvenanceFile(UUID jobId, String file, Duration timeout) {
+        return org.awaitility.Awaitility.await()
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(200))
+                .ignoreException(UnexpectedStatus.class)
+                .until(() -> provenanceFile(jobId, file), text -> text != null);
+    }
+
     public String provenanceFile(UUID jobId, String file) {
         HttpRequest request =
                 get(system.artifacts().baseUri(), "/api/v1/jobs/" + jobId + "/provenance/" + file);

@@ -124,7 +124,7 @@ class EndToEndTests {
             HttpResponse<byte[]> artifact = client.download(jobId, "binary");
             String sha256 = sha256(artifact.body());
             assertThat(artifact.headers().firstValue("X-Checksum-Sha256")).contains(sha256);
-            assertThat(client.provenanceFile(jobId, "statement"))
+            assertThat(client.awaitProvenanceFile(jobId, "statement", Duration.ofSeconds(30)))
                     .contains("artifact: binary sha256:" + sha256);
 
             Path unpacked = Files.createDirectories(work.resolve("unpacked-" + jobId));
@@ -234,7 +234,7 @@ class EndToEndTests {
 
             JsonNode job = client.job(jobId);
             assertThat(job.path("attempt").asInt()).isGreaterThanOrEqualTo(2);
-            assertThat(client.provenanceFile(jobId, "statement"))
+            assertThat(client.awaitProvenanceFile(jobId, "statement", Duration.ofSeconds(30)))
                     .contains("attempt: " + job.path("attempt").asInt());
         }
     }

@@ -358,14 +358,8 @@ class FaultTests {
         assertThat(artifact.headers().firstValue("X-Checksum-Sha256"))
                 .as("stored digest of the %s of job %s", kind, jobId)
                 .contains(sha256);
-        // The artifact service learns provenance from a Kafka record, so it may lag the job's
-        // state by a delivery; lost for good is what fails.
-        String statement =
-                await().atMost(Duration.ofMinutes(2))
-                        .ignoreExceptions()
-                        .until(
-                                () -> client.provenanceFile(jobId, "statement"),
-                                text -> text != null);
+        // The provenance may lag the job's state by a delivery; lost for good is what fails.
+        String statement = client.awaitProvenanceFile(jobId, "statement", Duration.ofMinutes(2));
         assertThat(statement)
                 .as("provenance of job %s", jobId)
                 .contains("artifact: " + kind + " sha256:" + sha256)

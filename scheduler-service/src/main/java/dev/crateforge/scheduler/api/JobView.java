@@ -4,6 +4,7 @@ import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.kafka.Provenance;
+import dev.crateforge.scheduler.intake.SourceProxy;
 import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.queue.QueueEstimate;
 import java.time.Instant;
@@ -60,7 +61,7 @@ public record JobView(
                 job.id,
                 job.crate,
                 job.version,
-                job.sourceUrl,
+                SourceProxy.redacted(job.sourceUrl),
                 job.sourceSha256,
                 job.target,
                 job.kind,

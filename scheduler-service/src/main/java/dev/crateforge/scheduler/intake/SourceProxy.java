@@ -77,6 +77,20 @@ public class SourceProxy {
                 sig.getBytes(StandardCharsets.US_ASCII));
     }
 
+    /** The signature of a proxy URL: what must not be shown to people who are not builders. */
+    private static final java.util.regex.Pattern SIGNATURE =
+            java.util.regex.Pattern.compile("([?&]sig=)[^&]*");
+
+    /**
+     * A job's source URL as the API and the console show it: a proxy URL without its signature
+     * (which, while a build runs, opens the private file), any other URL as it is.
+     */
+    public static String redacted(String sourceUrl) {
+        return sourceUrl != null && sourceUrl.contains("/sources/")
+                ? SIGNATURE.matcher(sourceUrl).replaceAll("$1redacted")
+                : sourceUrl;
+    }
+
     /** The registry's download URL a proxy request names, if it is an http(s) URL with a host. */
     static Optional<URI> upstream(String url) {
         if (url == null) {

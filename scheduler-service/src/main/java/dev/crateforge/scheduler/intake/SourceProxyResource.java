@@ -1,5 +1,6 @@
 package dev.crateforge.scheduler.intake;
 
+import dev.crateforge.scheduler.job.JobRepository;
 import io.quarkus.logging.Log;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
@@ -17,6 +18,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -25,8 +28,12 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * URL here without credentials; a URL this scheduler signed is fetched from the registry with the
  * registry's token and streamed back unchanged (the builder checks the SHA-256 as for any source).
  * Redirects are followed by hand, and the token goes only to the origin of the registry's download
- * URL: a registry that redirects to a CDN never hands its token to the CDN. Neither the token nor
- * the signature is logged.
+ * URL: a registry that redirects to a CDN never hands its token to the CDN. Every hop is judged as
+ * the intake judges download URLs (no private or loopback address unless the registry allows them,
+ * http(s) only, never from https down to http), so a registry's redirect cannot turn the scheduler
+ * into a client of the cluster's own services. A signed URL is served only while a build of that
+ * source is assigned or running, and at most {@value #MAX_CONCURRENT_FETCHES} at once: a URL seen
+ * elsewhere is no standing download link. Neither the token nor the signature is logged.
  */
 @Path(SourceProxy.PATH)
 @Tag(name = "registries")
@@ -35,22 +42,28 @@ public class SourceProxyResource {
     private static final int MAX_REDIRECTS = 5;
 
     /**
-     * The most this proxy relays of one file: far above any {@code .crate} (builders refuse sources
-     * over 64 MiB by default), low enough that a misbehaving registry cannot stream forever.
+     * The most this proxy relays of one file: what the reference builder accepts of a source by
+     * default, so that a misbehaving registry cannot stream forever.
      */
-    static final long MAX_SOURCE_BYTES = 512L * 1024 * 1024;
+    static final long MAX_SOURCE_BYTES = 64L * 1024 * 1024;
+
+    /** Fetches relayed at once; more are answered 429 so that the API keeps its threads. */
+    static final int MAX_CONCURRENT_FETCHES = 8;
 
     private final IntakeConfig config;
     private final SourceProxy proxy;
+    private final JobRepository jobs;
+    private final Semaphore fetches = new Semaphore(MAX_CONCURRENT_FETCHES);
     private final HttpClient http =
             HttpClient.newBuilder()
                     .connectTimeout(Duration.ofSeconds(10))
                     .followRedirects(HttpClient.Redirect.NEVER)
                     .build();
 
-    public SourceProxyResource(IntakeConfig config, SourceProxy proxy) {
+    public SourceProxyResource(IntakeConfig config, SourceProxy proxy, JobRepository jobs) {
         this.config = config;
         this.proxy = proxy;
+        this.jobs = jobs;
     }
 
     @GET
@@ -69,9 +82,15 @@ public class SourceProxyResource {
                     "registry '" + name + "' has no source proxy", Response.Status.NOT_FOUND);
         }
         if (!proxy.verify(name, crate, version, sha256, url, sig)) {
-            Log.warnf("Source proxy: refused an unsigned or altered URL for %s@%s", crate, version);
+            // Only the registry's name is logged: the other values are not known to be ours.
+            Log.warnf("Source proxy: refused an unsigned or altered URL of registry %s", name);
             throw new WebApplicationException(
                     "this source URL was not issued by this scheduler", Response.Status.FORBIDDEN);
+        }
+        if (!jobs.isBeingBuilt(crate, version, sha256)) {
+            throw new WebApplicationException(
+                    "no build of " + crate + "@" + version + " is assigned or running",
+                    Response.Status.FORBIDDEN);
         }
         URI upstream =
                 SourceProxy.upstream(url)
@@ -79,7 +98,23 @@ public class SourceProxyResource {
                                 () ->
                                         new WebApplicationException(
                                                 "not a download URL", Response.Status.BAD_REQUEST));
-        HttpResponse<InputStream> answer = fetch(upstream, registry.token().get(), crate, version);
+        if (!fetches.tryAcquire()) {
+            throw new WebApplicationException(
+                    Response.status(429)
+                            .header("Retry-After", "5")
+                            .entity("the source proxy is busy; retry in a few seconds")
+                            .build());
+        }
+        try {
+            return relay(fetch(upstream, registry, crate, version), crate, version);
+        } catch (RuntimeException e) {
+            fetches.release();
+            throw e;
+        }
+    }
+
+    /** The registry's answer streamed back; the fetch's permit is released when it is sent. */
+    private Response relay(HttpResponse<InputStream> answer, String crate, String version) {
         InputStream body = answer.body();
         long declared = answer.headers().firstValueAsLong("Content-Length").orElse(-1);
         if (declared > MAX_SOURCE_BYTES) {
@@ -92,6 +127,8 @@ public class SourceProxyResource {
                                         out -> {
                                             try (body) {
                                                 copyAtMost(body, out, MAX_SOURCE_BYTES);
+                                            } finally {
+                                                fetches.release();
                                             }
                                         })
                         .type("application/gzip");
@@ -101,9 +138,16 @@ public class SourceProxyResource {
         return ok.build();
     }
 
-    private HttpResponse<InputStream> fetch(URI first, String token, String crate, String version) {
+    private HttpResponse<InputStream> fetch(
+            URI first, IntakeConfig.Registry registry, String crate, String version) {
+        IntakePolicy policy = new IntakePolicy(registry);
+        String token = registry.token().orElseThrow();
         URI at = first;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+            Optional<String> refused = policy.refuseDownload(at.toString());
+            if (refused.isPresent()) {
+                throw upstreamFailure(crate, version, "was refused: " + refused.get());
+            }
             HttpRequest.Builder request =
                     HttpRequest.newBuilder(at).timeout(config.pollTimeout()).GET();
             if (sameOrigin(first, at)) {
@@ -113,7 +157,8 @@ public class SourceProxyResource {
             try {
                 response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
             } catch (IOException e) {
-                throw upstreamFailure(crate, version, "unreachable: " + e.getMessage());
+                Log.warnf(e, "Source proxy: fetching %s@%s failed", crate, version);
+                throw upstreamFailure(crate, version, "is unreachable");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw upstreamFailure(crate, version, "interrupted");
@@ -123,15 +168,32 @@ public class SourceProxyResource {
                 return response;
             }
             closeQuietly(response.body());
-            if (status >= 300
-                    && status < 400
-                    && response.headers().firstValue("Location").isPresent()) {
-                at = at.resolve(response.headers().firstValue("Location").get());
+            Optional<String> location = response.headers().firstValue("Location");
+            if (status >= 300 && status < 400 && location.isPresent()) {
+                at = nextHop(at, location.get(), crate, version);
                 continue;
             }
             throw upstreamFailure(crate, version, "answered " + status);
         }
         throw upstreamFailure(crate, version, "more than " + MAX_REDIRECTS + " redirects");
+    }
+
+    /** Where a redirect leads: an http(s) URL with a host, never from https down to http. */
+    private static URI nextHop(URI at, String location, String crate, String version) {
+        URI next;
+        try {
+            next = at.resolve(location);
+        } catch (IllegalArgumentException e) {
+            throw upstreamFailure(crate, version, "redirected to a malformed URL");
+        }
+        Optional<URI> web = SourceProxy.upstream(next.toString());
+        if (web.isEmpty()) {
+            throw upstreamFailure(crate, version, "redirected to a URL that is not http(s)");
+        }
+        if ("https".equals(at.getScheme()) && !"https".equals(next.getScheme())) {
+            throw upstreamFailure(crate, version, "redirected from https to http");
+        }
+        return web.get();
     }
 
     private static boolean sameOrigin(URI a, URI b) {

@@ -224,6 +224,20 @@ public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
     }
 
     /**
+     * Whether a build of this source is assigned or running now: the source proxy serves a signed
+     * URL only then. Reads the identity index, whose prefix this is.
+     */
+    public boolean isBeingBuilt(String crate, String version, String sourceSha256) {
+        return count(
+                        "crate = ?1 and version = ?2 and sourceSha256 = ?3 and state in ?4",
+                        crate,
+                        version,
+                        sourceSha256,
+                        java.util.List.of(JobState.ASSIGNED, JobState.RUNNING))
+                > 0;
+    }
+
+    /**
      * Queued jobs whose backoff ended in (since, now]: they can be claimed again. Only requeued
      * jobs have {@code not_before} after their creation; the condition lets the query use the small
      * {@code job_backoff_idx} (new jobs are announced when they are submitted).

@@ -90,7 +90,37 @@ class PrivateRegistryTests {
         }
     }
 
+    /** The source URL of the crate's newest job, as a builder gets it in its assignment. */
     private String sourceUrlOf(String crate) {
+        setState(crate, "assigned");
+        return storedSourceUrlOf(crate);
+    }
+
+    private String storedSourceUrlOf(String crate) {
+        return (String) db.single("select source_url from job where id = " + newestJob(crate));
+    }
+
+    /** Moves the crate's newest job to {@code state}, as the lifecycle would. */
+    private void setState(String crate, String state) {
+        assertThat(
+                        db.execute(
+                                "update job set state = '"
+                                        + state
+                                        + "', assigned_at = now(),"
+                                        + " lease_expires_at = now() + interval '1 hour'"
+                                        + " where id = "
+                                        + newestJob(crate)))
+                .isEqualTo(1);
+    }
+
+    private static String newestJob(String crate) {
+        return "(select id from job where crate = '"
+                + crate
+                + "' order by created_at desc, version desc limit 1)";
+    }
+
+    /** The source URL as the jobs API shows it to anybody. */
+    private static String publicSourceUrlOf(String crate) {
         return given().queryParam("crate", crate)
                 .get("/api/v1/jobs")
                 .then()
@@ -129,6 +159,22 @@ class PrivateRegistryTests {
                 .isEqualTo(p.cksum());
         assertThat(db.count("select count(*) from job where source_url like '%" + TOKEN + "%'"))
                 .isZero();
+    }
+
+    @Test
+    void aSignedUrlOpensTheFileOnlyWhileABuildOfItRuns() throws Exception {
+        registry.publish("private-three", "1.0.0");
+        assertThat(watcher.poll("secret").jobsCreated()).isEqualTo(1);
+        String source = storedSourceUrlOf("private-three");
+
+        assertThat(get(source).statusCode()).as("queued").isEqualTo(403);
+        setState("private-three", "running");
+        assertThat(get(source).statusCode()).as("running").isEqualTo(200);
+        setState("private-three", "succeeded");
+        assertThat(get(source).statusCode()).as("succeeded").isEqualTo(403);
+        assertThat(publicSourceUrlOf("private-three"))
+                .endsWith("&sig=redacted")
+                .isEqualTo(source.replaceAll("&sig=.*", "&sig=redacted"));
     }
 
     @Test
@@ -218,6 +264,8 @@ class PrivateRegistryTests {
 
         assertThat(found.found()).isTrue();
         assertThat(found.jobsCreated()).isEqualTo(1);
-        assertThat(sourceUrlOf("looked-up-private")).contains("/sources/looked-up-private/2.0.0?");
+        assertThat(publicSourceUrlOf("looked-up-private"))
+                .contains("/sources/looked-up-private/2.0.0?")
+                .endsWith("&sig=redacted");
     }
 }
