@@ -133,6 +133,7 @@ class StatementSignerTests {
                 ArtifactKind.BINARY,
                 "https://artifacts.example/upload",
                 "token",
-                600);
+                600,
+                null);
     }
 }

@@ -293,7 +293,8 @@ class AssignmentRoutingTests {
                         ArtifactKind.BINARY,
                         "http://artifacts.test/upload",
                         "token",
-                        600),
+                        600,
+                        null),
                 Instant.now());
     }
 }

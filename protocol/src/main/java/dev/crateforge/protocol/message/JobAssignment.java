@@ -58,34 +58,6 @@ public record JobAssignment(
         }
     }
 
-    /** An assignment without limits of its own: the builder's defaults apply. */
-    public JobAssignment(
-            UUID jobId,
-            Integer attempt,
-            String crate,
-            String version,
-            String sourceUrl,
-            String sourceSha256,
-            String target,
-            ArtifactKind kind,
-            String uploadUrl,
-            String jobToken,
-            Integer timeoutSeconds) {
-        this(
-                jobId,
-                attempt,
-                crate,
-                version,
-                sourceUrl,
-                sourceSha256,
-                target,
-                kind,
-                uploadUrl,
-                jobToken,
-                timeoutSeconds,
-                null);
-    }
-
     /** The same assignment carrying {@code limits}. */
     public JobAssignment withLimits(JobLimitsOverride limits) {
         return new JobAssignment(

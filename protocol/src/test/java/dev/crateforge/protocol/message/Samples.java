@@ -47,7 +47,8 @@ public final class Samples {
                 ArtifactKind.BINARY,
                 "https://artifacts.example/api/v1/jobs/" + JOB + "/artifacts/binary",
                 "eyJhbGciOiJFUzI1NiJ9.e30.sig",
-                3600);
+                3600,
+                null);
     }
 
     public static JobLimitsOverride limits() {
