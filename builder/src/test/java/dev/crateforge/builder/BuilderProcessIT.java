@@ -71,7 +71,8 @@ class BuilderProcessIT {
                             ArtifactKind.BINARY,
                             http.url("/upload/" + jobId + "/binary").toString(),
                             "token",
-                            600);
+                            600,
+                            null);
             gateway.send(new Jobs(List.of(job)));
             gateway.next(
                     JobEvent.class,

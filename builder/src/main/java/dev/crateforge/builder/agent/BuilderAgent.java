@@ -1,7 +1,6 @@
 package dev.crateforge.builder.agent;
 
 import dev.crateforge.builder.config.BuilderSettings;
-import dev.crateforge.builder.config.JobLimits;
 import dev.crateforge.builder.console.Console;
 import dev.crateforge.builder.job.JobAbandoned;
 import dev.crateforge.builder.job.JobFailure;
@@ -27,6 +26,7 @@ import dev.crateforge.protocol.message.Jobs;
 import dev.crateforge.protocol.message.MessageCodec;
 import dev.crateforge.protocol.message.ServerMessage;
 import dev.crateforge.protocol.provenance.BuildProvenanceStatement.InternalParameters;
+import dev.crateforge.protocol.provenance.BuildProvenanceStatement.Toolchain;
 import dev.crateforge.protocol.ssh.SshFormatException;
 import dev.crateforge.protocol.ssh.SshPrivateKey;
 import java.net.http.HttpClient;
@@ -38,7 +38,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -54,7 +53,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The builder's life: connect and authenticate, ask for work with the free slots, run each job on
@@ -540,38 +539,22 @@ public final class BuilderAgent {
 
     /** Queues a job request for the slots free when it is sent; duplicates collapse. */
     /**
-     * What the provenance says about this builder: its toolchain (asked once, on the first success:
-     * it does not change under a running builder), its sandbox, network and limits.
+     * What the provenance says about this builder and job: its toolchain (asked once, on the first
+     * success: it does not change under a running builder), its sandbox, network, and the limits
+     * this job ran under (the builder's own with the assignment's override).
      */
-    private static Supplier<InternalParameters> internalParameters(
+    private static Function<JobAssignment, InternalParameters> internalParameters(
             BuilderSettings settings, JobRunner runner) {
-        AtomicReference<InternalParameters> cached = new AtomicReference<>();
-        return () -> {
-            InternalParameters known = cached.get();
-            if (known != null) {
-                return known;
+        AtomicReference<Toolchain> toolchain = new AtomicReference<>();
+        return job -> {
+            if (toolchain.get() == null) {
+                toolchain.compareAndSet(null, ToolchainProbe.describe(runner.cargo()));
             }
-            JobLimits limits = runner.limits();
-            Map<String, Long> caps = new TreeMap<>();
-            caps.put("maxSourceBytes", limits.maxSourceBytes());
-            caps.put("maxExtractedBytes", limits.maxExtractedBytes());
-            caps.put("maxEntries", (long) limits.maxEntries());
-            caps.put("maxOutputBytes", limits.maxOutputBytes());
-            caps.put("maxArtifactBytes", limits.maxArtifactBytes());
-            caps.put("maxJobSeconds", limits.maxJobTime().toSeconds());
-            caps.put("maxMemoryBytes", limits.memoryBytes());
-            caps.put("maxCpuSeconds", limits.cpuTime().toSeconds());
-            caps.put("maxProcesses", (long) limits.maxProcesses());
-            caps.put("maxDiskBytes", limits.maxDiskBytes());
-            caps.put("noOutputSeconds", limits.noOutputTime().toSeconds());
-            InternalParameters made =
-                    new InternalParameters(
-                            ToolchainProbe.describe(runner.cargo()),
-                            runner.sandboxed() ? "bubblewrap" : "none",
-                            settings.allowNetwork(),
-                            caps);
-            cached.compareAndSet(null, made);
-            return cached.get();
+            return new InternalParameters(
+                    toolchain.get(),
+                    runner.sandboxed() ? "bubblewrap" : "none",
+                    settings.allowNetwork(),
+                    runner.limitsFor(job).describe());
         };
     }
 

@@ -13,7 +13,7 @@ import dev.crateforge.protocol.provenance.ProvenanceEnvelopes;
 import dev.crateforge.protocol.ssh.SshFormatException;
 import dev.crateforge.protocol.ssh.SshPrivateKey;
 import java.time.Instant;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * Turns a finished attempt into its {@code job_response}: renders the canonical {@link
@@ -25,13 +25,14 @@ import java.util.function.Supplier;
 public final class StatementSigner {
 
     private final SshPrivateKey key;
-    private final Supplier<InternalParameters> internalParameters;
+    private final Function<JobAssignment, InternalParameters> internalParameters;
 
     /**
-     * @param internalParameters the builder's toolchain, sandbox and limits; asked once per
-     *     succeeded attempt (the supplier may cache)
+     * @param internalParameters the builder's toolchain, sandbox and the job's limits; asked once
+     *     per succeeded attempt (the toolchain may be cached, the limits are the job's own)
      */
-    public StatementSigner(SshPrivateKey key, Supplier<InternalParameters> internalParameters) {
+    public StatementSigner(
+            SshPrivateKey key, Function<JobAssignment, InternalParameters> internalParameters) {
         this.key = key;
         this.internalParameters = internalParameters;
     }
@@ -61,7 +62,7 @@ public final class StatementSigner {
                                 ProvenanceEnvelopes.statement(
                                         facts(job, outcome),
                                         key.publicKey(),
-                                        internalParameters.get(),
+                                        internalParameters.apply(job),
                                         startedOn,
                                         finishedOn))
                         : null;

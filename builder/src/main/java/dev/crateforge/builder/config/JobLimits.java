@@ -1,6 +1,10 @@
 package dev.crateforge.builder.config;
 
+import dev.crateforge.protocol.job.JobLimitsOverride;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
 
 /**
  * The caps that keep one hostile or broken crate from filling the disk, the memory, the process
@@ -22,6 +26,8 @@ import java.time.Duration;
  *     single file ({@code RLIMIT_FSIZE})
  * @param noOutputTime longest time a build may print nothing before it is stopped ({@code
  *     no_output})
+ *     <p>These are the builder's own settings: the limits of every job that carries no override,
+ *     and the most any override may ask for ({@link #forJob}).
  */
 public record JobLimits(
         long maxSourceBytes,
@@ -72,5 +78,72 @@ public record JobLimits(
                 maxProcesses,
                 maxDiskBytes,
                 noOutputTime);
+    }
+
+    /**
+     * The limits of one job: each value of the operator's override replaces this builder's own, but
+     * never exceeds it, since the owner of the machine has the last word. A value that asked for
+     * more is told to {@code onCapped}, so that the job's log says why it got less.
+     *
+     * @param override the assignment's limits, or {@code null}: these limits as they are
+     */
+    public JobLimits forJob(JobLimitsOverride override, Consumer<String> onCapped) {
+        if (override == null) {
+            return this;
+        }
+        return withBuildLimits(
+                capped("memoryBytes", override.memoryBytes(), memoryBytes, onCapped),
+                Duration.ofSeconds(
+                        capped("cpuSeconds", override.cpuSeconds(), cpuTime.toSeconds(), onCapped)),
+                (int)
+                        capped(
+                                "processes",
+                                override.processes() == null
+                                        ? null
+                                        : override.processes().longValue(),
+                                maxProcesses,
+                                onCapped),
+                capped("diskBytes", override.diskBytes(), maxDiskBytes, onCapped),
+                capped("logBytes", override.logBytes(), maxOutputBytes, onCapped),
+                Duration.ofSeconds(
+                        capped(
+                                "noOutputSeconds",
+                                override.noOutputSeconds(),
+                                noOutputTime.toSeconds(),
+                                onCapped)));
+    }
+
+    /** The limits under their provenance names (SLSA internal parameters), sorted. */
+    public Map<String, Long> describe() {
+        Map<String, Long> caps = new TreeMap<>();
+        caps.put("maxSourceBytes", maxSourceBytes);
+        caps.put("maxExtractedBytes", maxExtractedBytes);
+        caps.put("maxEntries", (long) maxEntries);
+        caps.put("maxOutputBytes", maxOutputBytes);
+        caps.put("maxArtifactBytes", maxArtifactBytes);
+        caps.put("maxJobSeconds", maxJobTime.toSeconds());
+        caps.put("maxMemoryBytes", memoryBytes);
+        caps.put("maxCpuSeconds", cpuTime.toSeconds());
+        caps.put("maxProcesses", (long) maxProcesses);
+        caps.put("maxDiskBytes", maxDiskBytes);
+        caps.put("noOutputSeconds", noOutputTime.toSeconds());
+        return caps;
+    }
+
+    private static long capped(String field, Long asked, long maximum, Consumer<String> onCapped) {
+        if (asked == null) {
+            return maximum;
+        }
+        if (asked > maximum) {
+            onCapped.accept(
+                    "limit override "
+                            + field
+                            + "="
+                            + asked
+                            + " is above this builder's maximum; capped at "
+                            + maximum);
+            return maximum;
+        }
+        return asked;
     }
 }

@@ -50,6 +50,11 @@ public final class CargoRunner {
         this.processLimits = processLimits;
     }
 
+    /** The same runner for one job with limits of its own. */
+    public CargoRunner withLimits(JobLimits jobLimits) {
+        return new CargoRunner(cargo, sandbox, allowNetwork, jobLimits, processLimits);
+    }
+
     /** Which kernel mechanism bounds the memory, CPU time and file size of builds. */
     public ProcessLimits processLimits() {
         return processLimits;

@@ -102,9 +102,14 @@ public final class JobRunner {
         return cargo.processLimits();
     }
 
-    /** The caps every attempt runs under. */
+    /** The builder's own caps: those of an attempt without an override, and their maxima. */
     public JobLimits limits() {
         return limits;
+    }
+
+    /** The caps {@code job} runs under: the builder's own with the assignment's override. */
+    public JobLimits limitsFor(JobAssignment job) {
+        return limits.forJob(job.limits(), capped -> {});
     }
 
     /**
@@ -156,6 +161,13 @@ public final class JobRunner {
             budget = limits.maxJobTime();
         }
         Instant deadline = Instant.now().plus(budget);
+        JobLimits jobLimits =
+                limits.forJob(job.limits(), capped -> reporter.log(LogStream.BUILDER, capped));
+        CargoRunner cargo = this.cargo;
+        if (job.limits() != null) {
+            cargo = cargo.withLimits(jobLimits);
+            reporter.log(LogStream.BUILDER, "limits of this crate: " + job.limits());
+        }
 
         reporter.stage(BuildStage.FETCHING);
         Path source = jobDir.resolve("source.crate");

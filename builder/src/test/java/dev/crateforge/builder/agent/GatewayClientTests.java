@@ -526,7 +526,8 @@ class GatewayClientTests {
                 ArtifactKind.BINARY,
                 http.url("/upload/" + jobId + "/binary").toString(),
                 TOKEN,
-                600);
+                600,
+                null);
     }
 
     /**

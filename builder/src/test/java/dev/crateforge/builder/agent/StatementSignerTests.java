@@ -118,7 +118,7 @@ class StatementSignerTests {
     }
 
     private StatementSigner signer() {
-        return new StatementSigner(key, () -> INTERNAL);
+        return new StatementSigner(key, job -> INTERNAL);
     }
 
     private static JobAssignment job() {
@@ -133,6 +133,7 @@ class StatementSignerTests {
                 ArtifactKind.BINARY,
                 "https://artifacts.example/upload",
                 "token",
-                600);
+                600,
+                null);
     }
 }

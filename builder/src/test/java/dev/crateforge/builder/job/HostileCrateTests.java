@@ -9,6 +9,7 @@ import dev.crateforge.builder.support.TestCrates;
 import dev.crateforge.builder.support.Tools;
 import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.job.JobLimitsOverride;
 import dev.crateforge.protocol.job.JobResult;
 import dev.crateforge.protocol.message.JobAssignment;
 import dev.crateforge.protocol.message.LogStream;
@@ -155,6 +156,38 @@ class HostileCrateTests {
 
         assertThat(outcome.failureCode()).isEqualTo(FailureCode.NO_OUTPUT);
         assertThat(outcome.failureReason()).isEqualTo("the build printed nothing for 4 s");
+        buildsAnOrdinaryCrateNext(runner);
+    }
+
+    @Test
+    void anOperatorsOverrideAppliesToItsJobOnlyAndNeverPastTheBuildersMaximum() throws Exception {
+        JobRunner runner = runner(limits());
+        RecordingReporter reporter = new RecordingReporter();
+        JobAssignment job =
+                TestJobs.job(
+                                http,
+                                "hushed",
+                                "1.0.0",
+                                TestCrates.withBuildScript(
+                                        "hushed",
+                                        "1.0.0",
+                                        "std::thread::sleep(std::time::Duration::from_secs(600));"),
+                                ArtifactKind.BINARY)
+                        .withLimits(new JobLimitsOverride(MEMORY * 4, null, null, null, null, 3L));
+
+        JobOutcome outcome = runner.run(job, reporter, new JobControl());
+
+        assertThat(outcome.failureCode()).as(reporter.log()).isEqualTo(FailureCode.NO_OUTPUT);
+        assertThat(outcome.failureReason()).isEqualTo("the build printed nothing for 3 s");
+        assertThat(reporter.log())
+                .contains(
+                        "limit override memoryBytes="
+                                + MEMORY * 4
+                                + " is above this builder's maximum; capped at "
+                                + MEMORY);
+        assertThat(runner.limitsFor(job).describe())
+                .containsEntry("noOutputSeconds", 3L)
+                .containsEntry("maxMemoryBytes", MEMORY);
         buildsAnOrdinaryCrateNext(runner);
     }
 

@@ -200,7 +200,8 @@ class JobRunnerCargoTests {
                         ArtifactKind.BINARY,
                         honest.uploadUrl(),
                         TOKEN,
-                        600);
+                        600,
+                        null);
         RecordingReporter reporter = new RecordingReporter();
 
         JobOutcome outcome = runner.run(job, reporter, new JobControl());
@@ -320,7 +321,8 @@ class JobRunnerCargoTests {
                 job.kind(),
                 job.uploadUrl(),
                 job.jobToken(),
-                seconds);
+                seconds,
+                null);
     }
 
     private JobRunner runner(Path cargo) throws Exception {

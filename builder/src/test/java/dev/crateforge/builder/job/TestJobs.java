@@ -48,6 +48,7 @@ final class TestJobs {
                 kind,
                 http.url("/upload/" + jobId + "/" + kind.wireName()).toString(),
                 TOKEN,
-                600);
+                600,
+                null);
     }
 }

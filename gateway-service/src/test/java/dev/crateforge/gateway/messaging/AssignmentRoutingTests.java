@@ -8,6 +8,7 @@ import dev.crateforge.gateway.support.FakeBuilder;
 import dev.crateforge.gateway.websocket.BuilderSessions;
 import dev.crateforge.localstack.LocalStack;
 import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.job.JobLimitsOverride;
 import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.JobAssigned;
 import dev.crateforge.protocol.kafka.RecordCodec;
@@ -170,6 +171,31 @@ class AssignmentRoutingTests {
     }
 
     @Test
+    void anOperatorsLimitsReachTheBuilderUnchanged() throws Exception {
+        FakeBuilder builder = new FakeBuilder(UUID.randomUUID(), "conn-a");
+        a.sessions.bind(builder);
+        JobAssigned plain =
+                assigned(builder.builderId(), "conn-a", a.instance.name(), UUID.randomUUID());
+        JobLimitsOverride limits = new JobLimitsOverride(8L << 30, null, 256, null, 1L << 20, 120L);
+
+        produce(
+                new JobAssigned(
+                        plain.builderId(),
+                        plain.connectionId(),
+                        plain.gatewayInstance(),
+                        plain.assignment().withLimits(limits),
+                        plain.assignedAt()));
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            a.pollAndRoute();
+                            return !builder.sent.isEmpty();
+                        });
+        assertThat(((Jobs) builder.sent.get(0)).jobs().get(0).limits()).isEqualTo(limits);
+    }
+
+    @Test
     void assignmentForAReplacedConnectionIsUndeliverable() throws Exception {
         UUID builder = UUID.randomUUID();
         a.sessions.bind(new FakeBuilder(builder, "old-conn"));
@@ -267,7 +293,8 @@ class AssignmentRoutingTests {
                         ArtifactKind.BINARY,
                         "http://artifacts.test/upload",
                         "token",
-                        600),
+                        600,
+                        null),
                 Instant.now());
     }
 }

@@ -610,7 +610,8 @@ class BridgeTests extends GatewayTest {
                         ArtifactKind.BINARY,
                         "http://artifacts.test/api/v1/jobs/" + job + "/artifacts/binary",
                         "token-" + job,
-                        3600),
+                        3600,
+                        null),
                 Instant.now());
     }
 

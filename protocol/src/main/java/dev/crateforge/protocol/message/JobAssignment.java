@@ -6,6 +6,7 @@ import static dev.crateforge.protocol.json.Fields.range;
 import static dev.crateforge.protocol.json.Fields.required;
 
 import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.job.JobLimitsOverride;
 import dev.crateforge.protocol.job.Naming;
 import java.util.UUID;
 
@@ -19,6 +20,8 @@ import java.util.UUID;
  * @param uploadUrl where to {@code PUT} the artifact, with {@code Authorization: Bearer jobToken}
  * @param jobToken a short-lived JWT; a secret, never to be logged
  * @param timeoutSeconds the builder's time budget for this attempt
+ * @param limits limits an operator set for this crate, or {@code null} for the builder's defaults;
+ *     the builder caps each one at its own maximum
  */
 public record JobAssignment(
         UUID jobId,
@@ -31,7 +34,8 @@ public record JobAssignment(
         ArtifactKind kind,
         String uploadUrl,
         String jobToken,
-        Integer timeoutSeconds) {
+        Integer timeoutSeconds,
+        JobLimitsOverride limits) {
 
     public JobAssignment {
         required(jobId, "jobId");
@@ -49,6 +53,26 @@ public record JobAssignment(
         nonBlank(uploadUrl, "uploadUrl", 2048);
         nonBlank(jobToken, "jobToken", 8192);
         range(timeoutSeconds, "timeoutSeconds", 1, 7 * 24 * 3600);
+        if (limits != null && limits.setsNothing()) {
+            limits = null;
+        }
+    }
+
+    /** The same assignment carrying {@code limits}. */
+    public JobAssignment withLimits(JobLimitsOverride limits) {
+        return new JobAssignment(
+                jobId,
+                attempt,
+                crate,
+                version,
+                sourceUrl,
+                sourceSha256,
+                target,
+                kind,
+                uploadUrl,
+                jobToken,
+                timeoutSeconds,
+                limits);
     }
 
     /** Never prints the job token. */
@@ -66,6 +90,7 @@ public record JobAssignment(
                 + target
                 + ", kind="
                 + kind
+                + (limits == null ? "" : ", limits=" + limits)
                 + "]";
     }
 }

@@ -30,6 +30,12 @@ class RecordCodecTests {
                 new GatewayHeartbeat("gateway-0~a1b2", "gateway-0", NOW, 15, NOW),
                 new BuilderControl.UnknownJob(Samples.BUILDER, Samples.JOB, 2, "not held"),
                 new JobAssigned(Samples.BUILDER, "conn-1", "gateway-0", Samples.assignment(), NOW),
+                new JobAssigned(
+                        Samples.BUILDER,
+                        "conn-1",
+                        "gateway-0",
+                        Samples.assignment().withLimits(Samples.limits()),
+                        NOW),
                 new JobActivity.EventReported(
                         Samples.JOB,
                         1,

@@ -3,6 +3,7 @@ package dev.crateforge.protocol.message;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.annotation.JsonSubTypes;
+import dev.crateforge.protocol.job.JobLimitsOverride;
 import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.protocol.kafka.VersionYankChanged;
 import java.nio.file.Files;
@@ -58,6 +59,29 @@ class AsyncApiDocumentTests {
         assertThat(document)
                 .contains("required: [registry, crate, version, yanked, changedAt]")
                 .contains(VersionYankChanged.REGISTRY_NAME.pattern());
+    }
+
+    @Test
+    void describesEveryFieldOfTheLimitsOverride() throws Exception {
+        String document = Files.readString(DOCUMENT);
+        String protocolPage = Files.readString(Path.of("..", "docs", "protocol.md"));
+
+        assertThat(document)
+                .contains("        limits: {$ref: '#/components/schemas/JobLimitsOverride'}");
+        for (var component : JobLimitsOverride.class.getRecordComponents()) {
+            assertThat(document)
+                    .as("field %s", component.getName())
+                    .contains("        " + component.getName() + ": {type: integer");
+            assertThat(protocolPage)
+                    .as("field %s", component.getName())
+                    .contains("| `" + component.getName() + "` | int");
+        }
+        assertThat(document)
+                .contains("maximum: " + JobLimitsOverride.MAX_MEMORY_BYTES + "}")
+                .contains("maximum: " + JobLimitsOverride.MAX_DISK_BYTES + "}")
+                .contains("maximum: " + JobLimitsOverride.MAX_LOG_BYTES + "}")
+                .contains("maximum: " + JobLimitsOverride.MAX_PROCESSES + "}")
+                .contains("maximum: " + JobLimitsOverride.MAX_SECONDS + "}");
     }
 
     private static List<String> wireNames() {

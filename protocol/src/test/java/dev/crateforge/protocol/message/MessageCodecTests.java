@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crateforge.protocol.contract.TextLimits;
+import dev.crateforge.protocol.job.JobLimitsOverride;
 import dev.crateforge.protocol.json.ProtocolDecodeException;
 import java.nio.charset.StandardCharsets;
 import java.util.stream.Stream;
@@ -254,5 +255,64 @@ class MessageCodecTests {
                 .hasMessage("unknown message type 'ghp_" + "A".repeat(28) + "…'");
         assertThatThrownBy(() -> MessageCodec.decodeClientMessage("{\"type\":\"a b<c>\"}"))
                 .hasMessage("unknown message type 'a?b?c?'");
+    }
+
+    @Test
+    void leavesOutAbsentLimitsSoThatAnAssignmentWithoutThemIsUnchanged() {
+        assertThat(MessageCodec.encode(new Jobs(java.util.List.of(Samples.assignment()))))
+                .doesNotContain("limits");
+    }
+
+    @Test
+    void carriesOnlyTheLimitsThatAreSet() throws Exception {
+        String frame =
+                MessageCodec.encode(
+                        new Jobs(
+                                java.util.List.of(
+                                        Samples.assignment()
+                                                .withLimits(
+                                                        new JobLimitsOverride(
+                                                                null, null, null, null, null,
+                                                                30L)))));
+
+        assertThat(frame).contains("\"limits\":{\"noOutputSeconds\":30}");
+        Jobs decoded = (Jobs) MessageCodec.decodeServerMessage(frame);
+        assertThat(decoded.jobs().get(0).limits().noOutputSeconds()).isEqualTo(30L);
+        assertThat(decoded.jobs().get(0).limits().memoryBytes()).isNull();
+    }
+
+    @Test
+    void treatsAnEmptyLimitsObjectAsNone() throws Exception {
+        String frame =
+                MessageCodec.encode(new Jobs(java.util.List.of(Samples.assignment())))
+                        .replace(
+                                "\"timeoutSeconds\":3600", "\"timeoutSeconds\":3600,\"limits\":{}");
+
+        Jobs decoded = (Jobs) MessageCodec.decodeServerMessage(frame);
+
+        assertThat(decoded.jobs().get(0).limits()).isNull();
+    }
+
+    @ParameterizedTest
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "\"memoryBytes\":0|field 'jobs[0].limits.memoryBytes' must be between 16777216 and 1099511627776",
+                "\"cpuSeconds\":-1|field 'jobs[0].limits.cpuSeconds' must be between 1 and 604800",
+                "\"processes\":0|field 'jobs[0].limits.processes' must be between 1 and 65536",
+                "\"logBytes\":10|field 'jobs[0].limits.logBytes' must be between 1024 and 1073741824",
+                "\"noOutputSeconds\":1.5|field 'jobs[0].limits.noOutputSeconds' has the wrong type (expected an integer)",
+                "\"swapBytes\":1|unknown field 'jobs[0].limits.swapBytes'",
+            })
+    void refusesLimitsOutOfBounds(String limit, String expected) {
+        String frame =
+                MessageCodec.encode(new Jobs(java.util.List.of(Samples.assignment())))
+                        .replace(
+                                "\"timeoutSeconds\":3600",
+                                "\"timeoutSeconds\":3600,\"limits\":{" + limit + "}");
+
+        assertThatThrownBy(() -> MessageCodec.decodeServerMessage(frame))
+                .isInstanceOf(ProtocolDecodeException.class)
+                .hasMessage(expected);
     }
 }

@@ -5,6 +5,7 @@ import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.BuildStage;
 import dev.crateforge.protocol.job.BuildStatement;
+import dev.crateforge.protocol.job.JobLimitsOverride;
 import dev.crateforge.protocol.job.JobResult;
 import java.util.List;
 import java.util.UUID;
@@ -46,7 +47,12 @@ public final class Samples {
                 ArtifactKind.BINARY,
                 "https://artifacts.example/api/v1/jobs/" + JOB + "/artifacts/binary",
                 "eyJhbGciOiJFUzI1NiJ9.e30.sig",
-                3600);
+                3600,
+                null);
+    }
+
+    public static JobLimitsOverride limits() {
+        return new JobLimitsOverride(8L << 30, 7200L, 1024, null, 16L << 20, 60L);
     }
 
     public static List<ClientMessage> clientMessages() {
@@ -89,6 +95,7 @@ public final class Samples {
                 new ChallengeRequest("conn-1", "c2VjcmV0", BuilderProtocol.AUTH_NAMESPACE, 10),
                 new Authenticated(BUILDER, "builder-1", 1024 * 1024),
                 new Jobs(List.of(assignment())),
+                new Jobs(List.of(assignment().withLimits(limits()))),
                 new CancelJob(JOB, 1, "cancelled by an operator"),
                 new JobResponseAccepted(JOB, 1),
                 new ErrorMessage("invalid_signature", "the build signature does not verify", JOB),

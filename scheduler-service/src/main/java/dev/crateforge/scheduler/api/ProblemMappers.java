@@ -6,6 +6,8 @@ import dev.crateforge.protocol.http.Problem;
 import dev.crateforge.scheduler.intake.RegistryNotFoundException;
 import dev.crateforge.scheduler.job.JobConflictException;
 import dev.crateforge.scheduler.job.JobNotFoundException;
+import dev.crateforge.scheduler.limits.CrateLimitsNotFoundException;
+import dev.crateforge.scheduler.limits.InvalidCrateLimitsException;
 import dev.crateforge.scheduler.submission.InvalidSubmissionException;
 import io.quarkus.logging.Log;
 import io.quarkus.security.AuthenticationFailedException;
@@ -27,6 +29,17 @@ public class ProblemMappers {
     @ServerExceptionMapper
     public Response badParameter(BadParameterException e) {
         return response(400, "bad-parameter", "Bad parameter", e.getMessage(), e.parameter());
+    }
+
+    @ServerExceptionMapper
+    public Response invalidLimits(InvalidCrateLimitsException e) {
+        return response(
+                422, "invalid-crate-limits", "Invalid crate limits", e.getMessage(), e.field());
+    }
+
+    @ServerExceptionMapper
+    public Response limitsNotFound(CrateLimitsNotFoundException e) {
+        return response(404, "crate-limits-not-found", "Crate limits not found", e.getMessage());
     }
 
     @ServerExceptionMapper

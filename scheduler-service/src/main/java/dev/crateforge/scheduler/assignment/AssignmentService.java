@@ -2,6 +2,7 @@ package dev.crateforge.scheduler.assignment;
 
 import dev.crateforge.messaging.outbox.AfterCommit;
 import dev.crateforge.messaging.outbox.OutboxRecord;
+import dev.crateforge.protocol.job.JobLimitsOverride;
 import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.job.Naming;
 import dev.crateforge.protocol.kafka.JobAssigned;
@@ -10,6 +11,7 @@ import dev.crateforge.protocol.kafka.JobStateChanged;
 import dev.crateforge.protocol.message.JobAssignment;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.job.SchedulerMetrics;
+import dev.crateforge.scheduler.limits.CrateLimitsRepository;
 import dev.crateforge.scheduler.messaging.EventPublisher;
 import dev.crateforge.scheduler.security.JobTokenIssuer;
 import io.quarkus.logging.Log;
@@ -32,7 +34,9 @@ import java.util.Set;
  * request that finds nothing (or less than it asked for) stays stored and is served again when
  * {@link WorkSignal} hears of new work or of an attempt that ended. Many requests are served
  * together with a fixed number of statements; the assignments (with their job tokens) and state
- * changes are written to the outbox with one insert in the same transaction.
+ * changes are written to the outbox with one insert in the same transaction. Each assignment
+ * carries the limits an operator set for its crate ({@code crate_limits}), read for the whole
+ * claimed batch with one primary-key look-up.
  */
 @ApplicationScoped
 @Transactional
@@ -45,6 +49,7 @@ public class AssignmentService {
     private final AfterCommit afterCommit;
     private final SchedulerMetrics metrics;
     private final SchedulerConfig config;
+    private final CrateLimitsRepository limits;
 
     public AssignmentService(
             JobClaimRepository claims,
@@ -53,7 +58,9 @@ public class AssignmentService {
             EventPublisher publisher,
             AfterCommit afterCommit,
             SchedulerMetrics metrics,
-            SchedulerConfig config) {
+            SchedulerConfig config,
+            CrateLimitsRepository limits) {
+        this.limits = limits;
         this.claims = claims;
         this.requests = requests;
         this.tokens = tokens;
@@ -170,6 +177,8 @@ public class AssignmentService {
         Instant now = Instant.now();
         int timeout = (int) config.jobTimeout().toSeconds();
         List<OutboxRecord> records = new ArrayList<>(claimed.size() * 2);
+        Map<String, JobLimitsOverride> crateLimits =
+                limits.forCrates(claimed.stream().map(ClaimedJob::crate).distinct().toList());
         for (ClaimedJob job : claimed) {
             WaitingRequest request = job.request();
             {
@@ -191,7 +200,8 @@ public class AssignmentService {
                                 job.kind(),
                                 uploadUrl,
                                 tokens.mint(job, request.builderId(), now),
-                                timeout);
+                                timeout,
+                                crateLimits.get(job.crate()));
                 records.add(
                         publisher.assignment(
                                 new JobAssigned(

@@ -59,7 +59,7 @@ public class JobHistory {
     }
 
     /** A {@code timestamptz} as the driver hands it over, whichever type that is. */
-    private static Instant instant(Object value) {
+    public static Instant instant(Object value) {
         if (value instanceof Instant instant) {
             return instant;
         }
