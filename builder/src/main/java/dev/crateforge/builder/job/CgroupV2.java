@@ -78,10 +78,27 @@ final class CgroupV2 {
 
     /** A new leaf with the build's memory and process limits. */
     Leaf newLeaf(JobLimits limits) throws IOException {
-        Path leaf = Files.createDirectories(parent.resolve("build-" + SEQUENCE.incrementAndGet()));
-        Files.writeString(leaf.resolve("memory.max"), String.valueOf(limits.memoryBytes()));
-        Files.writeString(leaf.resolve("memory.swap.max"), "0");
-        Files.writeString(leaf.resolve("pids.max"), String.valueOf(limits.maxProcesses()));
+        // A name no earlier builder process used: a leaf left behind by one (its processes were
+        // still exiting at close) keeps cumulative oom_kill and pids counters that would make this
+        // build's failure look like the crate's. createDirectory fails rather than reuse one.
+        Path leaf =
+                Files.createDirectory(
+                        parent.resolve(
+                                "build-"
+                                        + ProcessHandle.current().pid()
+                                        + "-"
+                                        + SEQUENCE.incrementAndGet()));
+        try {
+            Files.writeString(leaf.resolve("memory.max"), String.valueOf(limits.memoryBytes()));
+            // Absent when the kernel does not account swap; then there is no swap to forbid.
+            if (Files.exists(leaf.resolve("memory.swap.max"))) {
+                Files.writeString(leaf.resolve("memory.swap.max"), "0");
+            }
+            Files.writeString(leaf.resolve("pids.max"), String.valueOf(limits.maxProcesses()));
+        } catch (IOException e) {
+            new Leaf(leaf).close();
+            throw e;
+        }
         return new Leaf(leaf);
     }
 
@@ -142,10 +159,18 @@ final class CgroupV2 {
             return 0;
         }
 
-        /** Removes the leaf; the kernel refuses while a process is left, which is then logged. */
+        /**
+         * Kills what is left in the leaf ({@code cgroup.kill}, kernel 5.14 and later: also
+         * processes that left the build's process tree) and removes it; the kernel refuses while a
+         * process is still exiting, which is then logged.
+         */
         @Override
         public void close() {
             try {
+                Path kill = dir.resolve("cgroup.kill");
+                if (Files.exists(kill)) {
+                    Files.writeString(kill, "1");
+                }
                 Files.deleteIfExists(dir);
             } catch (IOException e) {
                 System.err.println("cannot remove cgroup " + dir + ": " + JobFailure.describe(e));
