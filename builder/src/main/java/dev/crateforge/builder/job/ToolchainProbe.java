@@ -2,10 +2,13 @@ package dev.crateforge.builder.job;
 
 import dev.crateforge.protocol.contract.TextLimits;
 import dev.crateforge.protocol.provenance.BuildProvenanceStatement.Toolchain;
+import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,29 +26,46 @@ public final class ToolchainProbe {
     private ToolchainProbe() {}
 
     public static Toolchain describe(Path cargo) {
+        return describe(cargo, Duration.ofSeconds(TIMEOUT_SECONDS));
+    }
+
+    /** As {@link #describe(Path)}, giving each tool {@code timeout} to answer. */
+    static Toolchain describe(Path cargo, Duration timeout) {
         Path dir = cargo.toAbsolutePath().getParent();
         Path rustc = dir == null ? Path.of("rustc") : dir.resolve("rustc");
         return new Toolchain(
                 output(
                         Files.isExecutable(rustc) ? rustc.toString() : "rustc",
                         "-vV",
-                        MAX_RUSTC_BYTES),
-                output(cargo.toString(), "-V", MAX_CARGO_BYTES));
+                        MAX_RUSTC_BYTES,
+                        timeout),
+                output(cargo.toString(), "-V", MAX_CARGO_BYTES, timeout));
     }
 
-    private static String output(String command, String flag, int maxBytes) {
+    /**
+     * The tool's answer. It writes to a file, not a pipe, so that the timeout holds also for a tool
+     * that hangs without closing its output (a rustup proxy installing a toolchain, for one).
+     */
+    private static String output(String command, String flag, int maxBytes, Duration timeout) {
+        Path answer = null;
         try {
+            answer = Files.createTempFile("crateforge-toolchain", ".txt");
             Process process =
                     new ProcessBuilder(command, flag)
+                            .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                            .redirectOutput(answer.toFile())
                             .redirectError(ProcessBuilder.Redirect.DISCARD)
                             .start();
-            byte[] bytes = process.getInputStream().readNBytes(maxBytes * 2);
-            if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
                 return "";
             }
             if (process.exitValue() != 0) {
                 return "";
+            }
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(answer)) {
+                bytes = in.readNBytes(maxBytes * 2);
             }
             return TextLimits.cutUtf8(new String(bytes, StandardCharsets.UTF_8), maxBytes);
         } catch (IOException e) {
@@ -53,6 +73,14 @@ public final class ToolchainProbe {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return "";
+        } finally {
+            if (answer != null) {
+                try {
+                    Files.deleteIfExists(answer);
+                } catch (IOException e) {
+                    // a temp file left behind; nothing depends on it
+                }
+            }
         }
     }
 }

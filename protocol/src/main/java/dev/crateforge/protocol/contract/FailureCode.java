@@ -39,9 +39,11 @@ public enum FailureCode {
                     + " lost connection)"),
     OTHER(
             "other",
-            Fault.CRATE,
-            "a code this version does not know, sent by a newer peer: read as final (a failure of"
-                    + " the crate) until this side learns it; the failure reason says more");
+            Fault.INFRASTRUCTURE,
+            "a code this version does not know, sent by a newer peer: retried like a fault of the"
+                    + " machine (within the infrastructure retries) until this side learns it, since"
+                    + " a fault of ours must never end a job as the crate's; the failure reason says"
+                    + " more");
 
     /** Whose fault a failure is. */
     public enum Fault {

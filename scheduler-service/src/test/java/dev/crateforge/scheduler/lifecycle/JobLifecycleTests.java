@@ -379,11 +379,14 @@ class JobLifecycleTests {
                                     new Decision.Fail(
                                             code, "build failed on builder: why", false, null));
         }
-        // only the machine's faults are retried: every limit a crate can hit (timeout, no_output,
-        // out_of_memory, disk_limit, log_limit, process_limit, …) and a code from a newer builder
-        // ('other') end the job
+        // only the machine's faults are retried, and a code from a newer builder ('other'), which
+        // is not known to be the crate's: every limit a crate can hit (timeout, no_output,
+        // out_of_memory, disk_limit, log_limit, process_limit, …) ends the job
         assertThat(code.retried())
-                .isEqualTo(code == FailureCode.SANDBOX_ERROR || code == FailureCode.INFRASTRUCTURE);
+                .isEqualTo(
+                        code == FailureCode.SANDBOX_ERROR
+                                || code == FailureCode.INFRASTRUCTURE
+                                || code == FailureCode.OTHER);
     }
 
     @Test
