@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.protocol.contract.FailureCode;
-import dev.crateforge.protocol.job.JobState;
-import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.support.Fixtures;
 import dev.crateforge.scheduler.support.SchedulerTest;
@@ -98,22 +96,13 @@ class ConsoleBrowserTests extends SchedulerTest {
 
     @Test
     void aFailureReasonRenderedByTheServerRunsNothing() {
-        UUID builder = UUID.randomUUID();
-        Job job = assigned("browser-failed", "c06-unknown-test", "c06-conn", builder);
-        logLine(job, builder, 1, HOSTILE_LINES[1]);
-        await().atMost(WAIT)
-                .until(
-                        () ->
-                                db.count(
-                                                "select count(*) from job_log where job_id = '"
-                                                        + job.id
-                                                        + "'")
-                                        == 1);
-        kafka.send(
-                Topics.JOB_EVENTS,
-                job.id.toString(),
-                Fixtures.failure(job, builder, FailureCode.COMPILE_ERROR, HOSTILE_LINES[0]));
-        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
+        Job job =
+                failedAfterLogging(
+                        "browser-failed",
+                        "c06-unknown-test",
+                        HOSTILE_LINES[1],
+                        FailureCode.COMPILE_ERROR,
+                        HOSTILE_LINES[0]);
 
         ChromeDriver browser = Browser.open(binaries, 1280, 900);
         try {

@@ -2,13 +2,10 @@ package dev.crateforge.scheduler.console;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.protocol.contract.FailureCode;
-import dev.crateforge.protocol.job.JobState;
-import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.support.Fixtures;
 import dev.crateforge.scheduler.support.SchedulerTest;
@@ -62,22 +59,13 @@ class ConsoleTests extends SchedulerTest {
     @Test
     void untrustedLogLinesAndFailureReasonsStayText() {
         String target = "c02-unknown-test";
-        UUID builder = UUID.randomUUID();
-        Job job = assigned("console-hostile", target, "c02-conn", builder);
-        logLine(job, builder, 1, HOSTILE_LINE);
-        await().atMost(WAIT)
-                .until(
-                        () ->
-                                db.count(
-                                                "select count(*) from job_log where job_id = '"
-                                                        + job.id
-                                                        + "'")
-                                        == 1);
-        kafka.send(
-                Topics.JOB_EVENTS,
-                job.id.toString(),
-                Fixtures.failure(job, builder, FailureCode.COMPILE_ERROR, HOSTILE_REASON));
-        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
+        Job job =
+                failedAfterLogging(
+                        "console-hostile",
+                        target,
+                        HOSTILE_LINE,
+                        FailureCode.COMPILE_ERROR,
+                        HOSTILE_REASON);
 
         Response response = page("/console/jobs/" + job.id);
 

@@ -1,7 +1,10 @@
 package dev.crateforge.scheduler.support;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import dev.crateforge.protocol.contract.FailureCode;
+import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.protocol.message.JobEventBody;
@@ -73,6 +76,29 @@ public abstract class SchedulerTest {
                 Topics.JOB_EVENTS,
                 job.id.toString(),
                 new JobActivity.EventReported(job.id, attempt, builder, seq, body, Instant.now()));
+    }
+
+    /**
+     * A job assigned to a fresh builder that logged {@code line}, then failed with {@code code} and
+     * the builder's own {@code reason}; returned once the job is failed.
+     */
+    protected Job failedAfterLogging(
+            String crate, String target, String line, FailureCode code, String reason) {
+        UUID builder = UUID.randomUUID();
+        Job job = assigned(crate, target, target + "-conn", builder);
+        logLine(job, builder, 1, line);
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                db.count(
+                                                "select count(*) from job_log where job_id = '"
+                                                        + job.id
+                                                        + "'")
+                                        == 1);
+        kafka.send(
+                Topics.JOB_EVENTS, job.id.toString(), Fixtures.failure(job, builder, code, reason));
+        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
+        return db.job(job.id);
     }
 
     /** Sends one stdout log line of the job's current attempt. */
