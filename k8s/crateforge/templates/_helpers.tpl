@@ -429,6 +429,9 @@ crateforge.intake.source-proxy-key=${CRATEFORGE_INTAKE_SOURCE_PROXY_KEY}
 {{- with .maxJobsPerPoll }}
 {{ $p }}max-jobs-per-poll={{ . }}
 {{- end }}
+{{- with .reproduce }}
+{{ $p }}reproduce={{ . }}
+{{- end }}
 {{- if hasKey . "backfill" }}
 {{ $p }}backfill={{ .backfill }}
 {{- end }}

@@ -441,6 +441,7 @@ class ChartWiringTests {
                 .containsEntry(r + "crates-io.kinds", "metadata,binary")
                 .containsEntry(r + "crates-io.deny", "some-huge-crate")
                 .containsEntry(r + "acme-private.priority", "10")
+                .containsEntry(r + "acme-private.reproduce", "2")
                 .containsEntry(
                         r + "acme-private.token", "${CRATEFORGE_REGISTRY_TOKEN_ACME_PRIVATE}")
                 .containsEntry(

@@ -1,5 +1,6 @@
 package dev.crateforge.system;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -33,14 +34,36 @@ public final class CrateForgeClient {
         }
     }
 
-    /** A submitted job: what to build and from which source. */
+    /**
+     * A submitted job: what to build and from which source.
+     *
+     * @param reproduce how many builders must build the same bytes; null: the scheduler's default
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record JobSpec(
             String crate,
             String version,
             String sourceUrl,
             String sourceSha256,
             String target,
-            String kind) {}
+            String kind,
+            Integer reproduce) {
+
+        public JobSpec(
+                String crate,
+                String version,
+                String sourceUrl,
+                String sourceSha256,
+                String target,
+                String kind) {
+            this(crate, version, sourceUrl, sourceSha256, target, kind, null);
+        }
+
+        /** The same job, built by {@code builds} builders that must agree. */
+        public JobSpec reproduced(int builds) {
+            return new JobSpec(crate, version, sourceUrl, sourceSha256, target, kind, builds);
+        }
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP =
@@ -156,6 +179,28 @@ public final class CrateForgeClient {
                 return lines;
             }
             after = next;
+        }
+    }
+
+    /** A reproduction: its verdict and each build's job, builder and digests. */
+    public JsonNode reproduction(UUID group) {
+        return send(
+                get(system.scheduler().baseUri(), "/api/v1/reproductions/" + group),
+                200,
+                "get reproduction");
+    }
+
+    /** Any path of the artifact service, whatever its status: for public paths that may 404. */
+    public HttpResponse<byte[]> fetchArtifactPath(String path) {
+        try {
+            return HTTP.send(
+                    get(system.artifacts().baseUri(), path),
+                    HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

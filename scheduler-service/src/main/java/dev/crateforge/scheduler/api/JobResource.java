@@ -1,5 +1,7 @@
 package dev.crateforge.scheduler.api;
 
+import static dev.crateforge.scheduler.api.Parameters.uuid;
+
 import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.scheduler.api.ApiTypes.BatchEntry;
 import dev.crateforge.scheduler.api.ApiTypes.BatchResult;
@@ -253,14 +255,5 @@ public class JobResource {
 
     private String actor() {
         return identity.isAnonymous() ? "anonymous" : identity.getPrincipal().getName();
-    }
-
-    static UUID uuid(String parameter, String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw new BadParameterException(
-                    parameter, "parameter '" + parameter + "' is not a UUID");
-        }
     }
 }

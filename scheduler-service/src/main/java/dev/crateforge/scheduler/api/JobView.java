@@ -4,6 +4,7 @@ import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.kafka.Provenance;
+import dev.crateforge.protocol.kafka.Reproduction;
 import dev.crateforge.scheduler.intake.SourceProxy;
 import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.queue.QueueEstimate;
@@ -49,7 +50,9 @@ public record JobView(
         Instant finishedAt,
         Provenance provenance,
         Long queuePosition,
-        Instant eta) {
+        Instant eta,
+        Reproduction reproduction,
+        Integer replica) {
 
     public static JobView of(Job job) {
         return of(job, Optional.empty());
@@ -85,7 +88,9 @@ public record JobView(
                 job.finishedAt,
                 job.provenance(),
                 estimate.map(QueueEstimate::position).orElse(null),
-                estimate.map(QueueEstimate::eta).orElse(null));
+                estimate.map(QueueEstimate::eta).orElse(null),
+                job.reproduction(),
+                job.reproductionGroup == null ? null : job.replica);
     }
 
     private static String faultOf(String failureCode) {

@@ -222,7 +222,8 @@ public class AssignmentService {
                                         job.target(),
                                         job.kind(),
                                         null,
-                                        now)));
+                                        now,
+                                        job.reproduction())));
             }
         }
         publisher.publish(records);

@@ -1,6 +1,7 @@
 package dev.crateforge.scheduler.assignment;
 
 import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.kafka.Reproduction;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -20,4 +21,5 @@ public record ClaimedJob(
         ArtifactKind kind,
         int priority,
         long fairTurn,
-        Instant createdAt) {}
+        Instant createdAt,
+        Reproduction reproduction) {}

@@ -1,6 +1,7 @@
 package dev.crateforge.scheduler.assignment;
 
 import dev.crateforge.scheduler.job.ArtifactKindConverter;
+import dev.crateforge.scheduler.job.Reproductions;
 import dev.crateforge.scheduler.job.TransactionSql;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.ResultSet;
@@ -40,6 +41,19 @@ public class JobClaimRepository {
             """;
 
     /**
+     * Whether a queued {@code job} row is one build of a reproduction that one of the builders
+     * bound here already holds or made: independent builds never share a builder, however long it
+     * takes to find another.
+     */
+    private static final String BUILT_BY_ONE_OF =
+            """
+            (reproduction_group is not null
+             and exists (select 1 from job s
+                         where s.reproduction_group = job.reproduction_group
+                           and s.id <> job.id and s.builder_id = any (?::uuid[])))
+            """;
+
+    /**
      * One statement for all requests that accept the same targets. {@code request} works out how
      * many more attempts each builder may hold ({@code room}: its concurrency limit minus the
      * attempts it holds now, counted over {@code job_live_builder_idx}; null when the request names
@@ -51,9 +65,14 @@ public class JobClaimRepository {
      * rescan it and claim more jobs than there are slots. The state check on the locked row makes a
      * second claim of the same job impossible. {@code state = 'queued' and not_before <= now()} is
      * the lifecycle's claim rule ({@code JobLifecycle}, trigger {@code Claimed}), applied to many
-     * rows at once. A job that avoids one of the statement's builders (it lost an attempt to a
-     * fault of theirs, until {@code avoid_until}) is not picked: with one builder that is exact,
-     * and with several {@link #claim} looks again per builder for what is left.
+     * rows at once.
+     *
+     * <p>Builders: a quarantined builder ({@code builder_reputation}) gets nothing. Jobs: one that
+     * avoids one of the statement's builders (it lost an attempt to a fault of theirs, until {@code
+     * avoid_until}) or whose reproduction one of them already builds is not picked, and of the
+     * builds of one reproduction at most one is picked ({@code member_rank}), so that no builder
+     * gets two. With one builder that is exact; with several, {@link #claim} looks again per
+     * builder for what is left.
      */
     private static final String CLAIM =
             """
@@ -66,6 +85,9 @@ public class JobClaimRepository {
                     with ordinality
                     as s (connection_id, builder_id, gateway_instance, free_slots,
                           concurrency_limit, ord)
+                where not exists (select 1 from builder_reputation q
+                                  where q.builder_id = s.builder_id
+                                    and q.quarantined_at is not null)
             ),
             slot as (
                 select x.connection_id, x.builder_id, x.gateway_instance,
@@ -79,15 +101,22 @@ public class JobClaimRepository {
                 where x.room is null or x.nth <= x.room
             ),
             picked as materialized (
-                select c.id,
-                    row_number() over (order by c.priority desc, c.fair_turn, c.created_at) as n
-                from (select id, priority, fair_turn, created_at from job
-                      where state = 'queued' and not_before <= now()
-                        and target = any (?::text[])
-                        and not %s
-                      order by priority desc, fair_turn, created_at
-                      limit ?
-                      for update skip locked) c
+                select d.id,
+                    row_number() over (order by d.priority desc, d.fair_turn, d.created_at) as n
+                from (select c.*,
+                          row_number() over (partition by coalesce(c.reproduction_group, c.id)
+                                             order by c.priority desc, c.fair_turn, c.created_at)
+                              as member_rank
+                      from (select id, priority, fair_turn, created_at, reproduction_group
+                            from job
+                            where state = 'queued' and not_before <= now()
+                              and target = any (?::text[])
+                              and not %s
+                              and not %s
+                            order by priority desc, fair_turn, created_at
+                            limit ?
+                            for update skip locked) c) d
+                where d.member_rank = 1
             )
             update job j set state = 'assigned', builder_id = slot.builder_id,
                 connection_id = slot.connection_id, gateway_instance = slot.gateway_instance,
@@ -96,20 +125,24 @@ public class JobClaimRepository {
             from picked join slot on slot.n = picked.n
             where j.id = picked.id and j.state = 'queued'
             returning slot.connection_id, j.id, j.attempt, j.crate, j.version, j.source_url,
-                j.source_sha256, j.target, j.kind, j.priority, j.fair_turn, j.created_at
+                j.source_sha256, j.target, j.kind, j.priority, j.fair_turn, j.created_at,
+                j.reproduce, j.reproduction_group, j.reproduction_verdict,
+                j.reproduction_released
             """
-                    .formatted(AVOIDS_ONE_OF);
+                    .formatted(AVOIDS_ONE_OF, BUILT_BY_ONE_OF);
 
     /**
-     * Whether queued jobs of these targets, claimable now, avoid some of these builders: only then
-     * is a second look per builder worth its statements.
+     * Whether queued jobs of these targets, claimable now, avoid some of these builders or belong
+     * to a reproduction: only then is a second look per builder worth its statements. Both kinds
+     * are in {@code job_second_look_idx}, which holds no other row.
      */
-    private static final String ANY_AVOIDING =
+    private static final String ANY_SECOND_LOOK =
             """
             select exists (select 1 from job
-                           where state = 'queued' and avoid_until is not null
+                           where state = 'queued'
+                             and (avoid_until is not null or reproduction_group is not null)
                              and not_before <= now() and target = any (?::text[])
-                             and %s)
+                             and (reproduction_group is not null or %s))
             """
                     .formatted(AVOIDS_ONE_OF);
 
@@ -162,7 +195,7 @@ public class JobClaimRepository {
         }
         boolean severalBuilders =
                 group.stream().map(WaitingRequest::builderId).distinct().count() > 1;
-        if (!severalBuilders || leftByBuilder.isEmpty() || !anyAvoiding(targets, group)) {
+        if (!severalBuilders || leftByBuilder.isEmpty() || !secondLookNeeded(targets, group)) {
             return claimed;
         }
         for (List<WaitingRequest> ofOneBuilder : leftByBuilder.values()) {
@@ -171,11 +204,11 @@ public class JobClaimRepository {
         return claimed;
     }
 
-    private boolean anyAvoiding(List<String> targets, List<WaitingRequest> group) {
+    private boolean secondLookNeeded(List<String> targets, List<WaitingRequest> group) {
         UUID[] builders = group.stream().map(WaitingRequest::builderId).toArray(UUID[]::new);
         return sql.execute(
-                "claim-avoiding",
-                ANY_AVOIDING,
+                "claim-second-look",
+                ANY_SECOND_LOOK,
                 (connection, statement) -> {
                     statement.setArray(
                             1, connection.createArrayOf("text", targets.toArray(String[]::new)));
@@ -234,8 +267,9 @@ public class JobClaimRepository {
                                     connection.createArrayOf(
                                             "text", targets.toArray(String[]::new)));
                             statement.setArray(7, connection.createArrayOf("uuid", builders));
-                            statement.setInt(8, total);
-                            statement.setDouble(9, lease.toMillis() / 1000.0);
+                            statement.setArray(8, connection.createArrayOf("uuid", builders));
+                            statement.setInt(9, total);
+                            statement.setDouble(10, lease.toMillis() / 1000.0);
                             List<ClaimedJob> rows = new ArrayList<>();
                             try (ResultSet row = statement.executeQuery()) {
                                 while (row.next()) {
@@ -268,6 +302,11 @@ public class JobClaimRepository {
                 ArtifactKindConverter.fromColumn(row.getString(9)),
                 row.getInt(10),
                 row.getLong(11),
-                row.getObject(12, OffsetDateTime.class).toInstant());
+                row.getObject(12, OffsetDateTime.class).toInstant(),
+                Reproductions.of(
+                        row.getInt(13),
+                        row.getObject(14, UUID.class),
+                        row.getString(15),
+                        row.getBoolean(16)));
     }
 }

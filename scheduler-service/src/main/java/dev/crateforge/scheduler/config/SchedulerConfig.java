@@ -79,6 +79,20 @@ public interface SchedulerConfig {
     @WithDefault("PT2M")
     Duration retryElsewhere();
 
+    /**
+     * How many independent builds on different builders must agree before a hand-submitted job's
+     * artifacts are published, unless the submission says; 1 builds once.
+     */
+    @WithDefault("1")
+    int reproduce();
+
+    /**
+     * How many disagreements with the majority of a reproduction put a builder in quarantine (no
+     * more jobs until an operator clears it).
+     */
+    @WithDefault("3")
+    int quarantineAfterDisagreements();
+
     /** Most log bytes stored per job attempt; then one truncation marker line. */
     @WithDefault("4194304")
     long logCapBytes();

@@ -78,6 +78,13 @@ public interface IntakeConfig {
          */
         Optional<String> token();
 
+        /**
+         * How many independent builds on different builders must agree before an artifact of this
+         * registry is published (1..5; 1 builds once).
+         */
+        @WithDefault("1")
+        int reproduce();
+
         /** Artifact kinds to build ({@code ArtifactKind} wire names). */
         @WithDefault("metadata")
         List<String> kinds();

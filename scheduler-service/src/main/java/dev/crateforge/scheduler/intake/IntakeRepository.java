@@ -27,7 +27,8 @@ public class IntakeRepository {
             String target,
             String kind,
             int priority,
-            int maxAttempts) {}
+            int maxAttempts,
+            int reproduce) {}
 
     /** A job the bulk insert created. */
     record CreatedJob(UUID id, String crate, String version, String target, String kind) {}
@@ -213,6 +214,7 @@ public class IntakeRepository {
         String[] kinds = new String[n];
         Integer[] priorities = new Integer[n];
         Integer[] attempts = new Integer[n];
+        Integer[] reproduce = new Integer[n];
         for (int i = 0; i < n; i++) {
             NewJob job = jobs.get(i);
             ids[i] = UUID.randomUUID();
@@ -224,15 +226,17 @@ public class IntakeRepository {
             kinds[i] = job.kind();
             priorities[i] = job.priority();
             attempts[i] = job.maxAttempts();
+            reproduce[i] = job.reproduce();
         }
         return sql.execute(
                 "queueing registry jobs",
                 """
                 with input as (
                     select * from unnest(?::uuid[], ?::text[], ?::text[], ?::text[], ?::text[],
-                                         ?::text[], ?::text[], ?::int[], ?::int[])
+                                         ?::text[], ?::text[], ?::int[], ?::int[], ?::int[])
                         with ordinality as t(id, crate, version, source_url, source_sha256,
-                                             target, kind, priority, max_attempts, ord)),
+                                             target, kind, priority, max_attempts, reproduce,
+                                             ord)),
                 served as (
                     select coalesce(min(fair_turn), 0) as turn from job where state = 'queued'),
                 crate_next as (
@@ -241,12 +245,12 @@ public class IntakeRepository {
                     left join job j on j.crate = i.crate and j.state = 'queued'
                     group by i.crate)
                 insert into job (id, crate, version, source_url, source_sha256, target, kind,
-                                 priority, fair_turn, state, attempt, max_attempts)
+                                 priority, fair_turn, state, attempt, max_attempts, reproduce)
                 select i.id, i.crate, i.version, i.source_url, i.source_sha256, i.target, i.kind,
                        i.priority,
                        greatest(c.turn, s.turn)
                            + row_number() over (partition by i.crate order by i.ord) - 1,
-                       'queued', 1, i.max_attempts
+                       'queued', 1, i.max_attempts, i.reproduce
                 from input i join crate_next c on c.crate = i.crate cross join served s
                 order by i.ord
                 on conflict on constraint job_identity do nothing
@@ -262,6 +266,7 @@ public class IntakeRepository {
                     s.setArray(7, c.createArrayOf("text", kinds));
                     s.setArray(8, c.createArrayOf("integer", priorities));
                     s.setArray(9, c.createArrayOf("integer", attempts));
+                    s.setArray(10, c.createArrayOf("integer", reproduce));
                     List<CreatedJob> created = new ArrayList<>();
                     try (ResultSet rs = s.executeQuery()) {
                         while (rs.next()) {

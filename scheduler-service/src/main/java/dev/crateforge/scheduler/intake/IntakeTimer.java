@@ -1,6 +1,7 @@
 package dev.crateforge.scheduler.intake;
 
 import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.kafka.Reproduction;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -97,6 +98,13 @@ public class IntakeTimer {
                                 + ".token needs crateforge.intake.source-proxy-key of at least 32"
                                 + " characters, the same on every replica");
             }
+        }
+        if (registry.reproduce() < 1 || registry.reproduce() > Reproduction.MOST_BUILDS) {
+            throw new IllegalStateException(
+                    "crateforge.intake.registries."
+                            + name
+                            + ".reproduce must be between 1 and "
+                            + Reproduction.MOST_BUILDS);
         }
         if (registry.maxJobsPerPoll() < 1) {
             throw new IllegalStateException(

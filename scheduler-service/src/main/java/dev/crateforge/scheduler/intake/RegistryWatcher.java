@@ -15,6 +15,7 @@ import dev.crateforge.scheduler.lifecycle.JobLifecycle;
 import dev.crateforge.scheduler.lifecycle.JobTransitions;
 import dev.crateforge.scheduler.lifecycle.Trigger;
 import dev.crateforge.scheduler.messaging.EventPublisher;
+import dev.crateforge.scheduler.reproduction.ReproductionRepository;
 import dev.crateforge.scheduler.submission.InvalidSubmissionException;
 import dev.crateforge.scheduler.submission.JobSubmission;
 import dev.crateforge.scheduler.submission.JobValidator;
@@ -28,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -75,6 +77,7 @@ public class RegistryWatcher {
     private final WorkSignal workSignal;
     private final SchedulerConfig scheduler;
     private final SourceProxy sourceProxy;
+    private final ReproductionRepository reproductions;
     private final Map<String, IndexReader> readers = new ConcurrentHashMap<>();
     private final Map<String, SparseIndexClient> sparseClients = new ConcurrentHashMap<>();
     private final Path workDirectory;
@@ -91,7 +94,9 @@ public class RegistryWatcher {
             AfterCommit afterCommit,
             WorkSignal workSignal,
             SchedulerConfig scheduler,
-            SourceProxy sourceProxy) {
+            SourceProxy sourceProxy,
+            ReproductionRepository reproductions) {
+        this.reproductions = reproductions;
         this.config = config;
         this.repository = repository;
         this.metrics = metrics;
@@ -432,7 +437,8 @@ public class RegistryWatcher {
                                     target,
                                     kind,
                                     policy.priority(backfill),
-                                    scheduler.maxAttempts()));
+                                    scheduler.maxAttempts(),
+                                    registry(registry).reproduce()));
                 }
             }
             jobs.addAll(versionJobs);
@@ -458,21 +464,29 @@ public class RegistryWatcher {
             if (!created.isEmpty()) {
                 Instant now = Instant.now();
                 List<OutboxRecord> records = new ArrayList<>(created.size());
+                // The builds of the reproductions among them, the first builds included.
+                Map<UUID, ReproductionRepository.Build> builds = new HashMap<>();
+                reproductions
+                        .addBuilds(created.stream().map(IntakeRepository.CreatedJob::id).toList())
+                        .forEach(build -> builds.put(build.id(), build));
                 for (IntakeRepository.CreatedJob job : created) {
-                    records.add(
-                            publisher.state(
-                                    new JobStateChanged(
-                                            job.id(),
-                                            1,
-                                            JobState.QUEUED,
-                                            null,
-                                            job.crate(),
-                                            job.version(),
-                                            job.target(),
-                                            ArtifactKind.fromWireName(job.kind()).orElseThrow(),
-                                            null,
-                                            now)));
+                    if (!builds.containsKey(job.id())) {
+                        records.add(
+                                publisher.state(
+                                        new JobStateChanged(
+                                                job.id(),
+                                                1,
+                                                JobState.QUEUED,
+                                                null,
+                                                job.crate(),
+                                                job.version(),
+                                                job.target(),
+                                                ArtifactKind.fromWireName(job.kind()).orElseThrow(),
+                                                null,
+                                                now)));
+                    }
                 }
+                builds.values().forEach(build -> records.add(publisher.state(build.queued(now))));
                 publisher.publish(records);
                 workSignal.jobsQueued();
             }

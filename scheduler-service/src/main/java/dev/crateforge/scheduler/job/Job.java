@@ -5,6 +5,7 @@ import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.json.ProtocolDecodeException;
 import dev.crateforge.protocol.json.ProtocolJson;
 import dev.crateforge.protocol.kafka.Provenance;
+import dev.crateforge.protocol.kafka.Reproduction;
 import dev.crateforge.protocol.provenance.DsseEnvelope;
 import dev.crateforge.scheduler.lifecycle.JobFacts;
 import dev.crateforge.scheduler.lifecycle.JobLifecycle;
@@ -61,6 +62,24 @@ public class Job {
 
     @Column(name = "avoid_until")
     public Instant avoidUntil;
+
+    /** How many independent builds must agree (1: built once). */
+    public int reproduce = 1;
+
+    /** This build's number among them, from 0; the first build keeps the job's identity. */
+    public int replica;
+
+    /** The first build's id, shared by all builds of a reproduction; null when built once. */
+    @Column(name = "reproduction_group")
+    public UUID reproductionGroup;
+
+    /** The {@code ReproductionVerdict} wire name, on every build of a reproduction. */
+    @Column(name = "reproduction_verdict")
+    public String reproductionVerdict;
+
+    /** An operator published this build although the builds did not agree. */
+    @Column(name = "reproduction_released")
+    public boolean reproductionReleased;
 
     @Column(name = "fair_turn")
     public long fairTurn;
@@ -140,6 +159,12 @@ public class Job {
 
     @Column(name = "finished_at")
     public Instant finishedAt;
+
+    /** The reproduction this build is part of; null when the job is built once. */
+    public Reproduction reproduction() {
+        return Reproductions.of(
+                reproduce, reproductionGroup, reproductionVerdict, reproductionReleased);
+    }
 
     /** The lifecycle facts of the row, for {@link JobLifecycle}. */
     public JobFacts lifecycleFacts() {

@@ -36,7 +36,8 @@ public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
                         .createNativeQuery(
                                 """
                                 insert into job (id, crate, version, source_url, source_sha256,
-                                    target, kind, priority, fair_turn, state, attempt, max_attempts)
+                                    target, kind, priority, fair_turn, state, attempt, max_attempts,
+                                    reproduce)
                                 values (:id, :crate, :version, :sourceUrl, :sha, :target, :kind,
                                     :priority,
                                     greatest(
@@ -44,7 +45,7 @@ public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
                                                 where crate = :crate and state = 'queued'), 0),
                                       coalesce((select min(fair_turn) from job
                                                 where state = 'queued'), 0)),
-                                    'queued', 1, :maxAttempts)
+                                    'queued', 1, :maxAttempts, :reproduce)
                                 on conflict on constraint job_identity do nothing
                                 """)
                         .setParameter("id", job.id)
@@ -56,6 +57,7 @@ public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
                         .setParameter("kind", job.kind.wireName())
                         .setParameter("priority", job.priority)
                         .setParameter("maxAttempts", job.maxAttempts)
+                        .setParameter("reproduce", job.reproduce)
                         .executeUpdate();
         return rows == 1;
     }
@@ -64,7 +66,7 @@ public class JobRepository implements PanacheRepositoryBase<Job, UUID> {
             String crate, String version, String sourceSha256, String target, ArtifactKind kind) {
         return find(
                         "crate = :crate and version = :version and sourceSha256 = :sha"
-                                + " and target = :target and kind = :kind",
+                                + " and target = :target and kind = :kind and replica = 0",
                         Parameters.with("crate", crate)
                                 .and("version", version)
                                 .and("sha", sourceSha256)

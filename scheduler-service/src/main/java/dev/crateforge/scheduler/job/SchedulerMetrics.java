@@ -24,10 +24,14 @@ public class SchedulerMetrics {
     private final Counter leaseExpiries;
     private final Counter staleRecords;
     private final Counter logLines;
+    private final AtomicLong quarantined = new AtomicLong();
     private final Map<List<String>, AtomicLong> depth = new ConcurrentHashMap<>();
 
     public SchedulerMetrics(MeterRegistry registry) {
         this.registry = registry;
+        Gauge.builder("crateforge.scheduler.builders.quarantined", quarantined, AtomicLong::get)
+                .description("Builders kept from jobs for disagreeing in reproductions")
+                .register(registry);
         this.assignmentLatency =
                 Timer.builder("crateforge.scheduler.assignment.latency")
                         .description("From a builder's request to the assignment of a job to it")
@@ -66,6 +70,11 @@ public class SchedulerMetrics {
                 .tag("reason", reason)
                 .register(registry)
                 .increment();
+    }
+
+    /** The builders kept from jobs for disagreeing in reproductions. */
+    public void quarantinedBuilders(long count) {
+        quarantined.set(count);
     }
 
     public void staleRecord() {

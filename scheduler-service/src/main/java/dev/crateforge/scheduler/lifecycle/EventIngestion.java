@@ -107,7 +107,8 @@ public class EventIngestion {
                                         job.target,
                                         job.kind,
                                         null,
-                                        now)));
+                                        now,
+                                        job.reproduction)));
             }
             if (event.event() instanceof JobEventBody.Log log) {
                 pending.computeIfAbsent(job.id, id -> new PendingLines(job))

@@ -3,6 +3,8 @@ package dev.crateforge.scheduler.lifecycle;
 import dev.crateforge.scheduler.assignment.WorkSignal;
 import dev.crateforge.scheduler.job.JobRepository;
 import dev.crateforge.scheduler.job.SchedulerMetrics;
+import dev.crateforge.scheduler.reproduction.ReproductionService;
+import dev.crateforge.scheduler.reproduction.ReputationRepository;
 import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,8 +13,9 @@ import java.time.Instant;
 
 /**
  * The timers: the lease sweep (runs on every replica; {@code SKIP LOCKED} keeps them apart; it also
- * retires gateway instances whose heartbeats stopped), the wake-up for jobs whose backoff just
- * ended (nothing else announces the passing of time), and the queue-depth count for the gauges.
+ * settles reproductions whose builds all ended and retires gateway instances whose heartbeats
+ * stopped), the wake-up for jobs whose backoff just ended (nothing else announces the passing of
+ * time), and the queue-depth count for the gauges.
  */
 @ApplicationScoped
 public class Housekeeping {
@@ -24,6 +27,8 @@ public class Housekeeping {
     private final JobRepository jobs;
     private final WorkSignal workSignal;
     private final SchedulerMetrics metrics;
+    private final ReproductionService reproductions;
+    private final ReputationRepository reputations;
     private volatile Instant lastEligibilityCheck = Instant.now();
 
     public Housekeeping(
@@ -31,7 +36,11 @@ public class Housekeeping {
             GatewayInstances gateways,
             JobRepository jobs,
             WorkSignal workSignal,
-            SchedulerMetrics metrics) {
+            SchedulerMetrics metrics,
+            ReproductionService reproductions,
+            ReputationRepository reputations) {
+        this.reproductions = reproductions;
+        this.reputations = reputations;
         this.lifecycle = lifecycle;
         this.gateways = gateways;
         this.jobs = jobs;
@@ -51,6 +60,9 @@ public class Housekeeping {
                 handled = lifecycle.sweepOverdue(SWEEP_BATCH);
             } while (handled == SWEEP_BATCH);
             wakeForEndedBackoff();
+            while (reproductions.settleEnded(SWEEP_BATCH) == SWEEP_BATCH) {
+                // more groups ended than one batch holds
+            }
             gateways.retireExpired();
             lifecycle.purgeClosedConnections();
         } catch (RuntimeException e) {
@@ -84,5 +96,6 @@ public class Housekeeping {
     @Transactional
     void countQueue() {
         metrics.queueDepth(jobs.countLiveByStateAndTarget());
+        metrics.quarantinedBuilders(reputations.quarantinedCount());
     }
 }

@@ -2,6 +2,7 @@ package dev.crateforge.scheduler.lifecycle;
 
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.protocol.kafka.Reproduction;
 import java.util.UUID;
 
 /**
@@ -18,6 +19,10 @@ public final class LiveAttempt {
     public final String version;
     public final String target;
     public final ArtifactKind kind;
+
+    /** The reproduction this build is part of; null when the job is built once. */
+    public final Reproduction reproduction;
+
     public JobState state;
     public boolean started;
     public String stage;
@@ -35,7 +40,8 @@ public final class LiveAttempt {
             JobState state,
             String stage,
             long logBytes,
-            boolean logTruncated) {
+            boolean logTruncated,
+            Reproduction reproduction) {
         this.id = id;
         this.attempt = attempt;
         this.builderId = builderId;
@@ -47,6 +53,7 @@ public final class LiveAttempt {
         this.stage = stage;
         this.logBytes = logBytes;
         this.logTruncated = logTruncated;
+        this.reproduction = reproduction;
     }
 
     /** The facts of the row that say who holds which attempt, for {@code JobLifecycle}. */

@@ -2,6 +2,7 @@ package dev.crateforge.scheduler.lifecycle;
 
 import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.scheduler.job.ArtifactKindConverter;
+import dev.crateforge.scheduler.job.Reproductions;
 import dev.crateforge.scheduler.job.TransactionSql;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.ResultSet;
@@ -41,7 +42,8 @@ public class LiveAttemptRepository {
                 "locking live jobs",
                 """
                 select id, attempt, builder_id, crate, version, target, kind,
-                    state, stage, log_bytes, log_truncated
+                    state, stage, log_bytes, log_truncated,
+                    reproduce, reproduction_group, reproduction_verdict, reproduction_released
                 from job where id = any (?) and state in ('assigned', 'running')
                 order by id
                 for update
@@ -66,7 +68,12 @@ public class LiveAttemptRepository {
                                             JobState.fromWireName(rows.getString(8)),
                                             rows.getString(9),
                                             rows.getLong(10),
-                                            rows.getBoolean(11)));
+                                            rows.getBoolean(11),
+                                            Reproductions.of(
+                                                    rows.getInt(12),
+                                                    rows.getObject(13, UUID.class),
+                                                    rows.getString(14),
+                                                    rows.getBoolean(15))));
                         }
                     }
                     return live;

@@ -69,7 +69,8 @@ public class EventPublisher {
                 job.target,
                 job.kind,
                 provenance,
-                at);
+                at,
+                job.reproduction());
     }
 
     /** Key: job id. */

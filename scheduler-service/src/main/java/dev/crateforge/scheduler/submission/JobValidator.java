@@ -2,6 +2,7 @@ package dev.crateforge.scheduler.submission;
 
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.Naming;
+import dev.crateforge.protocol.kafka.Reproduction;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.net.URI;
@@ -76,6 +77,11 @@ public class JobValidator {
         }
         if (s.maxAttempts() != null && (s.maxAttempts() < 1 || s.maxAttempts() > MAX_ATTEMPTS)) {
             throw invalid(prefix + "maxAttempts", "must be between 1 and " + MAX_ATTEMPTS);
+        }
+        if (s.reproduce() != null
+                && (s.reproduce() < 1 || s.reproduce() > Reproduction.MOST_BUILDS)) {
+            throw invalid(
+                    prefix + "reproduce", "must be between 1 and " + Reproduction.MOST_BUILDS);
         }
     }
 

@@ -6,9 +6,11 @@ import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.job.JobRepository;
 import dev.crateforge.scheduler.messaging.EventPublisher;
+import dev.crateforge.scheduler.reproduction.ReproductionRepository;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -29,13 +31,16 @@ public class SubmissionService {
     private final EventPublisher publisher;
     private final WorkSignal workSignal;
     private final SchedulerConfig config;
+    private final ReproductionRepository reproductions;
 
     public SubmissionService(
             JobRepository jobs,
             JobValidator validator,
             EventPublisher publisher,
             WorkSignal workSignal,
-            SchedulerConfig config) {
+            SchedulerConfig config,
+            ReproductionRepository reproductions) {
+        this.reproductions = reproductions;
         this.jobs = jobs;
         this.validator = validator;
         this.publisher = publisher;
@@ -90,7 +95,10 @@ public class SubmissionService {
         job.kind = kind;
         job.priority = s.priority() == null ? 0 : s.priority();
         job.maxAttempts = s.maxAttempts() == null ? config.maxAttempts() : s.maxAttempts();
+        job.reproduce = s.reproduce() == null ? config.reproduce() : s.reproduce();
         boolean created = jobs.insertIfAbsent(job);
+        List<ReproductionRepository.Build> others =
+                created ? reproductions.addBuilds(List.of(job.id)) : List.of();
         Job stored =
                 jobs.findByIdentity(s.crate(), s.version(), s.sourceSha256(), s.target(), kind)
                         .orElseThrow();
@@ -99,6 +107,11 @@ public class SubmissionService {
                     "Queued job %s: %s@%s %s %s",
                     stored.id, stored.crate, stored.version, stored.target, kind);
             publisher.stateChanged(stored);
+            publisher.publish(
+                    others.stream()
+                            .filter(build -> !build.id().equals(stored.id))
+                            .map(build -> publisher.state(build.queued(Instant.now())))
+                            .toList());
         }
         return new Submitted(stored, created);
     }

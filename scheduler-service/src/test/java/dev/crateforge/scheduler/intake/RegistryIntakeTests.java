@@ -19,6 +19,7 @@ import dev.crateforge.scheduler.job.JobRepository;
 import dev.crateforge.scheduler.lifecycle.JobLifecycle;
 import dev.crateforge.scheduler.lifecycle.JobTransitions;
 import dev.crateforge.scheduler.messaging.EventPublisher;
+import dev.crateforge.scheduler.reproduction.ReproductionRepository;
 import dev.crateforge.scheduler.submission.JobValidator;
 import dev.crateforge.scheduler.support.Db;
 import dev.crateforge.scheduler.support.OperatorTokens;
@@ -110,6 +111,7 @@ class RegistryIntakeTests {
     @Inject JobTransitions transitions;
     @Inject EventPublisher publisher;
     @Inject AfterCommit afterCommit;
+    @Inject ReproductionRepository reproductions;
     @Inject WorkSignal workSignal;
     @Inject SchedulerConfig scheduler;
     @Inject SourceProxy sourceProxy;
@@ -531,7 +533,8 @@ class RegistryIntakeTests {
                         afterCommit,
                         workSignal,
                         scheduler,
-                        sourceProxy);
+                        sourceProxy,
+                        reproductions);
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             List<Future<PollResult>> polls = new ArrayList<>();
