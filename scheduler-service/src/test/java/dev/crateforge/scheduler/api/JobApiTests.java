@@ -234,6 +234,56 @@ class JobApiTests {
     }
 
     @Test
+    void thePriorityChangesThroughTheApiAndIsAudited() {
+        String id =
+                submit(body("reprioritised", "1.0.0", "j27-unknown-test"))
+                        .statusCode(201)
+                        .extract()
+                        .path("id");
+        String priority = JOBS + "/" + id + "/priority";
+
+        given().auth()
+                .oauth2(OperatorTokens.submitter())
+                .contentType(ContentType.JSON)
+                .body(Map.of("priority", 12))
+                .post(priority)
+                .then()
+                .statusCode(200)
+                .body("priority", equalTo(12));
+        assertThat(
+                        db.single(
+                                "select actor || '|' || new_value from operator_action where"
+                                        + " action = 'set-priority' and target = '"
+                                        + id
+                                        + "'"))
+                .isEqualTo("sam|12");
+
+        given().auth()
+                .oauth2(OperatorTokens.submitter())
+                .contentType(ContentType.JSON)
+                .body(Map.of("priority", 1001))
+                .post(priority)
+                .then()
+                .statusCode(422)
+                .contentType(PROBLEM)
+                .body("detail", equalTo("field 'priority' must be between -1000 and 1000"));
+        given().auth()
+                .oauth2(OperatorTokens.submitter())
+                .contentType(ContentType.JSON)
+                .body(Map.of())
+                .post(priority)
+                .then()
+                .statusCode(422)
+                .body("detail", equalTo("field 'priority' is missing"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("priority", 1))
+                .post(priority)
+                .then()
+                .statusCode(401);
+        given().get(JOBS + "/" + id).then().body("priority", equalTo(12));
+    }
+
+    @Test
     void changingJobsNeedsARole() {
         given().contentType(ContentType.JSON)
                 .body(body("anon", "1.0.0", "x86_64-unknown-linux-gnu"))
