@@ -17,6 +17,10 @@ import java.util.UUID;
  *
  * @param builderId the builder holding the attempt; absent while queued
  * @param provenance present once the job succeeded
+ * @param reproduction present when the job is one of several builds that must agree; its artifacts
+ *     are public only once {@link Reproduction#publishable()} (absent: public once succeeded).
+ *     Readers older than this field refuse such records, so the artifact service is upgraded before
+ *     the scheduler
  */
 public record JobStateChanged(
         UUID jobId,
@@ -28,7 +32,23 @@ public record JobStateChanged(
         String target,
         ArtifactKind kind,
         Provenance provenance,
-        Instant at) {
+        Instant at,
+        Reproduction reproduction) {
+
+    /** The change of a job that is built once. */
+    public JobStateChanged(
+            UUID jobId,
+            Integer attempt,
+            JobState state,
+            UUID builderId,
+            String crate,
+            String version,
+            String target,
+            ArtifactKind kind,
+            Provenance provenance,
+            Instant at) {
+        this(jobId, attempt, state, builderId, crate, version, target, kind, provenance, at, null);
+    }
 
     public JobStateChanged {
         required(jobId, "jobId");

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobResult;
 import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.protocol.job.ReproductionVerdict;
 import dev.crateforge.protocol.json.ProtocolDecodeException;
 import dev.crateforge.protocol.message.JobEventBody;
 import dev.crateforge.protocol.message.LogStream;
@@ -85,6 +86,18 @@ class RecordCodecTests {
                         ArtifactKind.BINARY,
                         null,
                         NOW),
+                new JobStateChanged(
+                        Samples.JOB,
+                        2,
+                        JobState.SUCCEEDED,
+                        Samples.BUILDER,
+                        "hello-world",
+                        "1.0.0",
+                        Samples.TARGET,
+                        ArtifactKind.BINARY,
+                        new Provenance(statement.render(), "sig", "ssh-ed25519 AAAA"),
+                        NOW,
+                        new Reproduction(Samples.JOB, 3, ReproductionVerdict.DISAGREED, true)),
                 new ArtifactStored(Samples.JOB, 1, ArtifactKind.BINARY, "b".repeat(64), 1234L, NOW),
                 new VersionYankChanged("crates-io", "hello-world", "1.0.0", true, NOW));
     }

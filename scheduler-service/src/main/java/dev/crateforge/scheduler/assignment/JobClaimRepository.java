@@ -25,6 +25,21 @@ import org.postgresql.PGStatement;
 public class JobClaimRepository {
 
     /**
+     * Whether a queued {@code job} row must not go to any of the builders bound here: it avoids one
+     * of them ({@code Decision.Avoid}), its avoidance runs, and some other builder is online to
+     * take it. Where none is, the same builder retries it after the backoff: "on another builder
+     * when one exists".
+     */
+    private static final String AVOIDS_ONE_OF =
+            """
+            (avoid_until is not null and avoid_until > now()
+             and avoid_builder_ids && ?::uuid[]
+             and exists (select 1 from builder_connection b
+                         where b.disconnected_at is null
+                           and not b.builder_id = any (job.avoid_builder_ids)))
+            """;
+
+    /**
      * One statement for all requests that accept the same targets. {@code request} works out how
      * many more attempts each builder may hold ({@code room}: its concurrency limit minus the
      * attempts it holds now, counted over {@code job_live_builder_idx}; null when the request names
@@ -36,7 +51,9 @@ public class JobClaimRepository {
      * rescan it and claim more jobs than there are slots. The state check on the locked row makes a
      * second claim of the same job impossible. {@code state = 'queued' and not_before <= now()} is
      * the lifecycle's claim rule ({@code JobLifecycle}, trigger {@code Claimed}), applied to many
-     * rows at once.
+     * rows at once. A job that avoids one of the statement's builders (it lost an attempt to a
+     * fault of theirs, until {@code avoid_until}) is not picked: with one builder that is exact,
+     * and with several {@link #claim} looks again per builder for what is left.
      */
     private static final String CLAIM =
             """
@@ -67,6 +84,7 @@ public class JobClaimRepository {
                 from (select id, priority, fair_turn, created_at from job
                       where state = 'queued' and not_before <= now()
                         and target = any (?::text[])
+                        and not %s
                       order by priority desc, fair_turn, created_at
                       limit ?
                       for update skip locked) c
@@ -79,7 +97,21 @@ public class JobClaimRepository {
             where j.id = picked.id and j.state = 'queued'
             returning slot.connection_id, j.id, j.attempt, j.crate, j.version, j.source_url,
                 j.source_sha256, j.target, j.kind, j.priority, j.fair_turn, j.created_at
-            """;
+            """
+                    .formatted(AVOIDS_ONE_OF);
+
+    /**
+     * Whether queued jobs of these targets, claimable now, avoid some of these builders: only then
+     * is a second look per builder worth its statements.
+     */
+    private static final String ANY_AVOIDING =
+            """
+            select exists (select 1 from job
+                           where state = 'queued' and avoid_until is not null
+                             and not_before <= now() and target = any (?::text[])
+                             and %s)
+            """
+                    .formatted(AVOIDS_ONE_OF);
 
     private final TransactionSql sql;
 
@@ -110,7 +142,51 @@ public class JobClaimRepository {
         return claimed;
     }
 
+    /**
+     * One statement for the group; then, when the group holds several builders, slots are left and
+     * some claimable job was passed over because it avoids one of them, one more per builder for
+     * its remaining slots. Such jobs are few (retries within their avoidance), so the second look
+     * rarely runs.
+     */
     private List<ClaimedJob> claim(
+            List<String> targets, List<WaitingRequest> group, Duration lease) {
+        List<ClaimedJob> claimed = new ArrayList<>(claimOnce(targets, group, lease));
+        Map<String, Integer> taken = new HashMap<>();
+        claimed.forEach(c -> taken.merge(c.request().connectionId(), 1, Integer::sum));
+        Map<UUID, List<WaitingRequest>> leftByBuilder = new LinkedHashMap<>();
+        for (WaitingRequest request : group) {
+            WaitingRequest left = request.minus(taken.getOrDefault(request.connectionId(), 0));
+            if (left.freeSlots() > 0) {
+                leftByBuilder.computeIfAbsent(left.builderId(), b -> new ArrayList<>()).add(left);
+            }
+        }
+        boolean severalBuilders =
+                group.stream().map(WaitingRequest::builderId).distinct().count() > 1;
+        if (!severalBuilders || leftByBuilder.isEmpty() || !anyAvoiding(targets, group)) {
+            return claimed;
+        }
+        for (List<WaitingRequest> ofOneBuilder : leftByBuilder.values()) {
+            claimed.addAll(claimOnce(targets, ofOneBuilder, lease));
+        }
+        return claimed;
+    }
+
+    private boolean anyAvoiding(List<String> targets, List<WaitingRequest> group) {
+        UUID[] builders = group.stream().map(WaitingRequest::builderId).toArray(UUID[]::new);
+        return sql.execute(
+                "claim-avoiding",
+                ANY_AVOIDING,
+                (connection, statement) -> {
+                    statement.setArray(
+                            1, connection.createArrayOf("text", targets.toArray(String[]::new)));
+                    statement.setArray(2, connection.createArrayOf("uuid", builders));
+                    try (ResultSet row = statement.executeQuery()) {
+                        return row.next() && row.getBoolean(1);
+                    }
+                });
+    }
+
+    private List<ClaimedJob> claimOnce(
             List<String> targets, List<WaitingRequest> group, Duration lease) {
         int n = group.size();
         String[] connections = new String[n];
@@ -157,8 +233,9 @@ public class JobClaimRepository {
                                     6,
                                     connection.createArrayOf(
                                             "text", targets.toArray(String[]::new)));
-                            statement.setInt(7, total);
-                            statement.setDouble(8, lease.toMillis() / 1000.0);
+                            statement.setArray(7, connection.createArrayOf("uuid", builders));
+                            statement.setInt(8, total);
+                            statement.setDouble(9, lease.toMillis() / 1000.0);
                             List<ClaimedJob> rows = new ArrayList<>();
                             try (ResultSet row = statement.executeQuery()) {
                                 while (row.next()) {

@@ -17,4 +17,17 @@ public record WaitingRequest(
         List<String> targets,
         int freeSlots,
         Integer concurrencyLimit,
-        Instant requestedAt) {}
+        Instant requestedAt) {
+
+    /** The same request with {@code taken} of its slots filled. */
+    public WaitingRequest minus(int taken) {
+        return new WaitingRequest(
+                connectionId,
+                builderId,
+                gatewayInstance,
+                targets,
+                freeSlots - taken,
+                concurrencyLimit,
+                requestedAt);
+    }
+}

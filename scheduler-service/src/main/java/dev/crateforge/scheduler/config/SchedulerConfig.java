@@ -71,6 +71,14 @@ public interface SchedulerConfig {
     @WithDefault("PT1M")
     Duration completionWait();
 
+    /**
+     * How long, past its backoff, a job that lost an attempt to a builder's fault (a failure that
+     * was not the crate's, an expired lease, a builder gone) waits for another builder before the
+     * same builder may take it again. Zero turns the rule off.
+     */
+    @WithDefault("PT2M")
+    Duration retryElsewhere();
+
     /** Most log bytes stored per job attempt; then one truncation marker line. */
     @WithDefault("4194304")
     long logCapBytes();

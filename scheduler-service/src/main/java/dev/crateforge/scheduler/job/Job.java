@@ -15,6 +15,8 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
+import org.hibernate.annotations.JdbcTypeCode;
+import org.hibernate.type.SqlTypes;
 
 /**
  * One build of one crate version for one target and artifact kind, with the state of its current
@@ -41,6 +43,24 @@ public class Job {
     public ArtifactKind kind;
 
     public int priority;
+
+    /**
+     * The priority the submitter or an operator asked for, kept once a retry lowered {@link
+     * #priority}; null while they are the same.
+     */
+    @Column(name = "requested_priority")
+    public Integer requestedPriority;
+
+    /**
+     * Builders that lost an attempt of this job to a fault of theirs; until {@link #avoidUntil} the
+     * claim gives the job to any other builder only.
+     */
+    @JdbcTypeCode(SqlTypes.ARRAY)
+    @Column(name = "avoid_builder_ids")
+    public UUID[] avoidBuilderIds = new UUID[0];
+
+    @Column(name = "avoid_until")
+    public Instant avoidUntil;
 
     @Column(name = "fair_turn")
     public long fairTurn;

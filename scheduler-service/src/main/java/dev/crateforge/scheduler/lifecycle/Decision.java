@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.UUID;
 
 /**
  * What {@link JobLifecycle} decided. The services carry it out: they write the row, publish the
@@ -98,9 +99,12 @@ public sealed interface Decision {
      * @param infrastructureRetries the job's infrastructure requeues from now on
      * @param failureCode the code to record, or null to keep the recorded one
      * @param cancelOldAttempt whether the old attempt's builder must be told to stop
-     * @param priorityDrop how much lower the job's priority goes: a job that failed for a fault of
-     *     the infrastructure (or lost its builder) queues behind fresh jobs of its priority, so
-     *     that a broken machine or a flapping builder does not keep the queue's head
+     * @param priorityDrop how far below its requested priority the job queues: a job that failed
+     *     for a fault of the infrastructure (or lost its builder) queues behind fresh jobs of its
+     *     priority, so that a broken machine or a flapping builder does not keep the queue's head.
+     *     Counted from the requested priority, so that retries do not add up
+     * @param avoid the builder the next attempt should not go to, and until when; null when the
+     *     lost attempt was not a builder's fault
      */
     record Requeue(
             int attempt,
@@ -111,11 +115,24 @@ public sealed interface Decision {
             String reason,
             RequeueCause cause,
             boolean cancelOldAttempt,
-            int priorityDrop)
+            int priorityDrop,
+            Avoid avoid)
             implements Decision {
         @Override
         public Optional<JobState> next() {
             return Optional.of(JobState.QUEUED);
+        }
+    }
+
+    /**
+     * Until {@code until} the job goes to any builder but {@code builderId} (and the builders it
+     * already avoids): "retried on another builder when one exists". After that any builder may
+     * take it, so that a farm of one builder still retries.
+     */
+    record Avoid(UUID builderId, Instant until) {
+        public Avoid {
+            Objects.requireNonNull(builderId);
+            Objects.requireNonNull(until);
         }
     }
 

@@ -366,15 +366,22 @@ public final class JobLifecycle {
                     cancelOld,
                     cause);
         }
+        Instant notBefore = immediate ? now : now.plus(policy.backoff(job.attempt()));
+        // An undeliverable assignment is nobody's fault: it keeps its place and its builders.
+        boolean buildersFault = cause != RequeueCause.UNDELIVERABLE;
         return new Decision.Requeue(
                 job.attempt() + 1,
                 counts ? job.maxAttempts() : Math.min(ATTEMPT_CEILING, job.maxAttempts() + 1),
                 infrastructureRetries,
-                immediate ? now : now.plus(policy.backoff(job.attempt())),
+                notBefore,
                 failureCode,
                 reason,
                 cause,
                 cancelOld,
-                cause == RequeueCause.UNDELIVERABLE ? 0 : RETRY_PRIORITY_DROP);
+                buildersFault ? RETRY_PRIORITY_DROP : 0,
+                buildersFault && job.builderId() != null && !policy.retryElsewhere().isZero()
+                        ? new Decision.Avoid(
+                                job.builderId(), notBefore.plus(policy.retryElsewhere()))
+                        : null);
     }
 }

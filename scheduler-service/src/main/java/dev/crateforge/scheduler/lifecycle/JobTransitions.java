@@ -13,6 +13,12 @@ import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * Carries out {@link JobLifecycle}'s decisions on a locked job entity: writes the row's fields,
@@ -22,6 +28,9 @@ import java.time.Instant;
  */
 @ApplicationScoped
 public class JobTransitions {
+
+    /** Most builders one job avoids at once; the claim compares them per queued row. */
+    static final int MOST_AVOIDED = 8;
 
     private final EventPublisher publisher;
     private final WorkSignal workSignal;
@@ -79,7 +88,10 @@ public class JobTransitions {
             job.failureCode = requeue.failureCode().wireName();
         }
         job.state = JobState.QUEUED;
-        job.priority = Math.max(JobValidator.MIN_PRIORITY, job.priority - requeue.priorityDrop());
+        lowerPriority(job, requeue.priorityDrop());
+        if (requeue.avoid() != null) {
+            avoid(job, requeue.avoid(), now);
+        }
         job.notBefore = requeue.notBefore();
         job.failureReason = requeue.reason();
         release(job);
@@ -154,6 +166,13 @@ public class JobTransitions {
         job.failureReason = null;
         job.failureCode = null;
         job.infrastructureRetries = 0;
+        // An operator's retry starts afresh: the priority asked for, any builder.
+        if (job.requestedPriority != null) {
+            job.priority = job.requestedPriority;
+            job.requestedPriority = null;
+        }
+        job.avoidBuilderIds = new UUID[0];
+        job.avoidUntil = null;
         job.finishedAt = null;
         job.statement = null;
         job.signature = null;
@@ -163,6 +182,40 @@ public class JobTransitions {
         job.updatedAt = now;
         publisher.stateChanged(job);
         workSignal.jobsQueued();
+    }
+
+    /**
+     * Queues the job {@code drop} below the priority asked for (not below its current one, so that
+     * retries do not add up), within the allowed range.
+     */
+    private static void lowerPriority(Job job, int drop) {
+        if (drop == 0) {
+            return;
+        }
+        int requested = job.requestedPriority != null ? job.requestedPriority : job.priority;
+        job.priority = Math.max(JobValidator.MIN_PRIORITY, requested - drop);
+        job.requestedPriority = job.priority == requested ? null : requested;
+    }
+
+    /**
+     * Adds the builder to those the job avoids. An avoidance still running grows (the job avoids
+     * every builder that failed it lately, at most {@link #MOST_AVOIDED}, the latest kept); one
+     * that ran out starts afresh.
+     */
+    private static void avoid(Job job, Decision.Avoid avoid, Instant now) {
+        boolean running = job.avoidUntil != null && job.avoidUntil.isAfter(now);
+        Set<UUID> builders = new LinkedHashSet<>();
+        if (running) {
+            builders.addAll(Arrays.asList(job.avoidBuilderIds));
+        }
+        builders.remove(avoid.builderId());
+        builders.add(avoid.builderId());
+        List<UUID> kept = new ArrayList<>(builders);
+        job.avoidBuilderIds =
+                kept.subList(Math.max(0, kept.size() - MOST_AVOIDED), kept.size())
+                        .toArray(UUID[]::new);
+        job.avoidUntil =
+                running && job.avoidUntil.isAfter(avoid.until()) ? job.avoidUntil : avoid.until();
     }
 
     private void countLoss(Decision.RequeueCause cause) {

@@ -17,6 +17,8 @@ import java.util.Objects;
  * @param backoffMax the longest pause
  * @param disconnectGrace how long a job waits for its builder to come back
  * @param completionWait how long a completion waits for its artifact records
+ * @param retryElsewhere how long, past its backoff, a job that lost an attempt to a builder's fault
+ *     waits for another builder before the same builder may take it again; zero turns the rule off
  */
 public record LifecyclePolicy(
         int maxAttempts,
@@ -25,7 +27,8 @@ public record LifecyclePolicy(
         Duration backoffInitial,
         Duration backoffMax,
         Duration disconnectGrace,
-        Duration completionWait) {
+        Duration completionWait,
+        Duration retryElsewhere) {
 
     public LifecyclePolicy {
         if (maxAttempts < 1 || maxAttempts > JobLifecycle.ATTEMPT_CEILING) {
@@ -37,7 +40,12 @@ public record LifecyclePolicy(
         }
         for (Duration d :
                 new Duration[] {
-                    lease, backoffInitial, backoffMax, disconnectGrace, completionWait
+                    lease,
+                    backoffInitial,
+                    backoffMax,
+                    disconnectGrace,
+                    completionWait,
+                    retryElsewhere
                 }) {
             if (Objects.requireNonNull(d).isNegative()) {
                 throw new IllegalArgumentException("durations must not be negative");
@@ -54,7 +62,8 @@ public record LifecyclePolicy(
                 config.backoffInitial(),
                 config.backoffMax(),
                 config.disconnectGrace(),
-                config.completionWait());
+                config.completionWait(),
+                config.retryElsewhere());
     }
 
     /** Backoff after attempt {@code n}: initial × 2^(n-1), at most {@link #backoffMax}. */

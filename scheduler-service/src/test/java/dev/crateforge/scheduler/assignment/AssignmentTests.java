@@ -6,6 +6,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
+import dev.crateforge.protocol.contract.FailureCode;
+import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.kafka.BuilderConnectionChange;
 import dev.crateforge.protocol.kafka.JobAssigned;
 import dev.crateforge.protocol.kafka.JobRequested;
@@ -419,5 +421,110 @@ class AssignmentTests extends SchedulerTest {
                                         + "'"
                                         + " and state = 'queued'"))
                 .isZero();
+    }
+
+    /** Records {@code builder} as connected now, as a gateway's connection record would. */
+    private void online(UUID builder, String connection) {
+        db.execute(
+                "insert into builder_connection (connection_id, builder_id, builder_name,"
+                        + " gateway_instance, connected_at) values ('"
+                        + connection
+                        + "', '"
+                        + builder
+                        + "', 'test', 'gateway-1', now())");
+    }
+
+    /**
+     * Lets the job's builder fail it for a reason that is not the crate's; waits for the requeue.
+     */
+    private void failedByTheMachine(Job job) {
+        kafka.send(
+                Topics.JOB_EVENTS,
+                job.id.toString(),
+                Fixtures.failure(job, job.builderId, FailureCode.INFRASTRUCTURE));
+        await().atMost(WAIT)
+                .until(
+                        () ->
+                                db.count(
+                                                "select count(*) from job where id = '"
+                                                        + job.id
+                                                        + "' and state = 'queued'"
+                                                        + " and not_before <= now()")
+                                        == 1);
+    }
+
+    @Test
+    void aJobRetriedAfterABuildersFaultGoesToAnotherBuilderWhileOneIsOnline() {
+        String target = "r01-unknown-test";
+        UUID flaky = UUID.randomUUID();
+        UUID healthy = UUID.randomUUID();
+        online(flaky, "r01-flaky-1");
+        online(healthy, "r01-healthy-1");
+        Job job = assigned("flaky-disk", target, "r01-flaky-1", flaky);
+        failedByTheMachine(job);
+
+        // Alone, the builder that failed it gets nothing, however often it asks.
+        assertThat(assignments.requestReceived(Fixtures.request(flaky, "r01-flaky-1", target, 2)))
+                .isZero();
+        assertThat(db.job(job.id).state).isEqualTo(JobState.QUEUED);
+
+        // Asking together (one statement for both), the other builder gets it.
+        int assigned =
+                assignments.requestsReceived(
+                        List.of(
+                                Fixtures.request(flaky, "r01-flaky-1", target, 2),
+                                Fixtures.request(healthy, "r01-healthy-1", target, 1)));
+        assertThat(assigned).isEqualTo(1);
+        Job retried = db.job(job.id);
+        assertThat(retried.state).isEqualTo(JobState.ASSIGNED);
+        assertThat(retried.builderId).isEqualTo(healthy);
+        assertThat(retried.attempt).isEqualTo(2);
+    }
+
+    @Test
+    void theSameBuilderRetriesWhenNoOtherIsOnlineOrOnceTheAvoidanceRanOut() {
+        String target = "r02-unknown-test";
+        UUID only = UUID.randomUUID();
+        online(only, "r02-only-1");
+        // Another builder is online (of any target): avoidances hold.
+        online(UUID.randomUUID(), "r02-elsewhere-1");
+        Job lonely = assigned("lonely", target, "r02-only-1", only);
+        failedByTheMachine(lonely);
+        Job waiting = assigned("waiting", target, "r02-only-1", only);
+        failedByTheMachine(waiting);
+        assertThat(assignments.requestReceived(Fixtures.request(only, "r02-only-1", target, 1)))
+                .isZero();
+
+        // Its avoidance ran out: any builder may take the job again.
+        db.execute("update job set avoid_until = now() where id = '" + waiting.id + "'");
+        assertThat(assignments.requestReceived(Fixtures.request(only, "r02-only-1", target, 1)))
+                .isEqualTo(1);
+        assertThat(db.job(waiting.id).builderId).isEqualTo(only);
+
+        // No other builder online: the builder that failed it retries it after the backoff.
+        List<?> others =
+                db.list(
+                        "select connection_id from builder_connection where disconnected_at is null"
+                                + " and builder_id <> '"
+                                + only
+                                + "'");
+        db.execute(
+                "update builder_connection set disconnected_at = now() where disconnected_at is"
+                        + " null and builder_id <> '"
+                        + only
+                        + "'");
+        try {
+            assertThat(assignments.requestReceived(Fixtures.request(only, "r02-only-2", target, 1)))
+                    .isEqualTo(1);
+            assertThat(db.job(lonely.id).builderId).isEqualTo(only);
+        } finally {
+            for (Object connection : others) {
+                db.execute(
+                        "update builder_connection set disconnected_at = null where connection_id"
+                                + " = '"
+                                + connection
+                                + "'");
+            }
+        }
     }
 }

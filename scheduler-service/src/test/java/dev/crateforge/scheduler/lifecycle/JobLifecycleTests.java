@@ -54,7 +54,8 @@ class JobLifecycleTests {
                     Duration.ofSeconds(10),
                     Duration.ofMinutes(10),
                     Duration.ofSeconds(30),
-                    Duration.ofMinutes(1));
+                    Duration.ofMinutes(1),
+                    Duration.ofMinutes(2));
 
     private final JobLifecycle lifecycle = new JobLifecycle(POLICY);
 
@@ -290,7 +291,8 @@ class JobLifecycleTests {
                                 "assignment undeliverable: gone",
                                 RequeueCause.UNDELIVERABLE,
                                 true,
-                                0));
+                                0,
+                                null));
         assertThat(
                         lifecycle.decide(
                                 job(ASSIGNED),
@@ -341,7 +343,8 @@ class JobLifecycleTests {
                                 "build failed on builder: no bwrap (sandbox_error)",
                                 RequeueCause.INFRASTRUCTURE,
                                 false,
-                                JobLifecycle.RETRY_PRIORITY_DROP));
+                                JobLifecycle.RETRY_PRIORITY_DROP,
+                                new Decision.Avoid(BUILDER, NOW.plusSeconds(20 + 120))));
         JobFacts capped = withInfrastructureRetries(job(RUNNING), 2);
         assertThat(lifecycle.decide(capped, sandbox, NOW))
                 .isEqualTo(
@@ -542,7 +545,34 @@ class JobLifecycleTests {
                                 "lease expired",
                                 RequeueCause.LEASE_EXPIRED,
                                 true,
-                                JobLifecycle.RETRY_PRIORITY_DROP));
+                                JobLifecycle.RETRY_PRIORITY_DROP,
+                                new Decision.Avoid(
+                                        BUILDER,
+                                        NOW.plus(POLICY.backoff(2))
+                                                .plus(POLICY.retryElsewhere()))));
+    }
+
+    @Test
+    void aFaultOfTheBuilderSendsTheRetryToAnotherBuilderForAWhileUnlessTurnedOff() {
+        Trigger disk =
+                new Trigger.CompletedFailed(2, BUILDER, FailureCode.INFRASTRUCTURE, "disk full");
+        Decision.Requeue requeue = (Decision.Requeue) lifecycle.decide(job(RUNNING), disk, NOW);
+        assertThat(requeue.avoid())
+                .isEqualTo(
+                        new Decision.Avoid(
+                                BUILDER, requeue.notBefore().plus(POLICY.retryElsewhere())));
+        JobLifecycle anywhere =
+                new JobLifecycle(
+                        new LifecyclePolicy(
+                                POLICY.maxAttempts(),
+                                POLICY.infrastructureRetries(),
+                                POLICY.lease(),
+                                POLICY.backoffInitial(),
+                                POLICY.backoffMax(),
+                                POLICY.disconnectGrace(),
+                                POLICY.completionWait(),
+                                Duration.ZERO));
+        assertThat(((Decision.Requeue) anywhere.decide(job(RUNNING), disk, NOW)).avoid()).isNull();
     }
 
     @Test
@@ -580,7 +610,11 @@ class JobLifecycleTests {
                                 "builder disconnected for longer than PT30S",
                                 RequeueCause.DISCONNECTED,
                                 true,
-                                JobLifecycle.RETRY_PRIORITY_DROP));
+                                JobLifecycle.RETRY_PRIORITY_DROP,
+                                new Decision.Avoid(
+                                        BUILDER,
+                                        NOW.plus(POLICY.backoff(2))
+                                                .plus(POLICY.retryElsewhere()))));
     }
 
     @Test
@@ -608,7 +642,8 @@ class JobLifecycleTests {
                         Duration.ofSeconds(10),
                         Duration.ofSeconds(5),
                         Duration.ofSeconds(30),
-                        Duration.ofMinutes(1));
+                        Duration.ofMinutes(1),
+                        Duration.ZERO);
         assertThat(small.backoff(1)).isEqualTo(Duration.ofSeconds(5));
     }
 

@@ -509,9 +509,12 @@ class LifecycleTests extends SchedulerTest {
             assertThat(requeued.infrastructureRetries).isEqualTo(retry);
             assertThat(requeued.maxAttempts).isEqualTo(maxAttempts + retry);
             assertThat(requeued.failureCode).isEqualTo(code.wireName());
-            // behind the fresh jobs of its priority
-            assertThat(requeued.priority)
-                    .isEqualTo(priority - retry * JobLifecycle.RETRY_PRIORITY_DROP);
+            // behind the fresh jobs of its priority, however often it is retried
+            assertThat(requeued.priority).isEqualTo(priority - JobLifecycle.RETRY_PRIORITY_DROP);
+            assertThat(requeued.requestedPriority).isEqualTo(priority);
+            // and, for a while, on another builder
+            assertThat(requeued.avoidBuilderIds).contains(current.builderId);
+            assertThat(requeued.avoidUntil).isAfter(requeued.notBefore);
             JsonPath view = given().get("/api/v1/jobs/" + job.id).then().extract().jsonPath();
             assertThat(view.getString("state")).isEqualTo("queued");
             assertThat(view.getString("failureCode")).isEqualTo(code.wireName());
@@ -537,9 +540,17 @@ class LifecycleTests extends SchedulerTest {
         Job failed = db.job(job.id);
         assertThat(failed.failureCode).isEqualTo("infrastructure");
         assertThat(failed.failureReason).contains("infrastructure retries used up (2 of 2)");
+        assertThat(failed.avoidBuilderIds).hasSize(2);
         JsonPath view = given().get("/api/v1/jobs/" + job.id).then().extract().jsonPath();
         assertThat(view.getString("failureCode")).isEqualTo("infrastructure");
         assertThat(view.getString("fault")).isEqualTo("infrastructure");
+        // An operator's retry starts afresh: the priority asked for, any builder.
+        jobs.retry(job.id, "operator");
+        Job retried = db.job(job.id);
+        assertThat(retried.priority).isEqualTo(priority);
+        assertThat(retried.requestedPriority).isNull();
+        assertThat(retried.avoidBuilderIds).isEmpty();
+        assertThat(retried.avoidUntil).isNull();
     }
 
     @Test

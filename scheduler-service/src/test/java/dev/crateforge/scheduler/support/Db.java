@@ -5,6 +5,7 @@ import dev.crateforge.scheduler.job.JobRepository;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
+import java.util.List;
 import java.util.UUID;
 
 /** Fresh reads and direct writes for tests, each in its own transaction. */
@@ -32,6 +33,12 @@ public class Db {
     public Object single(String sql) {
         return QuarkusTransaction.requiringNew()
                 .call(() -> em.createNativeQuery(sql).getSingleResult());
+    }
+
+    /** Every row's first value. */
+    public List<?> list(String sql) {
+        return QuarkusTransaction.requiringNew()
+                .call(() -> em.createNativeQuery(sql).getResultList());
     }
 
     public int execute(String sql) {
