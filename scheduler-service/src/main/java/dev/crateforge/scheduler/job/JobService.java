@@ -125,7 +125,9 @@ public class JobService {
     /**
      * Sets the priority the job is claimed by (higher first). A succeeded job is never built again,
      * so its priority is final; any other may change, and a failed or cancelled one keeps the new
-     * priority for its retry. Setting the priority it has changes and records nothing.
+     * priority for its retry. The new priority is also the one asked for (a requeue after a
+     * builder's fault lowers the job below it, an operator's retry restores it). Setting the
+     * priority it has, when no requeue lowered it, changes and records nothing.
      */
     public Job changePriority(UUID id, int priority, String by) {
         if (priority < JobValidator.MIN_PRIORITY || priority > JobValidator.MAX_PRIORITY) {
@@ -141,13 +143,15 @@ public class JobService {
             throw new JobConflictException(
                     "job " + id + " has succeeded and is not built again: its priority is final");
         }
-        if (job.priority == priority) {
+        if (job.priority == priority && job.requestedPriority == null) {
             return job;
         }
         audit.job(
                 id, by, "set-priority", Integer.toString(job.priority), Integer.toString(priority));
         Log.infof("Job %s: priority %d -> %d by %s", id, job.priority, priority, by);
         job.priority = priority;
+        // What the operator asked for is now the priority asked for: a later retry starts from it.
+        job.requestedPriority = null;
         job.updatedAt = Instant.now();
         return job;
     }

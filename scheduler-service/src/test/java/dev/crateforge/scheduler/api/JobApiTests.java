@@ -258,6 +258,30 @@ class JobApiTests {
                                         + "'"))
                 .isEqualTo("sam|12");
 
+        // A requeue after a builder's fault lowered it below what was asked: asking the same again
+        // lifts it back and makes it the priority asked for.
+        assertThat(
+                        db.execute(
+                                "update job set priority = 11, requested_priority = 12 where id = '"
+                                        + id
+                                        + "'"))
+                .isEqualTo(1);
+        given().auth()
+                .oauth2(OperatorTokens.submitter())
+                .contentType(ContentType.JSON)
+                .body(Map.of("priority", 12))
+                .post(priority)
+                .then()
+                .statusCode(200)
+                .body("priority", equalTo(12));
+        assertThat(
+                        db.single(
+                                "select priority || '|' || coalesce(requested_priority::text, '-')"
+                                        + " from job where id = '"
+                                        + id
+                                        + "'"))
+                .isEqualTo("12|-");
+
         given().auth()
                 .oauth2(OperatorTokens.submitter())
                 .contentType(ContentType.JSON)
