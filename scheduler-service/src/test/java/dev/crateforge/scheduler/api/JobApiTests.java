@@ -233,6 +233,15 @@ class JobApiTests {
                 .body("detail", equalTo("request body is missing"));
     }
 
+    private static ValidatableResponse setPriority(String path, Map<String, ?> body) {
+        return given().auth()
+                .oauth2(OperatorTokens.submitter())
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post(path)
+                .then();
+    }
+
     @Test
     void thePriorityChangesThroughTheApiAndIsAudited() {
         String id =
@@ -242,14 +251,7 @@ class JobApiTests {
                         .path("id");
         String priority = JOBS + "/" + id + "/priority";
 
-        given().auth()
-                .oauth2(OperatorTokens.submitter())
-                .contentType(ContentType.JSON)
-                .body(Map.of("priority", 12))
-                .post(priority)
-                .then()
-                .statusCode(200)
-                .body("priority", equalTo(12));
+        setPriority(priority, Map.of("priority", 12)).statusCode(200).body("priority", equalTo(12));
         assertThat(
                         db.single(
                                 "select actor || '|' || new_value from operator_action where"
@@ -266,14 +268,7 @@ class JobApiTests {
                                         + id
                                         + "'"))
                 .isEqualTo(1);
-        given().auth()
-                .oauth2(OperatorTokens.submitter())
-                .contentType(ContentType.JSON)
-                .body(Map.of("priority", 12))
-                .post(priority)
-                .then()
-                .statusCode(200)
-                .body("priority", equalTo(12));
+        setPriority(priority, Map.of("priority", 12)).statusCode(200).body("priority", equalTo(12));
         assertThat(
                         db.single(
                                 "select priority || '|' || coalesce(requested_priority::text, '-')"
@@ -282,21 +277,11 @@ class JobApiTests {
                                         + "'"))
                 .isEqualTo("12|-");
 
-        given().auth()
-                .oauth2(OperatorTokens.submitter())
-                .contentType(ContentType.JSON)
-                .body(Map.of("priority", 1001))
-                .post(priority)
-                .then()
+        setPriority(priority, Map.of("priority", 1001))
                 .statusCode(422)
                 .contentType(PROBLEM)
                 .body("detail", equalTo("field 'priority' must be between -1000 and 1000"));
-        given().auth()
-                .oauth2(OperatorTokens.submitter())
-                .contentType(ContentType.JSON)
-                .body(Map.of())
-                .post(priority)
-                .then()
+        setPriority(priority, Map.of())
                 .statusCode(422)
                 .body("detail", equalTo("field 'priority' is missing"));
         given().contentType(ContentType.JSON)
