@@ -33,6 +33,9 @@ public final class ApiTypes {
     /** A stage of an attempt: it began after the lines with a smaller {@code seq}. */
     public record Stage(long seq, String stage, java.time.Instant at) {}
 
+    /** The body of a priority change. */
+    public record PriorityChange(Integer priority) {}
+
     /** A correction of a job's source URL; the SHA-256 stays as submitted. */
     public record SourceCorrection(String sourceUrl) {}
 }

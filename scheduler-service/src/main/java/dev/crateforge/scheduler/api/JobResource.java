@@ -8,6 +8,7 @@ import dev.crateforge.scheduler.api.ApiTypes.BatchResult;
 import dev.crateforge.scheduler.api.ApiTypes.BatchSubmission;
 import dev.crateforge.scheduler.api.ApiTypes.JobPage;
 import dev.crateforge.scheduler.api.ApiTypes.LogPage;
+import dev.crateforge.scheduler.api.ApiTypes.PriorityChange;
 import dev.crateforge.scheduler.api.ApiTypes.SourceCorrection;
 import dev.crateforge.scheduler.api.ApiTypes.Stage;
 import dev.crateforge.scheduler.config.SchedulerConfig;
@@ -44,8 +45,8 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
- * The jobs API: submit, look, cancel, retry, read and follow logs. Changing a job needs the role
- * {@code submitter} or {@code admin}; reading is public.
+ * The jobs API: submit, look, cancel, retry, change the priority, read and follow logs. Changing a
+ * job needs the role {@code submitter} or {@code admin}; reading is public.
  */
 @Path("/api/v1/jobs")
 @Produces(MediaType.APPLICATION_JSON)
@@ -179,6 +180,20 @@ public class JobResource {
                             + " URL first with PATCH)")
     public JobView retry(@PathParam("id") String id) {
         return JobView.of(jobs.retry(uuid("id", id), actor()));
+    }
+
+    @POST
+    @Path("{id}/priority")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @RolesAllowed({"submitter", "admin"})
+    @Operation(
+            summary =
+                    "Change the priority a job is claimed by (higher first); recorded in the audit")
+    public JobView changePriority(@PathParam("id") String id, PriorityChange change) {
+        if (change == null || change.priority() == null) {
+            throw new InvalidSubmissionException("priority", "field 'priority' is missing");
+        }
+        return JobView.of(jobs.changePriority(uuid("id", id), change.priority(), actor()));
     }
 
     @PATCH

@@ -3,10 +3,13 @@ package dev.crateforge.scheduler.console;
 import dev.crateforge.protocol.job.Naming;
 import dev.crateforge.scheduler.api.BadParameterException;
 import dev.crateforge.scheduler.api.JobView;
+import dev.crateforge.scheduler.audit.AuditEntry;
+import dev.crateforge.scheduler.audit.OperatorAudit;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.job.Job;
-import dev.crateforge.scheduler.job.JobHistory;
 import dev.crateforge.scheduler.job.JobService;
+import dev.crateforge.scheduler.limits.CrateLimits;
+import dev.crateforge.scheduler.limits.CrateLimitsService;
 import dev.crateforge.scheduler.logs.LogLine;
 import dev.crateforge.scheduler.logs.StageChange;
 import dev.crateforge.scheduler.queue.QueueService;
@@ -21,15 +24,17 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The console's read-only pages: the queue, a job with its live log, and a crate's builds. They are
- * rendered on the server (Qute escapes every value), work without JavaScript, and the one script
- * only follows the live log. The scheduler serves them because it owns the queue, the jobs and
- * their logs (docs/architecture.md).
+ * The console's pages: the queue, a job with its live log, a crate's builds and limits, and the
+ * builders online. They are rendered on the server (Qute escapes every value), work without
+ * JavaScript, and the one script only follows the live log. A signed-in operator also sees the
+ * forms of the actions their role allows ({@link ConsoleActions}). The scheduler serves them
+ * because it owns the queue, the jobs and their logs (docs/architecture.md).
  */
 @Path("/console")
 @Produces(MediaType.TEXT_HTML)
@@ -46,24 +51,42 @@ public class ConsoleResource {
                 JobView job,
                 List<LogLine> lines,
                 List<StageChange> stages,
-                List<JobHistory.Change> history,
+                List<AuditEntry> actions,
                 long lastSeq,
                 boolean live,
                 Downloads downloads);
 
-        static native TemplateInstance crate(String name, List<CrateBuild> builds);
+        static native TemplateInstance crate(
+                String name, List<CrateBuild> builds, CrateLimits limits, List<AuditEntry> actions);
+
+        static native TemplateInstance builders(List<BuilderRows.Row> builders, Instant at);
     }
 
     /** A row of the crate page: the build, and its download once it succeeded. */
     public record CrateBuild(JobView job, Downloads downloads) {}
 
+    /** Actions of a crate shown on its page, newest first. */
+    static final int CRATE_ACTIONS_ON_PAGE = 50;
+
     private final QueueService queue;
     private final JobService jobs;
+    private final CrateLimitsService limits;
+    private final OperatorAudit audit;
+    private final BuilderRows builders;
     private final String artifactService;
 
-    public ConsoleResource(QueueService queue, JobService jobs, SchedulerConfig config) {
+    public ConsoleResource(
+            QueueService queue,
+            JobService jobs,
+            CrateLimitsService limits,
+            OperatorAudit audit,
+            BuilderRows builders,
+            SchedulerConfig config) {
         this.queue = queue;
         this.jobs = jobs;
+        this.limits = limits;
+        this.audit = audit;
+        this.builders = builders;
         this.artifactService = config.publicArtifactUrl().orElse(config.artifactBaseUrl());
     }
 
@@ -84,7 +107,7 @@ public class ConsoleResource {
                 view,
                 lines,
                 jobs.stages(jobId, job.attempt),
-                jobs.history(jobId),
+                audit.ofJob(jobId),
                 lastSeq,
                 !job.state.isFinal(),
                 Downloads.of(view, artifactService).orElse(null));
@@ -110,7 +133,21 @@ public class ConsoleResource {
                                                 view,
                                                 Downloads.of(view, artifactService).orElse(null)))
                         .toList();
-        return Templates.crate(crate, builds);
+        return Templates.crate(
+                crate,
+                builds,
+                limits.find(crate).orElse(null),
+                audit.newest(
+                        Optional.of(OperatorAudit.TargetKind.CRATE),
+                        Optional.of(crate),
+                        Long.MAX_VALUE,
+                        CRATE_ACTIONS_ON_PAGE));
+    }
+
+    @GET
+    @Path("builders")
+    public TemplateInstance builders() {
+        return Templates.builders(builders.online(), Instant.now());
     }
 
     private static String crateName(String name) {

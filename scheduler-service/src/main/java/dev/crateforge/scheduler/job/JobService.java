@@ -1,6 +1,7 @@
 package dev.crateforge.scheduler.job;
 
 import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.scheduler.audit.OperatorAudit;
 import dev.crateforge.scheduler.lifecycle.Decision;
 import dev.crateforge.scheduler.lifecycle.JobLifecycle;
 import dev.crateforge.scheduler.lifecycle.JobTransitions;
@@ -8,6 +9,7 @@ import dev.crateforge.scheduler.lifecycle.Trigger;
 import dev.crateforge.scheduler.logs.JobLogRepository;
 import dev.crateforge.scheduler.logs.LogLine;
 import dev.crateforge.scheduler.logs.StageChange;
+import dev.crateforge.scheduler.submission.InvalidSubmissionException;
 import dev.crateforge.scheduler.submission.JobValidator;
 import dev.crateforge.scheduler.submission.SubmissionService;
 import io.quarkus.logging.Log;
@@ -19,9 +21,10 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * What operators do with jobs through the API once they exist: look, correct the source, cancel and
- * retry (submission is {@link SubmissionService}). Cancel and retry are decided by {@link
- * JobLifecycle}.
+ * What operators do with jobs through the API and the console once they exist: look, correct the
+ * source, cancel, retry and change the priority (submission is {@link SubmissionService}). Cancel
+ * and retry are decided by {@link JobLifecycle}. Every change writes its audit row ({@link
+ * OperatorAudit}) in the transaction of the change.
  */
 @ApplicationScoped
 @Transactional
@@ -33,6 +36,7 @@ public class JobService {
     private final JobLifecycle lifecycle;
     private final JobTransitions transitions;
     private final JobHistory history;
+    private final OperatorAudit audit;
 
     public JobService(
             JobRepository jobs,
@@ -40,13 +44,15 @@ public class JobService {
             JobValidator validator,
             JobLifecycle lifecycle,
             JobTransitions transitions,
-            JobHistory history) {
+            JobHistory history,
+            OperatorAudit audit) {
         this.jobs = jobs;
         this.logs = logs;
         this.validator = validator;
         this.lifecycle = lifecycle;
         this.transitions = transitions;
         this.history = history;
+        this.audit = audit;
     }
 
     @Transactional(Transactional.TxType.SUPPORTS)
@@ -90,6 +96,7 @@ public class JobService {
             return job;
         }
         history.record(id, by, "sourceUrl", job.sourceUrl, sourceUrl);
+        audit.job(id, by, "correct-sourceUrl", job.sourceUrl, sourceUrl);
         Log.infof("Job %s: source URL corrected by %s", id, by);
         job.sourceUrl = sourceUrl;
         job.updatedAt = Instant.now();
@@ -105,27 +112,68 @@ public class JobService {
 
     /** Cancels a job that has not finished; a builder holding it is told to stop. */
     public Job cancel(UUID id, String by) {
-        return operatorAction(id, new Trigger.CancelRequested(by));
+        return operatorAction(id, new Trigger.CancelRequested(by), "cancel", by);
     }
 
     /** Queues a failed or cancelled job again as a new attempt with a fresh attempt budget. */
     public Job retry(UUID id, String by) {
-        Job job = operatorAction(id, new Trigger.RetryRequested(by));
+        Job job = operatorAction(id, new Trigger.RetryRequested(by), "retry", by);
         Log.infof("Job %s retried by %s as attempt %d", id, by, job.attempt);
         return job;
     }
 
     /**
-     * Decides the operator's request on the locked job; a refusal is a 409 that changes nothing.
+     * Sets the priority the job is claimed by (higher first). A succeeded job is never built again,
+     * so its priority is final; any other may change, and a failed or cancelled one keeps the new
+     * priority for its retry. The new priority is also the one asked for (a requeue after a
+     * builder's fault lowers the job below it, an operator's retry restores it). Setting the
+     * priority it has, when no requeue lowered it, changes and records nothing.
      */
-    private Job operatorAction(UUID id, Trigger trigger) {
+    public Job changePriority(UUID id, int priority, String by) {
+        if (priority < JobValidator.MIN_PRIORITY || priority > JobValidator.MAX_PRIORITY) {
+            throw new InvalidSubmissionException(
+                    "priority",
+                    "field 'priority' must be between "
+                            + JobValidator.MIN_PRIORITY
+                            + " and "
+                            + JobValidator.MAX_PRIORITY);
+        }
+        Job job = jobs.lock(id).orElseThrow(() -> new JobNotFoundException(id));
+        if (job.state == JobState.SUCCEEDED) {
+            throw new JobConflictException(
+                    "job " + id + " has succeeded and is not built again: its priority is final");
+        }
+        if (job.priority == priority && job.requestedPriority == null) {
+            return job;
+        }
+        audit.job(
+                id, by, "set-priority", Integer.toString(job.priority), Integer.toString(priority));
+        Log.infof("Job %s: priority %d -> %d by %s", id, job.priority, priority, by);
+        job.priority = priority;
+        // What the operator asked for is now the priority asked for: a later retry starts from it.
+        job.requestedPriority = null;
+        job.updatedAt = Instant.now();
+        return job;
+    }
+
+    /**
+     * Decides the operator's request on the locked job; a refusal is a 409 that changes nothing.
+     * What it changed is audited as the job's state and attempt before and after.
+     */
+    private Job operatorAction(UUID id, Trigger trigger, String action, String by) {
         Job job = jobs.lock(id).orElseThrow(() -> new JobNotFoundException(id));
         Instant now = Instant.now();
         Decision decision = lifecycle.decide(job.lifecycleFacts(), trigger, now);
         if (decision instanceof Decision.Refuse refuse) {
             throw new JobConflictException(refuse.detail());
         }
+        String before = stateOf(job);
         transitions.apply(job, decision, null, now);
+        audit.job(id, by, action, before, stateOf(job));
         return job;
+    }
+
+    private static String stateOf(Job job) {
+        return job.state.wireName() + ", attempt " + job.attempt;
     }
 }

@@ -233,6 +233,65 @@ class JobApiTests {
                 .body("detail", equalTo("request body is missing"));
     }
 
+    private static ValidatableResponse setPriority(String path, Map<String, ?> body) {
+        return given().auth()
+                .oauth2(OperatorTokens.submitter())
+                .contentType(ContentType.JSON)
+                .body(body)
+                .post(path)
+                .then();
+    }
+
+    @Test
+    void thePriorityChangesThroughTheApiAndIsAudited() {
+        String id =
+                submit(body("reprioritised", "1.0.0", "j27-unknown-test"))
+                        .statusCode(201)
+                        .extract()
+                        .path("id");
+        String priority = JOBS + "/" + id + "/priority";
+
+        setPriority(priority, Map.of("priority", 12)).statusCode(200).body("priority", equalTo(12));
+        assertThat(
+                        db.single(
+                                "select actor || '|' || new_value from operator_action where"
+                                        + " action = 'set-priority' and target = '"
+                                        + id
+                                        + "'"))
+                .isEqualTo("sam|12");
+
+        // A requeue after a builder's fault lowered it below what was asked: asking the same again
+        // lifts it back and makes it the priority asked for.
+        assertThat(
+                        db.execute(
+                                "update job set priority = 11, requested_priority = 12 where id = '"
+                                        + id
+                                        + "'"))
+                .isEqualTo(1);
+        setPriority(priority, Map.of("priority", 12)).statusCode(200).body("priority", equalTo(12));
+        assertThat(
+                        db.single(
+                                "select priority || '|' || coalesce(requested_priority::text, '-')"
+                                        + " from job where id = '"
+                                        + id
+                                        + "'"))
+                .isEqualTo("12|-");
+
+        setPriority(priority, Map.of("priority", 1001))
+                .statusCode(422)
+                .contentType(PROBLEM)
+                .body("detail", equalTo("field 'priority' must be between -1000 and 1000"));
+        setPriority(priority, Map.of())
+                .statusCode(422)
+                .body("detail", equalTo("field 'priority' is missing"));
+        given().contentType(ContentType.JSON)
+                .body(Map.of("priority", 1))
+                .post(priority)
+                .then()
+                .statusCode(401);
+        given().get(JOBS + "/" + id).then().body("priority", equalTo(12));
+    }
+
     @Test
     void changingJobsNeedsARole() {
         given().contentType(ContentType.JSON)

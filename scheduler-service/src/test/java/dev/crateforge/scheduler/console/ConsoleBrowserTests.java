@@ -6,8 +6,10 @@ import static org.awaitility.Awaitility.await;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.protocol.contract.FailureCode;
+import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.support.Fixtures;
+import dev.crateforge.scheduler.support.OperatorTokens;
 import dev.crateforge.scheduler.support.SchedulerTest;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -29,8 +31,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The console in a real browser (headless chromium): the live log, hostile text that must not run,
- * and the layout on a phone and on a wide screen. Screenshots of the pages are written to {@code
- * target/console-screenshots}.
+ * signing in and acting through the forms, and the layout on a phone and on a wide screen.
+ * Screenshots of the pages are written to {@code target/console-screenshots}.
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -120,6 +122,43 @@ class ConsoleBrowserTests extends SchedulerTest {
         }
     }
 
+    @Test
+    void anOperatorSignsInThroughTheFormAndCancelsAJob() throws IOException {
+        Job job =
+                submissions
+                        .submit(Fixtures.job("browser-cancel", "1.0.0", "k08-unknown-test"))
+                        .job();
+        ChromeDriver browser = Browser.open(binaries, 375, 900);
+        try {
+            browser.get(url("/console/login"));
+            browser.findElement(By.id("token")).sendKeys(OperatorTokens.admin());
+            browser.findElement(By.cssSelector("form.login button")).click();
+            await().atMost(WAIT).until(() -> !browser.findElements(By.id("signed-in")).isEmpty());
+            assertThat(browser.findElement(By.id("signed-in")).getText())
+                    .contains("Signed in as ada with admin");
+
+            browser.get(url("/console/jobs/" + job.id));
+            ((JavascriptExecutor) browser)
+                    .executeScript("document.querySelector('.actions').scrollIntoView();");
+            Path shots = Files.createDirectories(Path.of("target/console-screenshots"));
+            Files.write(
+                    shots.resolve("job-signed-in-375.png"),
+                    browser.getScreenshotAs(OutputType.BYTES));
+            browser.findElement(By.cssSelector("form[action$='/cancel'] button")).click();
+
+            await().atMost(WAIT)
+                    .until(
+                            () ->
+                                    browser.findElement(By.cssSelector(".state"))
+                                            .getText()
+                                            .contains("State: cancelled"));
+            assertThat(browser.findElement(By.id("actions")).getText()).contains("ada cancel");
+            assertThat(db.job(job.id).state).isEqualTo(JobState.CANCELLED);
+        } finally {
+            browser.quit();
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {375, 1920})
     void pagesFitThePhoneAndTheWideScreen(int width) throws IOException {
@@ -140,6 +179,8 @@ class ConsoleBrowserTests extends SchedulerTest {
             pages.put("queue", "/console");
             pages.put("job", "/console/jobs/" + job.id);
             pages.put("crate", "/console/crates/" + job.crate);
+            pages.put("builders", "/console/builders");
+            pages.put("login", "/console/login");
             for (java.util.Map.Entry<String, String> entry : pages.entrySet()) {
                 String page = entry.getValue();
                 browser.get(url(page));
