@@ -231,6 +231,20 @@ class ReproductionTests extends SchedulerTest {
                 .body("releasedJob", equalTo(truth.id.toString()));
         assertThat(db.job(truth.id).reproductionReleased).isTrue();
         assertThat(db.job(lie.id).reproductionReleased).isFalse();
+        // The console says it in words.
+        given().get("/console/jobs/" + lie.id)
+                .then()
+                .statusCode(200)
+                .body(containsString("one of 3 independent builds"))
+                .body(containsString("<strong>disagreed</strong> (not public)"));
+        given().get("/console/jobs/" + truth.id)
+                .then()
+                .statusCode(200)
+                .body(containsString("this build released by an operator (public)"));
+        given().get("/console/crates/outvoted")
+                .then()
+                .statusCode(200)
+                .body(containsString("disagreed (3 builds), released"));
         given().auth()
                 .oauth2(OperatorTokens.admin())
                 .post("/api/v1/builders/" + liar + "/reputation/clear")
