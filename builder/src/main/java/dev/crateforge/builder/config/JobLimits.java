@@ -26,8 +26,11 @@ import java.util.function.Consumer;
  *     single file ({@code RLIMIT_FSIZE})
  * @param noOutputTime longest time a build may print nothing before it is stopped ({@code
  *     no_output})
- *     <p>These are the builder's own settings: the limits of every job that carries no override,
- *     and the most any override may ask for ({@link #forJob}).
+ * @param maxima the most an operator's override may ask for, limit by limit ({@link #forJob})
+ *     <p>The six limits of the build itself (memory, CPU time, processes, disk, output, time
+ *     without output) are the defaults of every job that carries no override for them; {@code
+ *     maxima} are the hard ceilings this machine's owner accepts. They are two settings because an
+ *     operator of CrateForge must be able to give one big crate more than every crate gets.
  */
 public record JobLimits(
         long maxSourceBytes,
@@ -40,7 +43,64 @@ public record JobLimits(
         Duration cpuTime,
         int maxProcesses,
         long maxDiskBytes,
-        Duration noOutputTime) {
+        Duration noOutputTime,
+        Maxima maxima) {
+
+    /**
+     * The ceilings of the build's own limits: an override above one of them gets the ceiling. None
+     * may be below the corresponding default.
+     */
+    public record Maxima(
+            long memoryBytes,
+            Duration cpuTime,
+            int processes,
+            long diskBytes,
+            long outputBytes,
+            Duration noOutputTime) {}
+
+    public JobLimits {
+        atLeastTheDefault("memoryBytes", maxima.memoryBytes(), memoryBytes);
+        atLeastTheDefault("cpuSeconds", maxima.cpuTime().toSeconds(), cpuTime.toSeconds());
+        atLeastTheDefault("processes", maxima.processes(), maxProcesses);
+        atLeastTheDefault("diskBytes", maxima.diskBytes(), maxDiskBytes);
+        atLeastTheDefault("logBytes", maxima.outputBytes(), maxOutputBytes);
+        atLeastTheDefault(
+                "noOutputSeconds", maxima.noOutputTime().toSeconds(), noOutputTime.toSeconds());
+    }
+
+    /** Limits whose maxima are their defaults: no override can raise them. */
+    public JobLimits(
+            long maxSourceBytes,
+            long maxExtractedBytes,
+            int maxEntries,
+            long maxOutputBytes,
+            long maxArtifactBytes,
+            Duration maxJobTime,
+            long memoryBytes,
+            Duration cpuTime,
+            int maxProcesses,
+            long maxDiskBytes,
+            Duration noOutputTime) {
+        this(
+                maxSourceBytes,
+                maxExtractedBytes,
+                maxEntries,
+                maxOutputBytes,
+                maxArtifactBytes,
+                maxJobTime,
+                memoryBytes,
+                cpuTime,
+                maxProcesses,
+                maxDiskBytes,
+                noOutputTime,
+                new Maxima(
+                        memoryBytes,
+                        cpuTime,
+                        maxProcesses,
+                        maxDiskBytes,
+                        maxOutputBytes,
+                        noOutputTime));
+    }
 
     /** Limits suited to ordinary crates. */
     public static JobLimits defaults() {
@@ -58,7 +118,10 @@ public record JobLimits(
                 Duration.ofMinutes(10));
     }
 
-    /** The same limits with others for the build's own resources. */
+    /**
+     * The same limits with others for the build's own resources, each its own maximum (no override
+     * can raise them).
+     */
     public JobLimits withBuildLimits(
             long memoryBytes,
             Duration cpuTime,
@@ -80,10 +143,28 @@ public record JobLimits(
                 noOutputTime);
     }
 
+    /** The same limits with other ceilings for the operator's overrides. */
+    public JobLimits withMaxima(Maxima ceilings) {
+        return new JobLimits(
+                maxSourceBytes,
+                maxExtractedBytes,
+                maxEntries,
+                maxOutputBytes,
+                maxArtifactBytes,
+                maxJobTime,
+                memoryBytes,
+                cpuTime,
+                maxProcesses,
+                maxDiskBytes,
+                noOutputTime,
+                ceilings);
+    }
+
     /**
-     * The limits of one job: each value of the operator's override replaces this builder's own, but
-     * never exceeds it, since the owner of the machine has the last word. A value that asked for
-     * more is told to {@code onCapped}, so that the job's log says why it got less.
+     * The limits of one job: each value of the operator's override replaces this builder's default,
+     * but never exceeds this builder's maximum, since the owner of the machine has the last word. A
+     * value that asked for more is told to {@code onCapped}, so that the job's log says why it got
+     * less; a limit the override does not set keeps its default.
      *
      * @param override the assignment's limits, or {@code null}: these limits as they are
      */
@@ -91,26 +172,62 @@ public record JobLimits(
         if (override == null) {
             return this;
         }
-        return withBuildLimits(
-                capped("memoryBytes", override.memoryBytes(), memoryBytes, onCapped),
-                Duration.ofSeconds(
-                        capped("cpuSeconds", override.cpuSeconds(), cpuTime.toSeconds(), onCapped)),
-                (int)
-                        capped(
-                                "processes",
-                                override.processes() == null
-                                        ? null
-                                        : override.processes().longValue(),
-                                maxProcesses,
-                                onCapped),
-                capped("diskBytes", override.diskBytes(), maxDiskBytes, onCapped),
-                capped("logBytes", override.logBytes(), maxOutputBytes, onCapped),
-                Duration.ofSeconds(
-                        capped(
-                                "noOutputSeconds",
-                                override.noOutputSeconds(),
-                                noOutputTime.toSeconds(),
-                                onCapped)));
+        // in the order of the override's fields, so that the log reads like the assignment
+        long memory =
+                resolve(
+                        "memoryBytes",
+                        override.memoryBytes(),
+                        memoryBytes,
+                        maxima.memoryBytes(),
+                        onCapped);
+        long cpu =
+                resolve(
+                        "cpuSeconds",
+                        override.cpuSeconds(),
+                        cpuTime.toSeconds(),
+                        maxima.cpuTime().toSeconds(),
+                        onCapped);
+        long processes =
+                resolve(
+                        "processes",
+                        override.processes() == null ? null : override.processes().longValue(),
+                        maxProcesses,
+                        maxima.processes(),
+                        onCapped);
+        long disk =
+                resolve(
+                        "diskBytes",
+                        override.diskBytes(),
+                        maxDiskBytes,
+                        maxima.diskBytes(),
+                        onCapped);
+        long log =
+                resolve(
+                        "logBytes",
+                        override.logBytes(),
+                        maxOutputBytes,
+                        maxima.outputBytes(),
+                        onCapped);
+        long silence =
+                resolve(
+                        "noOutputSeconds",
+                        override.noOutputSeconds(),
+                        noOutputTime.toSeconds(),
+                        maxima.noOutputTime().toSeconds(),
+                        onCapped);
+        return new JobLimits(
+                maxSourceBytes,
+                maxExtractedBytes,
+                maxEntries,
+                log,
+                maxArtifactBytes,
+                maxJobTime,
+                memory,
+                Duration.ofSeconds(cpu),
+                (int) processes,
+                disk,
+                Duration.ofSeconds(silence),
+                maxima);
     }
 
     /** The limits under their provenance names (SLSA internal parameters), sorted. */
@@ -130,9 +247,11 @@ public record JobLimits(
         return caps;
     }
 
-    private static long capped(String field, Long asked, long maximum, Consumer<String> onCapped) {
+    /** The override's value within the maximum, or the default when the override has none. */
+    private static long resolve(
+            String field, Long asked, long dflt, long maximum, Consumer<String> onCapped) {
         if (asked == null) {
-            return maximum;
+            return dflt;
         }
         if (asked > maximum) {
             onCapped.accept(
@@ -145,5 +264,18 @@ public record JobLimits(
             return maximum;
         }
         return asked;
+    }
+
+    private static void atLeastTheDefault(String field, long maximum, long dflt) {
+        if (maximum < dflt) {
+            throw new IllegalArgumentException(
+                    "the maximum of "
+                            + field
+                            + " ("
+                            + maximum
+                            + ") is below its default ("
+                            + dflt
+                            + ")");
+        }
     }
 }

@@ -116,6 +116,39 @@ class BuilderCliTests {
     }
 
     @Test
+    void aMaximumBelowItsDefaultExitsWithTwoAndOneLine(QuarkusMainLauncher launcher)
+            throws Exception {
+        Path cargo = temp.resolve("cargo");
+        Files.writeString(cargo, "#!/bin/sh\nexit 0\n");
+        cargo.toFile().setExecutable(true);
+
+        LaunchResult result =
+                launcher.launch(
+                        "run",
+                        "--gateway",
+                        "ws://127.0.0.1:9/builders/v1",
+                        "--key",
+                        TestKeys.path("builder_ed25519").toString(),
+                        "--targets",
+                        "x86_64-unknown-linux-gnu",
+                        "--cargo",
+                        cargo.toString(),
+                        "--work-dir",
+                        temp.resolve("work").toString(),
+                        "--memory-bytes",
+                        "8589934592",
+                        "--max-memory-bytes",
+                        "4294967296");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.getErrorStream())
+                .endsWith(
+                        "crateforge-builder: --max-memory-bytes (4294967296) is below"
+                                + " --memory-bytes (8589934592): the maximum an override may ask"
+                                + " for cannot be less than what every job gets");
+    }
+
+    @Test
     void runWithoutAWorkingSandboxExitsWithFourAndOneLine(QuarkusMainLauncher launcher)
             throws Exception {
         Path brokenBwrap = temp.resolve("bwrap");
