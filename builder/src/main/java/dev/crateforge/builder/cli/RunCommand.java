@@ -524,7 +524,7 @@ public class RunCommand implements Callable<Integer> {
                 (int) procs.dflt(),
                 disk.dflt(),
                 Duration.ofSeconds(silence.dflt()),
-                new JobLimits.Maxima(
+                new JobLimits.BuildLimits(
                         memory.maximum(),
                         Duration.ofSeconds(cpu.maximum()),
                         (int) procs.maximum(),

@@ -44,13 +44,13 @@ public record JobLimits(
         int maxProcesses,
         long maxDiskBytes,
         Duration noOutputTime,
-        Maxima maxima) {
+        BuildLimits maxima) {
 
     /**
-     * The ceilings of the build's own limits: an override above one of them gets the ceiling. None
-     * may be below the corresponding default.
+     * The six limits of the build itself, as the ceilings of {@link #maxima} (an override above one
+     * gets the ceiling; none may be below its default) or as a job's values.
      */
-    public record Maxima(
+    public record BuildLimits(
             long memoryBytes,
             Duration cpuTime,
             int processes,
@@ -68,41 +68,7 @@ public record JobLimits(
                 "noOutputSeconds", maxima.noOutputTime().toSeconds(), noOutputTime.toSeconds());
     }
 
-    /** Limits whose maxima are their defaults: no override can raise them. */
-    public JobLimits(
-            long maxSourceBytes,
-            long maxExtractedBytes,
-            int maxEntries,
-            long maxOutputBytes,
-            long maxArtifactBytes,
-            Duration maxJobTime,
-            long memoryBytes,
-            Duration cpuTime,
-            int maxProcesses,
-            long maxDiskBytes,
-            Duration noOutputTime) {
-        this(
-                maxSourceBytes,
-                maxExtractedBytes,
-                maxEntries,
-                maxOutputBytes,
-                maxArtifactBytes,
-                maxJobTime,
-                memoryBytes,
-                cpuTime,
-                maxProcesses,
-                maxDiskBytes,
-                noOutputTime,
-                new Maxima(
-                        memoryBytes,
-                        cpuTime,
-                        maxProcesses,
-                        maxDiskBytes,
-                        maxOutputBytes,
-                        noOutputTime));
-    }
-
-    /** Limits suited to ordinary crates. */
+    /** Limits suited to ordinary crates; no override can raise them (maxima = defaults). */
     public static JobLimits defaults() {
         return new JobLimits(
                 64L << 20,
@@ -115,7 +81,14 @@ public record JobLimits(
                 Duration.ofHours(1),
                 512,
                 16L << 30,
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10),
+                new BuildLimits(
+                        4L << 30,
+                        Duration.ofHours(1),
+                        512,
+                        16L << 30,
+                        8L << 20,
+                        Duration.ofMinutes(10)));
     }
 
     /**
@@ -129,34 +102,41 @@ public record JobLimits(
             long maxDiskBytes,
             long maxOutputBytes,
             Duration noOutputTime) {
-        return new JobLimits(
-                maxSourceBytes,
-                maxExtractedBytes,
-                maxEntries,
-                maxOutputBytes,
-                maxArtifactBytes,
-                maxJobTime,
-                memoryBytes,
-                cpuTime,
-                maxProcesses,
-                maxDiskBytes,
-                noOutputTime);
+        BuildLimits values =
+                new BuildLimits(
+                        memoryBytes,
+                        cpuTime,
+                        maxProcesses,
+                        maxDiskBytes,
+                        maxOutputBytes,
+                        noOutputTime);
+        return withBuild(values, values);
     }
 
     /** The same limits with other ceilings for the operator's overrides. */
-    public JobLimits withMaxima(Maxima ceilings) {
+    public JobLimits withMaxima(BuildLimits ceilings) {
+        return withBuild(buildLimits(), ceilings);
+    }
+
+    /** The six limits of the build as they are, the defaults of a job without an override. */
+    public BuildLimits buildLimits() {
+        return new BuildLimits(
+                memoryBytes, cpuTime, maxProcesses, maxDiskBytes, maxOutputBytes, noOutputTime);
+    }
+
+    private JobLimits withBuild(BuildLimits values, BuildLimits ceilings) {
         return new JobLimits(
                 maxSourceBytes,
                 maxExtractedBytes,
                 maxEntries,
-                maxOutputBytes,
+                values.outputBytes(),
                 maxArtifactBytes,
                 maxJobTime,
-                memoryBytes,
-                cpuTime,
-                maxProcesses,
-                maxDiskBytes,
-                noOutputTime,
+                values.memoryBytes(),
+                values.cpuTime(),
+                values.processes(),
+                values.diskBytes(),
+                values.noOutputTime(),
                 ceilings);
     }
 
@@ -215,18 +195,14 @@ public record JobLimits(
                         noOutputTime.toSeconds(),
                         maxima.noOutputTime().toSeconds(),
                         onCapped);
-        return new JobLimits(
-                maxSourceBytes,
-                maxExtractedBytes,
-                maxEntries,
-                log,
-                maxArtifactBytes,
-                maxJobTime,
-                memory,
-                Duration.ofSeconds(cpu),
-                (int) processes,
-                disk,
-                Duration.ofSeconds(silence),
+        return withBuild(
+                new BuildLimits(
+                        memory,
+                        Duration.ofSeconds(cpu),
+                        (int) processes,
+                        disk,
+                        log,
+                        Duration.ofSeconds(silence)),
                 maxima);
     }
 

@@ -24,7 +24,7 @@ class JobLimitsTests {
     /** The same defaults, with room above them for an operator's override. */
     private static final JobLimits WITH_MAXIMA =
             BUILDER.withMaxima(
-                    new JobLimits.Maxima(
+                    new JobLimits.BuildLimits(
                             32L << 30,
                             Duration.ofHours(4),
                             2048,
@@ -137,7 +137,7 @@ class JobLimitsTests {
         assertThatThrownBy(
                         () ->
                                 BUILDER.withMaxima(
-                                        new JobLimits.Maxima(
+                                        new JobLimits.BuildLimits(
                                                 1L << 30,
                                                 Duration.ofHours(1),
                                                 512,
