@@ -130,14 +130,19 @@ public final class ArtifactPacker {
 
     /** The entry names of a packed artifact, for the terminal and for tests. */
     public static List<String> list(Path archive) throws IOException {
-        List<String> names = new ArrayList<>();
+        return entries(archive).stream().map(TarArchiveEntry::getName).toList();
+    }
+
+    /** The entries (headers) of a packed artifact, in order. */
+    static List<TarArchiveEntry> entries(Path archive) throws IOException {
+        List<TarArchiveEntry> entries = new ArrayList<>();
         try (InputStream file = Files.newInputStream(archive);
                 TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(file))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
-                names.add(entry.getName());
+                entries.add(entry);
             }
         }
-        return names;
+        return entries;
     }
 }

@@ -7,12 +7,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -67,14 +64,7 @@ class ArtifactPackerTests {
         assertThat(bytes[3]).as("FLG: no file name, no comment, no extra").isZero();
         assertThat(Arrays.copyOfRange(bytes, 4, 8)).as("MTIME").containsOnly(0);
         assertThat(bytes[9] & 0xff).as("OS").isEqualTo(255);
-        List<TarArchiveEntry> entries = new ArrayList<>();
-        try (TarArchiveInputStream tar =
-                new TarArchiveInputStream(new GZIPInputStream(Files.newInputStream(out)))) {
-            TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) {
-                entries.add(entry);
-            }
-        }
+        List<TarArchiveEntry> entries = ArtifactPacker.entries(out);
         assertThat(entries).extracting(TarArchiveEntry::getName).containsExactly("alpha", "zeta");
         assertThat(entries)
                 .allSatisfy(

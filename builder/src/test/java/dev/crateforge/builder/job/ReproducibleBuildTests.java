@@ -64,8 +64,12 @@ class ReproducibleBuildTests {
         assertThat(new String(metadataA, StandardCharsets.UTF_8))
                 .contains("/crateforge/src/" + CRATE + "-" + VERSION + "/Cargo.toml")
                 .doesNotContain(temp.toString());
-        // the build script saw the archive's time and UTC, whatever this machine's clock and zone
+        // the archive's time is the entries' time and what the build script saw, with UTC
         Path binary = unpack(binaryA);
+        assertThat(ArtifactPacker.entries(Files.write(temp.resolve("a.tar.gz"), binaryA)))
+                .singleElement()
+                .satisfies(
+                        e -> assertThat(e.getLastModifiedTime().toInstant()).isEqualTo(PUBLISHED));
         assertThat(run(binary)).startsWith("epoch=" + PUBLISHED.getEpochSecond() + " tz=UTC host=");
     }
 
