@@ -66,7 +66,10 @@ final class Attempt implements JobReporter {
         this.backoff =
                 new Backoff(
                         settings.backoffMin(), settings.backoffMax(), ThreadLocalRandom.current());
-        this.retainLimit = settings.limits().maxOutputBytes() + RETAINED_OVERHEAD_BYTES;
+        // the output limit of this job, which an operator's override may raise up to the maximum
+        this.retainLimit =
+                settings.limits().forJob(job.limits(), capped -> {}).maxOutputBytes()
+                        + RETAINED_OVERHEAD_BYTES;
     }
 
     BuilderAgent.JobKey key() {

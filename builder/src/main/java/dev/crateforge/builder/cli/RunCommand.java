@@ -178,59 +178,108 @@ public class RunCommand implements Callable<Integer> {
     int maxEntries;
 
     @Option(
+            names = "--output-bytes",
+            paramLabel = "BYTES",
+            description =
+                    "Build output of a job without a log override, forwarded as log lines; past it"
+                            + " the build is stopped and fails with log_limit. Default: 8388608"
+                            + " (or --max-output-bytes when that is smaller)")
+    Long outputBytes;
+
+    @Option(
             names = "--max-output-bytes",
             paramLabel = "BYTES",
-            defaultValue = "8388608",
             description =
-                    "Build output per job, forwarded as log lines; past it the build is stopped and"
-                            + " fails with log_limit. Default: ${DEFAULT-VALUE}")
-    long maxOutputBytes;
+                    "Most build output any per-crate override may ask for; a larger one is"
+                            + " capped. Default: --output-bytes")
+    Long maxOutputBytes;
+
+    @Option(
+            names = "--memory-bytes",
+            paramLabel = "BYTES",
+            description =
+                    "Memory of a build without a memory override (cgroup memory.max, else"
+                            + " RLIMIT_DATA per process); past it the build fails with"
+                            + " out_of_memory. Default: 4294967296 (or --max-memory-bytes when"
+                            + " that is smaller)")
+    Long memoryBytes;
 
     @Option(
             names = "--max-memory-bytes",
             paramLabel = "BYTES",
-            defaultValue = "4294967296",
             description =
-                    "Memory of each build process (RLIMIT_DATA); past it the build fails with"
-                            + " out_of_memory. Default: ${DEFAULT-VALUE}")
-    long maxMemoryBytes;
+                    "Most memory any per-crate override may ask for; a larger one is capped."
+                            + " Default: --memory-bytes")
+    Long maxMemoryBytes;
+
+    @Option(
+            names = "--cpu-seconds",
+            paramLabel = "S",
+            description =
+                    "CPU time of each build process without a CPU override (RLIMIT_CPU); past it"
+                            + " the build fails with timeout. Default: 3600 (or --max-cpu-seconds"
+                            + " when that is smaller)")
+    Long cpuSeconds;
 
     @Option(
             names = "--max-cpu-seconds",
             paramLabel = "S",
-            defaultValue = "3600",
             description =
-                    "CPU time of each build process (RLIMIT_CPU); past it the build fails with"
-                            + " timeout. Default: ${DEFAULT-VALUE}")
-    long maxCpuSeconds;
+                    "Most CPU time any per-crate override may ask for; a larger one is capped."
+                            + " Default: --cpu-seconds")
+    Long maxCpuSeconds;
+
+    @Option(
+            names = "--processes",
+            paramLabel = "N",
+            description =
+                    "Most processes at once of a build without a processes override; past it the"
+                            + " build is killed and fails with process_limit. Default: 512 (or"
+                            + " --max-processes when that is smaller)")
+    Integer processes;
 
     @Option(
             names = "--max-processes",
             paramLabel = "N",
-            defaultValue = "512",
             description =
-                    "Most processes of one build at once; past it the build is killed and fails"
-                            + " with process_limit. Default: ${DEFAULT-VALUE}")
-    int maxProcesses;
+                    "Most processes any per-crate override may ask for; a larger number is"
+                            + " capped. Default: --processes")
+    Integer maxProcesses;
+
+    @Option(
+            names = "--disk-bytes",
+            paramLabel = "BYTES",
+            description =
+                    "Most bytes in the job directory (measured during the build) and largest file"
+                            + " (RLIMIT_FSIZE) of a build without a disk override; past it the"
+                            + " build fails with disk_limit. Default: 17179869184 (or"
+                            + " --max-disk-bytes when that is smaller)")
+    Long diskBytes;
 
     @Option(
             names = "--max-disk-bytes",
             paramLabel = "BYTES",
-            defaultValue = "17179869184",
             description =
-                    "Most bytes in a job directory (measured during the build) and largest file"
-                            + " (RLIMIT_FSIZE); past it the build fails with disk_limit. Default:"
-                            + " ${DEFAULT-VALUE}")
-    long maxDiskBytes;
+                    "Most disk any per-crate override may ask for; a larger one is capped."
+                            + " Default: --disk-bytes")
+    Long maxDiskBytes;
 
     @Option(
             names = "--no-output-seconds",
             paramLabel = "S",
-            defaultValue = "600",
             description =
-                    "Longest a build may print nothing; then it is killed and fails with"
-                            + " no_output. Default: ${DEFAULT-VALUE}")
-    long noOutputSeconds;
+                    "Longest a build without a no-output override may print nothing; then it is"
+                            + " killed and fails with no_output. Default: 600 (or"
+                            + " --max-no-output-seconds when that is smaller)")
+    Long noOutputSeconds;
+
+    @Option(
+            names = "--max-no-output-seconds",
+            paramLabel = "S",
+            description =
+                    "Longest silence any per-crate override may ask for; a longer one is capped."
+                            + " Default: --no-output-seconds")
+    Long maxNoOutputSeconds;
 
     @Option(
             names = "--max-artifact-bytes",
@@ -386,11 +435,6 @@ public class RunCommand implements Callable<Integer> {
                 reconnectMinMs >= 1 && reconnectMaxMs >= reconnectMinMs,
                 "--reconnect-min-delay-ms must be ≥ 1 and ≤ --reconnect-max-delay-ms");
         require(uploadRetrySeconds >= 0, "--upload-retry-seconds must not be negative");
-        require(maxMemoryBytes >= 64L << 20, "--max-memory-bytes must be at least 64 MiB");
-        require(maxCpuSeconds >= 1, "--max-cpu-seconds must be at least 1");
-        require(maxProcesses >= 8, "--max-processes must be at least 8");
-        require(maxDiskBytes >= 1L << 20, "--max-disk-bytes must be at least 1 MiB");
-        require(noOutputSeconds >= 1, "--no-output-seconds must be at least 1");
         try {
             Files.createDirectories(workDir);
         } catch (IOException e) {
@@ -404,24 +448,89 @@ public class RunCommand implements Callable<Integer> {
                 cargoPath.toAbsolutePath(),
                 sandbox,
                 allowNetwork,
-                new JobLimits(
-                        maxSourceBytes,
-                        maxExtractedBytes,
-                        maxEntries,
-                        maxOutputBytes,
-                        maxArtifactBytes,
-                        Duration.ofSeconds(maxJobSeconds),
-                        maxMemoryBytes,
-                        Duration.ofSeconds(maxCpuSeconds),
-                        maxProcesses,
-                        maxDiskBytes,
-                        Duration.ofSeconds(noOutputSeconds)),
+                jobLimits(),
                 Duration.ofSeconds(heartbeatSeconds),
                 Duration.ofSeconds(gracePeriodSeconds),
                 Duration.ofMillis(reconnectMinMs),
                 Duration.ofMillis(reconnectMaxMs),
                 Duration.ofSeconds(uploadRetrySeconds),
                 keepWorkDirs);
+    }
+
+    /**
+     * The limits of jobs: each build limit as a default and a maximum. A default not given is the
+     * built-in one, lowered to the maximum when only a smaller maximum is given (as the one option
+     * per limit was before the split); a maximum not given is the default.
+     */
+    private JobLimits jobLimits() {
+        JobLimits builtIn = JobLimits.defaults();
+        BuildLimit memory =
+                BuildLimit.of(
+                        "memory-bytes",
+                        memoryBytes,
+                        maxMemoryBytes,
+                        builtIn.memoryBytes(),
+                        64L << 20,
+                        "64 MiB");
+        BuildLimit cpu =
+                BuildLimit.of(
+                        "cpu-seconds",
+                        cpuSeconds,
+                        maxCpuSeconds,
+                        builtIn.cpuTime().toSeconds(),
+                        1,
+                        "1");
+        BuildLimit procs =
+                BuildLimit.of(
+                        "processes",
+                        processes == null ? null : processes.longValue(),
+                        maxProcesses == null ? null : maxProcesses.longValue(),
+                        builtIn.maxProcesses(),
+                        8,
+                        "8");
+        BuildLimit disk =
+                BuildLimit.of(
+                        "disk-bytes",
+                        diskBytes,
+                        maxDiskBytes,
+                        builtIn.maxDiskBytes(),
+                        1L << 20,
+                        "1 MiB");
+        BuildLimit output =
+                BuildLimit.of(
+                        "output-bytes",
+                        outputBytes,
+                        maxOutputBytes,
+                        builtIn.maxOutputBytes(),
+                        1024,
+                        "1024");
+        BuildLimit silence =
+                BuildLimit.of(
+                        "no-output-seconds",
+                        noOutputSeconds,
+                        maxNoOutputSeconds,
+                        builtIn.noOutputTime().toSeconds(),
+                        1,
+                        "1");
+        return new JobLimits(
+                maxSourceBytes,
+                maxExtractedBytes,
+                maxEntries,
+                output.dflt(),
+                maxArtifactBytes,
+                Duration.ofSeconds(maxJobSeconds),
+                memory.dflt(),
+                Duration.ofSeconds(cpu.dflt()),
+                (int) procs.dflt(),
+                disk.dflt(),
+                Duration.ofSeconds(silence.dflt()),
+                new JobLimits.BuildLimits(
+                        memory.maximum(),
+                        Duration.ofSeconds(cpu.maximum()),
+                        (int) procs.maximum(),
+                        disk.maximum(),
+                        output.maximum(),
+                        Duration.ofSeconds(silence.maximum())));
     }
 
     private URI gatewayUrl() {

@@ -26,8 +26,11 @@ import java.util.function.Consumer;
  *     single file ({@code RLIMIT_FSIZE})
  * @param noOutputTime longest time a build may print nothing before it is stopped ({@code
  *     no_output})
- *     <p>These are the builder's own settings: the limits of every job that carries no override,
- *     and the most any override may ask for ({@link #forJob}).
+ * @param maxima the most an operator's override may ask for, limit by limit ({@link #forJob})
+ *     <p>The six limits of the build itself (memory, CPU time, processes, disk, output, time
+ *     without output) are the defaults of every job that carries no override for them; {@code
+ *     maxima} are the hard ceilings this machine's owner accepts. They are two settings because an
+ *     operator of CrateForge must be able to give one big crate more than every crate gets.
  */
 public record JobLimits(
         long maxSourceBytes,
@@ -40,9 +43,32 @@ public record JobLimits(
         Duration cpuTime,
         int maxProcesses,
         long maxDiskBytes,
-        Duration noOutputTime) {
+        Duration noOutputTime,
+        BuildLimits maxima) {
 
-    /** Limits suited to ordinary crates. */
+    /**
+     * The six limits of the build itself, as the ceilings of {@link #maxima} (an override above one
+     * gets the ceiling; none may be below its default) or as a job's values.
+     */
+    public record BuildLimits(
+            long memoryBytes,
+            Duration cpuTime,
+            int processes,
+            long diskBytes,
+            long outputBytes,
+            Duration noOutputTime) {}
+
+    public JobLimits {
+        atLeastTheDefault("memoryBytes", maxima.memoryBytes(), memoryBytes);
+        atLeastTheDefault("cpuSeconds", maxima.cpuTime().toSeconds(), cpuTime.toSeconds());
+        atLeastTheDefault("processes", maxima.processes(), maxProcesses);
+        atLeastTheDefault("diskBytes", maxima.diskBytes(), maxDiskBytes);
+        atLeastTheDefault("logBytes", maxima.outputBytes(), maxOutputBytes);
+        atLeastTheDefault(
+                "noOutputSeconds", maxima.noOutputTime().toSeconds(), noOutputTime.toSeconds());
+    }
+
+    /** Limits suited to ordinary crates; no override can raise them (maxima = defaults). */
     public static JobLimits defaults() {
         return new JobLimits(
                 64L << 20,
@@ -55,10 +81,20 @@ public record JobLimits(
                 Duration.ofHours(1),
                 512,
                 16L << 30,
-                Duration.ofMinutes(10));
+                Duration.ofMinutes(10),
+                new BuildLimits(
+                        4L << 30,
+                        Duration.ofHours(1),
+                        512,
+                        16L << 30,
+                        8L << 20,
+                        Duration.ofMinutes(10)));
     }
 
-    /** The same limits with others for the build's own resources. */
+    /**
+     * The same limits with others for the build's own resources, each its own maximum (no override
+     * can raise them).
+     */
     public JobLimits withBuildLimits(
             long memoryBytes,
             Duration cpuTime,
@@ -66,24 +102,49 @@ public record JobLimits(
             long maxDiskBytes,
             long maxOutputBytes,
             Duration noOutputTime) {
+        BuildLimits values =
+                new BuildLimits(
+                        memoryBytes,
+                        cpuTime,
+                        maxProcesses,
+                        maxDiskBytes,
+                        maxOutputBytes,
+                        noOutputTime);
+        return withBuild(values, values);
+    }
+
+    /** The same limits with other ceilings for the operator's overrides. */
+    public JobLimits withMaxima(BuildLimits ceilings) {
+        return withBuild(buildLimits(), ceilings);
+    }
+
+    /** The six limits of the build as they are, the defaults of a job without an override. */
+    public BuildLimits buildLimits() {
+        return new BuildLimits(
+                memoryBytes, cpuTime, maxProcesses, maxDiskBytes, maxOutputBytes, noOutputTime);
+    }
+
+    private JobLimits withBuild(BuildLimits values, BuildLimits ceilings) {
         return new JobLimits(
                 maxSourceBytes,
                 maxExtractedBytes,
                 maxEntries,
-                maxOutputBytes,
+                values.outputBytes(),
                 maxArtifactBytes,
                 maxJobTime,
-                memoryBytes,
-                cpuTime,
-                maxProcesses,
-                maxDiskBytes,
-                noOutputTime);
+                values.memoryBytes(),
+                values.cpuTime(),
+                values.processes(),
+                values.diskBytes(),
+                values.noOutputTime(),
+                ceilings);
     }
 
     /**
-     * The limits of one job: each value of the operator's override replaces this builder's own, but
-     * never exceeds it, since the owner of the machine has the last word. A value that asked for
-     * more is told to {@code onCapped}, so that the job's log says why it got less.
+     * The limits of one job: each value of the operator's override replaces this builder's default,
+     * but never exceeds this builder's maximum, since the owner of the machine has the last word. A
+     * value that asked for more is told to {@code onCapped}, so that the job's log says why it got
+     * less; a limit the override does not set keeps its default.
      *
      * @param override the assignment's limits, or {@code null}: these limits as they are
      */
@@ -91,26 +152,58 @@ public record JobLimits(
         if (override == null) {
             return this;
         }
-        return withBuildLimits(
-                capped("memoryBytes", override.memoryBytes(), memoryBytes, onCapped),
-                Duration.ofSeconds(
-                        capped("cpuSeconds", override.cpuSeconds(), cpuTime.toSeconds(), onCapped)),
-                (int)
-                        capped(
-                                "processes",
-                                override.processes() == null
-                                        ? null
-                                        : override.processes().longValue(),
-                                maxProcesses,
-                                onCapped),
-                capped("diskBytes", override.diskBytes(), maxDiskBytes, onCapped),
-                capped("logBytes", override.logBytes(), maxOutputBytes, onCapped),
-                Duration.ofSeconds(
-                        capped(
-                                "noOutputSeconds",
-                                override.noOutputSeconds(),
-                                noOutputTime.toSeconds(),
-                                onCapped)));
+        // in the order of the override's fields, so that the log reads like the assignment
+        long memory =
+                resolve(
+                        "memoryBytes",
+                        override.memoryBytes(),
+                        memoryBytes,
+                        maxima.memoryBytes(),
+                        onCapped);
+        long cpu =
+                resolve(
+                        "cpuSeconds",
+                        override.cpuSeconds(),
+                        cpuTime.toSeconds(),
+                        maxima.cpuTime().toSeconds(),
+                        onCapped);
+        long processes =
+                resolve(
+                        "processes",
+                        override.processes() == null ? null : override.processes().longValue(),
+                        maxProcesses,
+                        maxima.processes(),
+                        onCapped);
+        long disk =
+                resolve(
+                        "diskBytes",
+                        override.diskBytes(),
+                        maxDiskBytes,
+                        maxima.diskBytes(),
+                        onCapped);
+        long log =
+                resolve(
+                        "logBytes",
+                        override.logBytes(),
+                        maxOutputBytes,
+                        maxima.outputBytes(),
+                        onCapped);
+        long silence =
+                resolve(
+                        "noOutputSeconds",
+                        override.noOutputSeconds(),
+                        noOutputTime.toSeconds(),
+                        maxima.noOutputTime().toSeconds(),
+                        onCapped);
+        return withBuild(
+                new BuildLimits(
+                        memory,
+                        Duration.ofSeconds(cpu),
+                        (int) processes,
+                        disk,
+                        log,
+                        Duration.ofSeconds(silence)),
+                maxima);
     }
 
     /** The limits under their provenance names (SLSA internal parameters), sorted. */
@@ -130,9 +223,11 @@ public record JobLimits(
         return caps;
     }
 
-    private static long capped(String field, Long asked, long maximum, Consumer<String> onCapped) {
+    /** The override's value within the maximum, or the default when the override has none. */
+    private static long resolve(
+            String field, Long asked, long dflt, long maximum, Consumer<String> onCapped) {
         if (asked == null) {
-            return maximum;
+            return dflt;
         }
         if (asked > maximum) {
             onCapped.accept(
@@ -145,5 +240,18 @@ public record JobLimits(
             return maximum;
         }
         return asked;
+    }
+
+    private static void atLeastTheDefault(String field, long maximum, long dflt) {
+        if (maximum < dflt) {
+            throw new IllegalArgumentException(
+                    "the maximum of "
+                            + field
+                            + " ("
+                            + maximum
+                            + ") is below its default ("
+                            + dflt
+                            + ")");
+        }
     }
 }

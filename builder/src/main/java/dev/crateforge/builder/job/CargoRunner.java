@@ -26,6 +26,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * environment (tokens, cloud credentials) is visible to a build script. Without network, {@code
  * CARGO_NET_OFFLINE=true} makes a crate with dependencies fail with cargo's own clear message
  * instead of a network timeout.
+ *
+ * <p>Builds are made reproducible without changing what is built: {@code SOURCE_DATE_EPOCH} and
+ * {@code TZ=UTC} in the environment, and the job's directories remapped to stable names ({@link
+ * StablePaths}) through {@code --config build.rustflags}, which cargo joins with any rustflags the
+ * crate's own configuration sets (the {@code RUSTFLAGS} variables would replace them).
  */
 public final class CargoRunner {
 
@@ -36,6 +41,7 @@ public final class CargoRunner {
     private final boolean allowNetwork;
     private final JobLimits limits;
     private final ProcessLimits processLimits;
+    private final Sysroot sysroot;
 
     public CargoRunner(
             Path cargo,
@@ -43,16 +49,52 @@ public final class CargoRunner {
             boolean allowNetwork,
             JobLimits limits,
             ProcessLimits processLimits) {
+        this(cargo, sandbox, allowNetwork, limits, processLimits, new Sysroot(cargo));
+    }
+
+    private CargoRunner(
+            Path cargo,
+            Sandbox sandbox,
+            boolean allowNetwork,
+            JobLimits limits,
+            ProcessLimits processLimits,
+            Sysroot sysroot) {
         this.cargo = cargo;
         this.sandbox = sandbox;
         this.allowNetwork = allowNetwork;
         this.limits = limits;
         this.processLimits = processLimits;
+        this.sysroot = sysroot;
     }
 
     /** The same runner for one job with limits of its own. */
     public CargoRunner withLimits(JobLimits jobLimits) {
-        return new CargoRunner(cargo, sandbox, allowNetwork, jobLimits, processLimits);
+        return new CargoRunner(cargo, sandbox, allowNetwork, jobLimits, processLimits, sysroot);
+    }
+
+    /**
+     * The stable names of a job's directories: the job directory, the extracted sources (the crate
+     * directory's parent), the job's {@code CARGO_HOME} and the toolchain's sysroot.
+     */
+    StablePaths stablePaths(Path crateDir, Path jobDir) {
+        return StablePaths.of(jobDir, crateDir.getParent(), cargoHome(jobDir), sysroot.get());
+    }
+
+    /** The toolchain's sysroot, asked of the rustc beside cargo once per builder process. */
+    private static final class Sysroot {
+        private final Path cargo;
+        private Optional<Path> value;
+
+        Sysroot(Path cargo) {
+            this.cargo = cargo;
+        }
+
+        synchronized Optional<Path> get() {
+            if (value == null) {
+                value = ToolchainProbe.sysroot(cargo);
+            }
+            return value;
+        }
     }
 
     /** Which kernel mechanism bounds the memory, CPU time and file size of builds. */
@@ -78,21 +120,25 @@ public final class CargoRunner {
 
     /**
      * Writes {@code cargo metadata --format-version 1 --no-deps} of the crate to {@code output},
-     * with the paths of the job directory made relative to the crate root ({@link MetadataPaths}),
+     * with the paths of the job directory replaced by their stable names ({@link MetadataPaths}),
      * so that every builder produces the same bytes for the same crate.
+     *
+     * @param sourceDateEpoch the job's {@code SOURCE_DATE_EPOCH}, in seconds
      */
     public void metadata(
             Path crateDir,
             Path jobDir,
             Path output,
+            long sourceDateEpoch,
             Instant deadline,
             JobReporter reporter,
             JobControl control)
             throws JobFailure, JobAbandoned, InterruptedException {
         List<String> args = List.of("metadata", "--format-version", "1", "--no-deps");
-        Exit exit = run(args, crateDir, jobDir, output, deadline, reporter, control);
+        Exit exit =
+                run(args, crateDir, jobDir, output, sourceDateEpoch, deadline, reporter, control);
         requireSuccess("cargo metadata", exit);
-        MetadataPaths.relativise(output, crateDir, jobDir);
+        MetadataPaths.stabilise(output, stablePaths(crateDir, jobDir));
         try {
             if (Files.size(output) > limits.maxArtifactBytes()) {
                 throw new JobFailure(
@@ -111,14 +157,16 @@ public final class CargoRunner {
 
     /**
      * Runs {@code cargo build --release --target <target>} ({@code --locked} when the crate has a
-     * {@code Cargo.lock}).
+     * {@code Cargo.lock}), with the job's directories remapped to their stable names.
      *
+     * @param sourceDateEpoch the job's {@code SOURCE_DATE_EPOCH}, in seconds
      * @return the directory with the release binaries
      */
     public Path build(
             Path crateDir,
             Path jobDir,
             String target,
+            long sourceDateEpoch,
             Instant deadline,
             JobReporter reporter,
             JobControl control)
@@ -127,7 +175,9 @@ public final class CargoRunner {
         if (Files.isRegularFile(crateDir.resolve("Cargo.lock"))) {
             args.add("--locked");
         }
-        Exit exit = run(args, crateDir, jobDir, null, deadline, reporter, control);
+        args.add("--config");
+        args.add("build.rustflags=" + tomlArray(stablePaths(crateDir, jobDir).remapFlags()));
+        Exit exit = run(args, crateDir, jobDir, null, sourceDateEpoch, deadline, reporter, control);
         requireSuccess("cargo build", exit);
         return targetDir(jobDir).resolve(target).resolve("release");
     }
@@ -153,6 +203,29 @@ public final class CargoRunner {
         }
         throw new JobFailure(
                 FailureCode.COMPILE_ERROR, what + " failed with exit code " + exit.code());
+    }
+
+    /** A TOML array of basic strings, for a {@code --config KEY=VALUE} of cargo. */
+    static String tomlArray(List<String> values) {
+        StringBuilder toml = new StringBuilder("[");
+        for (String value : values) {
+            if (toml.length() > 1) {
+                toml.append(", ");
+            }
+            toml.append('"');
+            for (int i = 0; i < value.length(); i++) {
+                char c = value.charAt(i);
+                if (c == '"' || c == '\\') {
+                    toml.append('\\').append(c);
+                } else if (c < 0x20 || c == 0x7f) {
+                    toml.append(String.format("\\u%04x", (int) c));
+                } else {
+                    toml.append(c);
+                }
+            }
+            toml.append('"');
+        }
+        return toml.append(']').toString();
     }
 
     /** The names of the crate's binary targets, from {@code cargo metadata} JSON. */
@@ -183,6 +256,7 @@ public final class CargoRunner {
             Path crateDir,
             Path jobDir,
             Path stdoutFile,
+            long sourceDateEpoch,
             Instant deadline,
             JobReporter reporter,
             JobControl control)
@@ -193,7 +267,7 @@ public final class CargoRunner {
         reporter.log(LogStream.BUILDER, "$ cargo " + String.join(" ", args));
         Map<String, String> env;
         try {
-            env = environment(jobDir);
+            env = environment(jobDir, sourceDateEpoch);
         } catch (IOException e) {
             throw new JobFailure(
                     FailureCode.INFRASTRUCTURE,
@@ -327,10 +401,12 @@ public final class CargoRunner {
 
     /**
      * The whole environment of a cargo process; nothing is inherited but the toolchain location.
+     * {@code SOURCE_DATE_EPOCH} and {@code TZ} are fixed so that a build script that stamps a date
+     * stamps the same one on every builder.
      */
-    Map<String, String> environment(Path jobDir) throws IOException {
+    Map<String, String> environment(Path jobDir, long sourceDateEpoch) throws IOException {
         Path home = Files.createDirectories(jobDir.resolve("home"));
-        Path cargoHome = Files.createDirectories(jobDir.resolve("cargo-home"));
+        Path cargoHome = Files.createDirectories(cargoHome(jobDir));
         Map<String, String> env = new java.util.LinkedHashMap<>();
         Path cargoDir = cargo.toAbsolutePath().getParent();
         env.put("PATH", cargoDir + ":/usr/local/bin:/usr/bin:/bin");
@@ -340,6 +416,8 @@ public final class CargoRunner {
         env.put("CARGO_TERM_COLOR", "never");
         env.put("TERM", "dumb");
         env.put("LANG", "C.UTF-8");
+        env.put("TZ", "UTC");
+        env.put("SOURCE_DATE_EPOCH", Long.toString(sourceDateEpoch));
         rustupHome().ifPresent(dir -> env.put("RUSTUP_HOME", dir.toString()));
         String toolchain = System.getenv("RUSTUP_TOOLCHAIN");
         if (toolchain != null) {
@@ -366,6 +444,10 @@ public final class CargoRunner {
         }
         Path dflt = Path.of(System.getProperty("user.home"), ".rustup");
         return Files.isDirectory(dflt) ? java.util.Optional.of(dflt) : java.util.Optional.empty();
+    }
+
+    private static Path cargoHome(Path jobDir) {
+        return jobDir.resolve("cargo-home");
     }
 
     private static Path targetDir(Path jobDir) {

@@ -11,6 +11,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
@@ -34,11 +35,27 @@ public final class CrateArchiveExtractor {
     }
 
     /**
-     * Extracts {@code archive} into {@code destination} (created if missing).
-     *
-     * @return the number of entries extracted
+     * What an extraction found: the number of entries and the newest modification time among them,
+     * which fixes the job's {@code SOURCE_DATE_EPOCH}.
      */
-    public int extract(Path archive, Path destination) throws JobFailure {
+    public record Extracted(int entries, long newestModifiedSeconds) {
+
+        /** 1980-01-01T00:00:00Z: ZIP, which some build scripts write, has no earlier time. */
+        public static final long EARLIEST_EPOCH = 315_532_800L;
+
+        /**
+         * The {@code SOURCE_DATE_EPOCH} of a build of these sources: the newest entry's time, never
+         * before {@link #EARLIEST_EPOCH}. Taken from the archive, whose bytes the job fixes by
+         * their SHA-256, so every builder derives the same value, and a build script that stamps a
+         * date stamps the crate's own.
+         */
+        public long sourceDateEpoch() {
+            return Math.max(newestModifiedSeconds, EARLIEST_EPOCH);
+        }
+    }
+
+    /** Extracts {@code archive} into {@code destination} (created if missing). */
+    public Extracted extract(Path archive, Path destination) throws JobFailure {
         try {
             Files.createDirectories(destination);
             Path root = destination.toRealPath();
@@ -66,13 +83,17 @@ public final class CrateArchiveExtractor {
                 || message.contains("Disk quota exceeded");
     }
 
-    private int extract(TarArchiveInputStream tar, Path root) throws IOException, JobFailure {
+    private Extracted extract(TarArchiveInputStream tar, Path root) throws IOException, JobFailure {
         int entries = 0;
         long written = 0;
+        long newest = 0;
         TarArchiveEntry entry;
         while ((entry = tar.getNextEntry()) != null) {
             if (++entries > maxEntries) {
                 throw tooBig("it has more than " + maxEntries + " entries");
+            }
+            if (entry.getLastModifiedTime() != null) {
+                newest = Math.max(newest, entry.getLastModifiedTime().to(TimeUnit.SECONDS));
             }
             String name = entry.getName();
             Path target = inside(root, name);
@@ -100,7 +121,7 @@ public final class CrateArchiveExtractor {
                 throw refused("entry '" + name + "' is not a file, directory or link");
             }
         }
-        return entries;
+        return new Extracted(entries, newest);
     }
 
     private long copy(InputStream in, Path target, long written, String name)

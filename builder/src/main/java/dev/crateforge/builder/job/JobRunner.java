@@ -180,7 +180,7 @@ public final class JobRunner {
 
         reporter.stage(BuildStage.EXTRACTING);
         Path sourceRoot = jobDir.resolve("src");
-        int entries = extractor.extract(source, sourceRoot);
+        CrateArchiveExtractor.Extracted extracted = extractor.extract(source, sourceRoot);
         Path crateDir = sourceRoot.resolve(job.crate() + "-" + job.version());
         if (!Files.isRegularFile(crateDir.resolve("Cargo.toml"))) {
             throw new JobFailure(
@@ -191,13 +191,20 @@ public final class JobRunner {
                             + job.version()
                             + "/Cargo.toml (not a .crate file?)");
         }
-        reporter.log(LogStream.BUILDER, "extracted " + entries + " entries");
+        long sourceDateEpoch = extracted.sourceDateEpoch();
+        reporter.log(
+                LogStream.BUILDER,
+                "extracted "
+                        + extracted.entries()
+                        + " entries; SOURCE_DATE_EPOCH="
+                        + sourceDateEpoch
+                        + " (the newest entry's time)");
         control.checkNotCancelled();
 
         reporter.stage(BuildStage.BUILDING);
         Path out = Files.createDirectories(jobDir.resolve("out"));
         Path metadata = out.resolve("metadata.json");
-        cargo.metadata(crateDir, jobDir, metadata, deadline, reporter, control);
+        cargo.metadata(crateDir, jobDir, metadata, sourceDateEpoch, deadline, reporter, control);
         Path artifact;
         if (job.kind() == ArtifactKind.METADATA) {
             artifact = metadata;
@@ -207,10 +214,17 @@ public final class JobRunner {
                 throw new JobFailure(FailureCode.BUILD_FAILED, "the crate has no binary target");
             }
             Path releaseDir =
-                    cargo.build(crateDir, jobDir, job.target(), deadline, reporter, control);
+                    cargo.build(
+                            crateDir,
+                            jobDir,
+                            job.target(),
+                            sourceDateEpoch,
+                            deadline,
+                            reporter,
+                            control);
             reporter.stage(BuildStage.PACKAGING);
             artifact = out.resolve("binary.tar.gz");
-            List<String> packed = packer.pack(releaseDir, binaries, artifact);
+            List<String> packed = packer.pack(releaseDir, binaries, artifact, sourceDateEpoch);
             reporter.log(LogStream.BUILDER, "packed " + String.join(", ", packed));
         } else {
             throw new JobFailure(

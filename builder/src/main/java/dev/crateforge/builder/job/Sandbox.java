@@ -27,6 +27,9 @@ public final class Sandbox {
 
     private static final int PROBE_TIMEOUT_SECONDS = 15;
 
+    /** The host name builds see inside the sandbox, the same on every builder. */
+    static final String HOSTNAME = "crateforge";
+
     private final Path bwrap;
 
     private Sandbox(Path bwrap) {
@@ -142,7 +145,10 @@ public final class Sandbox {
                         "--new-session",
                         "--unshare-pid",
                         "--unshare-ipc",
-                        "--unshare-uts"));
+                        "--unshare-uts",
+                        // a build script that records the host name records the same one everywhere
+                        "--hostname",
+                        HOSTNAME));
         if (!allowNetwork) {
             args.add("--unshare-net");
         }

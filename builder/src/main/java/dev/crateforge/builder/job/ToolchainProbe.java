@@ -9,13 +9,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Asks the toolchain who it is ({@code rustc -vV}, {@code cargo -V}) for the provenance statement.
  * The rustc beside the configured cargo is the one cargo uses. A tool that does not answer within
  * the timeout or fails leaves its field empty: provenance then says "unknown" rather than guessing,
- * and the build is not held up.
+ * and the build is not held up. It also finds the toolchain's sysroot, a directory that builds must
+ * not leave in their artifacts ({@link StablePaths}).
  */
 public final class ToolchainProbe {
 
@@ -43,15 +46,41 @@ public final class ToolchainProbe {
     }
 
     /**
+     * The sysroot of the rustc beside {@code cargo} ({@code rustc --print sysroot}), whose
+     * directory builds must not leave in their artifacts; empty when there is no such rustc or it
+     * does not answer.
+     */
+    public static Optional<Path> sysroot(Path cargo) {
+        Path dir = cargo.toAbsolutePath().getParent();
+        if (dir == null || !Files.isExecutable(dir.resolve("rustc"))) {
+            return Optional.empty();
+        }
+        String answer =
+                output(
+                        List.of(dir.resolve("rustc").toString(), "--print", "sysroot"),
+                        MAX_CARGO_BYTES,
+                        Duration.ofSeconds(TIMEOUT_SECONDS));
+        String line = answer.strip();
+        if (line.isEmpty() || line.contains("\n") || !line.startsWith("/")) {
+            return Optional.empty();
+        }
+        return Optional.of(Path.of(line));
+    }
+
+    private static String output(String command, String flag, int maxBytes, Duration timeout) {
+        return output(List.of(command, flag), maxBytes, timeout);
+    }
+
+    /**
      * The tool's answer. It writes to a file, not a pipe, so that the timeout holds also for a tool
      * that hangs without closing its output (a rustup proxy installing a toolchain, for one).
      */
-    private static String output(String command, String flag, int maxBytes, Duration timeout) {
+    private static String output(List<String> command, int maxBytes, Duration timeout) {
         Path answer = null;
         try {
             answer = Files.createTempFile("crateforge-toolchain", ".txt");
             Process process =
-                    new ProcessBuilder(command, flag)
+                    new ProcessBuilder(command)
                             .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                             .redirectOutput(answer.toFile())
                             .redirectError(ProcessBuilder.Redirect.DISCARD)

@@ -10,6 +10,8 @@ import io.quarkus.test.junit.main.QuarkusMainTest;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,6 +118,25 @@ class BuilderCliTests {
     }
 
     @Test
+    void aMaximumBelowItsDefaultExitsWithTwoAndOneLine(QuarkusMainLauncher launcher)
+            throws Exception {
+        LaunchResult result =
+                launchRun(
+                        launcher,
+                        "--memory-bytes",
+                        "8589934592",
+                        "--max-memory-bytes",
+                        "4294967296");
+
+        assertThat(result.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(result.getErrorStream())
+                .endsWith(
+                        "crateforge-builder: --max-memory-bytes (4294967296) is below"
+                                + " --memory-bytes (8589934592): the maximum an override may ask"
+                                + " for cannot be less than what every job gets");
+    }
+
+    @Test
     void runWithoutAWorkingSandboxExitsWithFourAndOneLine(QuarkusMainLauncher launcher)
             throws Exception {
         Path brokenBwrap = temp.resolve("bwrap");
@@ -123,25 +144,8 @@ class BuilderCliTests {
                 brokenBwrap,
                 "#!/bin/sh\necho 'bwrap: No permissions to creating new namespace' >&2\nexit 1\n");
         brokenBwrap.toFile().setExecutable(true);
-        Path cargo = temp.resolve("cargo");
-        Files.writeString(cargo, "#!/bin/sh\nexit 0\n");
-        cargo.toFile().setExecutable(true);
 
-        LaunchResult result =
-                launcher.launch(
-                        "run",
-                        "--gateway",
-                        "ws://127.0.0.1:9/builders/v1",
-                        "--key",
-                        TestKeys.path("builder_ed25519").toString(),
-                        "--targets",
-                        "x86_64-unknown-linux-gnu",
-                        "--cargo",
-                        cargo.toString(),
-                        "--work-dir",
-                        temp.resolve("work").toString(),
-                        "--bwrap",
-                        brokenBwrap.toString());
+        LaunchResult result = launchRun(launcher, "--bwrap", brokenBwrap.toString());
 
         assertThat(result.exitCode()).isEqualTo(ExitCodes.NO_SANDBOX);
         assertThat(result.getErrorStream())
@@ -151,5 +155,30 @@ class BuilderCliTests {
                                 + " cannot run a command (exit code 1: bwrap: No permissions to"
                                 + " creating new namespace); install bubblewrap, or pass --sandbox"
                                 + " none on a disposable machine");
+    }
+
+    /**
+     * {@code run} with a gateway, key, target, a stand-in cargo and a work dir, and {@code more}.
+     */
+    private LaunchResult launchRun(QuarkusMainLauncher launcher, String... more) throws Exception {
+        Path cargo = temp.resolve("cargo");
+        Files.writeString(cargo, "#!/bin/sh\nexit 0\n");
+        cargo.toFile().setExecutable(true);
+        List<String> args =
+                new ArrayList<>(
+                        List.of(
+                                "run",
+                                "--gateway",
+                                "ws://127.0.0.1:9/builders/v1",
+                                "--key",
+                                TestKeys.path("builder_ed25519").toString(),
+                                "--targets",
+                                "x86_64-unknown-linux-gnu",
+                                "--cargo",
+                                cargo.toString(),
+                                "--work-dir",
+                                temp.resolve("work").toString()));
+        args.addAll(List.of(more));
+        return launcher.launch(args.toArray(String[]::new));
     }
 }

@@ -1,6 +1,7 @@
 package dev.crateforge.builder.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.crateforge.protocol.job.JobLimitsOverride;
 import java.time.Duration;
@@ -19,6 +20,17 @@ class JobLimitsTests {
                             16L << 30,
                             8L << 20,
                             Duration.ofMinutes(10));
+
+    /** The same defaults, with room above them for an operator's override. */
+    private static final JobLimits WITH_MAXIMA =
+            BUILDER.withMaxima(
+                    new JobLimits.BuildLimits(
+                            32L << 30,
+                            Duration.ofHours(4),
+                            2048,
+                            64L << 30,
+                            64L << 20,
+                            Duration.ofMinutes(30)));
 
     private final List<String> capped = new ArrayList<>();
 
@@ -64,6 +76,77 @@ class JobLimitsTests {
                                 + " capped at 512",
                         "limit override noOutputSeconds=7200 is above this builder's maximum;"
                                 + " capped at 600");
+    }
+
+    @Test
+    void withoutAnOverrideAJobGetsTheDefaultsNotTheMaxima() {
+        JobLimits job =
+                WITH_MAXIMA.forJob(
+                        new JobLimitsOverride(null, null, null, null, null, null), capped::add);
+
+        assertThat(job.memoryBytes()).isEqualTo(4L << 30);
+        assertThat(job.cpuTime()).isEqualTo(Duration.ofHours(1));
+        assertThat(job.maxProcesses()).isEqualTo(512);
+        assertThat(job.maxDiskBytes()).isEqualTo(16L << 30);
+        assertThat(job.maxOutputBytes()).isEqualTo(8L << 20);
+        assertThat(job.noOutputTime()).isEqualTo(Duration.ofMinutes(10));
+        assertThat(WITH_MAXIMA.forJob(null, capped::add).memoryBytes()).isEqualTo(4L << 30);
+        assertThat(capped).isEmpty();
+    }
+
+    @Test
+    void anOverrideAboveTheDefaultButWithinTheMaximumIsGrantedWhole() {
+        JobLimits job =
+                WITH_MAXIMA.forJob(
+                        new JobLimitsOverride(16L << 30, 7200L, 1024, 32L << 30, 32L << 20, 1200L),
+                        capped::add);
+
+        assertThat(job.memoryBytes()).isEqualTo(16L << 30);
+        assertThat(job.cpuTime()).isEqualTo(Duration.ofHours(2));
+        assertThat(job.maxProcesses()).isEqualTo(1024);
+        assertThat(job.maxDiskBytes()).isEqualTo(32L << 30);
+        assertThat(job.maxOutputBytes()).isEqualTo(32L << 20);
+        assertThat(job.noOutputTime()).isEqualTo(Duration.ofMinutes(20));
+        assertThat(job.describe()).containsEntry("maxMemoryBytes", 16L << 30);
+        assertThat(capped).isEmpty();
+    }
+
+    @Test
+    void anOverrideAboveTheMaximumGetsTheMaximumNotTheDefault() {
+        JobLimits job =
+                WITH_MAXIMA.forJob(
+                        new JobLimitsOverride(64L << 30, null, null, null, 1L << 30, null),
+                        capped::add);
+
+        assertThat(job.memoryBytes()).isEqualTo(32L << 30);
+        assertThat(job.maxOutputBytes()).isEqualTo(64L << 20);
+        assertThat(job.describe())
+                .containsEntry("maxMemoryBytes", 32L << 30)
+                .containsEntry("maxOutputBytes", 64L << 20)
+                .containsEntry("maxCpuSeconds", 3600L);
+        assertThat(capped)
+                .containsExactly(
+                        "limit override memoryBytes=68719476736 is above this builder's maximum;"
+                                + " capped at 34359738368",
+                        "limit override logBytes=1073741824 is above this builder's maximum;"
+                                + " capped at 67108864");
+    }
+
+    @Test
+    void aMaximumBelowItsDefaultIsRefused() {
+        assertThatThrownBy(
+                        () ->
+                                BUILDER.withMaxima(
+                                        new JobLimits.BuildLimits(
+                                                1L << 30,
+                                                Duration.ofHours(1),
+                                                512,
+                                                16L << 30,
+                                                8L << 20,
+                                                Duration.ofMinutes(10))))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage(
+                        "the maximum of memoryBytes (1073741824) is below its default (4294967296)");
     }
 
     @Test

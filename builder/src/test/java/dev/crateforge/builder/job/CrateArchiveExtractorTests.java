@@ -7,6 +7,7 @@ import dev.crateforge.builder.support.TarBuilder;
 import dev.crateforge.protocol.contract.FailureCode;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,13 +33,46 @@ class CrateArchiveExtractorTests {
                         .writeTo(temp.resolve("a.crate"));
         Path out = temp.resolve("out");
 
-        int entries = extractor.extract(archive, out);
+        CrateArchiveExtractor.Extracted extracted = extractor.extract(archive, out);
 
-        assertThat(entries).isEqualTo(5);
+        assertThat(extracted.entries()).isEqualTo(5);
         assertThat(out.resolve("demo-1.0.0/src/main.rs")).hasContent("fn main() {}");
         assertThat(out.resolve("demo-1.0.0/copy.rs")).hasContent("fn main() {}");
         assertThat(Files.isSymbolicLink(out.resolve("demo-1.0.0/README"))).isTrue();
         assertThat(Files.isExecutable(out.resolve("demo-1.0.0/run.sh"))).isTrue();
+    }
+
+    @Test
+    void theSourceDateEpochIsTheNewestEntrysTime() throws Exception {
+        Path archive =
+                new TarBuilder()
+                        .modified(Instant.parse("2024-03-01T10:00:00Z"))
+                        .file("demo-1.0.0/Cargo.toml", "[package]\n")
+                        .modified(Instant.parse("2024-05-02T12:30:00Z"))
+                        .file("demo-1.0.0/src/main.rs", "fn main() {}\n")
+                        .modified(Instant.parse("2023-01-01T00:00:00Z"))
+                        .file("demo-1.0.0/README", "old\n")
+                        .writeTo(temp.resolve("a.crate"));
+
+        CrateArchiveExtractor.Extracted extracted = extractor.extract(archive, temp.resolve("o"));
+
+        assertThat(extracted.sourceDateEpoch())
+                .isEqualTo(Instant.parse("2024-05-02T12:30:00Z").getEpochSecond());
+    }
+
+    @Test
+    void anArchiveDatedBefore1980BuildsAsOf1980() throws Exception {
+        Path archive =
+                new TarBuilder()
+                        .modified(Instant.EPOCH)
+                        .file("demo-1.0.0/Cargo.toml", "[package]\n")
+                        .writeTo(temp.resolve("a.crate"));
+
+        CrateArchiveExtractor.Extracted extracted = extractor.extract(archive, temp.resolve("o"));
+
+        assertThat(extracted.newestModifiedSeconds()).isZero();
+        assertThat(extracted.sourceDateEpoch())
+                .isEqualTo(Instant.parse("1980-01-01T00:00:00Z").getEpochSecond());
     }
 
     @Test

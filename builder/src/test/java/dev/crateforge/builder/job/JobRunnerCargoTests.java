@@ -115,10 +115,13 @@ class JobRunnerCargoTests {
         assertThat(fromB).isEqualTo(fromA);
         JsonNode metadata = new ObjectMapper().readTree(fromA);
         JsonNode pkg = metadata.path("packages").get(0);
-        assertThat(pkg.path("manifest_path").asText()).isEqualTo("Cargo.toml");
-        assertThat(pkg.path("targets").get(0).path("src_path").asText()).isEqualTo("src/main.rs");
-        assertThat(metadata.path("workspace_root").asText()).isEqualTo(".");
-        assertThat(metadata.path("target_directory").asText()).isEqualTo("../../target");
+        assertThat(pkg.path("manifest_path").asText())
+                .isEqualTo("/crateforge/src/hello-cf-1.0.0/Cargo.toml");
+        assertThat(pkg.path("targets").get(0).path("src_path").asText())
+                .isEqualTo("/crateforge/src/hello-cf-1.0.0/src/main.rs");
+        assertThat(metadata.path("workspace_root").asText())
+                .isEqualTo("/crateforge/src/hello-cf-1.0.0");
+        assertThat(metadata.path("target_directory").asText()).isEqualTo("/crateforge/target");
         assertThat(a.artifacts()).isEqualTo(b.artifacts());
     }
 

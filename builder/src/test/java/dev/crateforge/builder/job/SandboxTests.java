@@ -30,6 +30,7 @@ class SandboxTests {
         assertThat(line)
                 .contains("--unshare-net")
                 .contains("--die-with-parent")
+                .contains("--unshare-uts --hostname crateforge")
                 .contains("--ro-bind /usr /usr")
                 .contains("--ro-bind /opt/cargo/bin /opt/cargo/bin")
                 .contains("--bind " + JOB + " " + JOB)

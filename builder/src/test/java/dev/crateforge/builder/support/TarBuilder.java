@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.archivers.tar.TarConstants;
@@ -19,6 +21,7 @@ public final class TarBuilder {
 
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     private final TarArchiveOutputStream tar;
+    private Instant modified;
 
     public TarBuilder() {
         try {
@@ -27,6 +30,12 @@ public final class TarBuilder {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The modification time of the entries added after this call (else: the time of adding). */
+    public TarBuilder modified(Instant time) {
+        this.modified = time;
+        return this;
     }
 
     public TarBuilder file(String name, String content) {
@@ -53,6 +62,9 @@ public final class TarBuilder {
     }
 
     private TarBuilder put(TarArchiveEntry entry, byte[] content) {
+        if (modified != null) {
+            entry.setModTime(FileTime.from(modified));
+        }
         try {
             tar.putArchiveEntry(entry);
             tar.write(content);

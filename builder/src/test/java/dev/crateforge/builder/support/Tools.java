@@ -48,24 +48,32 @@ public final class Tools {
 
     /** bwrap, or the calling test is skipped. */
     public static Path bwrapOrSkip() {
-        Optional<Path> bwrap = find("bwrap");
-        if (bwrap.isEmpty()) {
-            System.err.println(
-                    "SKIPPED: bwrap is not on the PATH (Debian package bubblewrap); the sandbox"
-                            + " build test did not run");
-        }
-        assumeTrue(bwrap.isPresent(), "bwrap is not installed");
-        return bwrap.get();
+        return onPathOrSkip(
+                "bwrap",
+                "bwrap is not on the PATH (Debian package bubblewrap); the sandbox build test did"
+                        + " not run");
+    }
+
+    /** strings (binutils), or the calling test is skipped. */
+    public static Path stringsOrSkip() {
+        return onPathOrSkip(
+                "strings",
+                "strings is not on the PATH (Debian package binutils); the check for leftover"
+                        + " paths in a built binary did not run");
     }
 
     /** ssh-keygen, or the calling test is skipped. */
     public static Path sshKeygenOrSkip() {
-        Optional<Path> keygen = find("ssh-keygen");
-        if (keygen.isEmpty()) {
-            System.err.println(
-                    "SKIPPED: ssh-keygen is not on the PATH; the interop check did not run");
+        return onPathOrSkip(
+                "ssh-keygen", "ssh-keygen is not on the PATH; the interop check did not run");
+    }
+
+    private static Path onPathOrSkip(String name, String whatIsMissed) {
+        Optional<Path> tool = find(name);
+        if (tool.isEmpty()) {
+            System.err.println("SKIPPED: " + whatIsMissed);
         }
-        assumeTrue(keygen.isPresent(), "ssh-keygen is not installed");
-        return keygen.get();
+        assumeTrue(tool.isPresent(), name + " is not installed");
+        return tool.get();
     }
 }
