@@ -15,7 +15,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -47,13 +46,7 @@ class EndToEndTests {
 
     @BeforeAll
     static void startSystem() {
-        Optional<Cargo> found = Cargo.find();
-        if (found.isEmpty()) {
-            System.err.println("WARNING: cargo not found: SKIPPING the end-to-end system tests");
-        }
-        Assumptions.assumeTrue(
-                found.isPresent(), "cargo not found: SKIPPING end-to-end system tests");
-        cargo = found.get();
+        cargo = RealCargo.orSkip("the end-to-end system tests");
         target = cargo.hostTarget();
         system =
                 CrateForgeSystem.start(

@@ -19,13 +19,11 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -73,13 +71,7 @@ class FaultTests {
 
     @BeforeAll
     static void startSystem() {
-        Optional<Cargo> found = Cargo.find();
-        if (found.isEmpty()) {
-            System.err.println(
-                    "\n!!!!! WARNING: cargo not found: SKIPPING EVERY FAULT TEST (FaultTests) !!!!!\n");
-        }
-        Assumptions.assumeTrue(found.isPresent(), "cargo not found: SKIPPING the fault tests");
-        cargo = found.get();
+        cargo = RealCargo.orSkip("EVERY FAULT TEST (FaultTests)");
         target = cargo.hostTarget();
         // A stack of its own: these tests crash its servers, which the shared one must never see.
         stack = LocalStack.start(LocalStackOptions.defaults());

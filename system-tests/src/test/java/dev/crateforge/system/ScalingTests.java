@@ -20,12 +20,10 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -75,12 +73,7 @@ class ScalingTests {
 
     @BeforeAll
     static void startSystem() {
-        Optional<Cargo> found = Cargo.find();
-        if (found.isEmpty()) {
-            System.err.println("WARNING: cargo not found: SKIPPING the scaling system tests");
-        }
-        Assumptions.assumeTrue(found.isPresent(), "cargo not found: SKIPPING scaling system tests");
-        cargo = found.get();
+        cargo = RealCargo.orSkip("the scaling system tests");
         target = cargo.hostTarget();
         system =
                 CrateForgeSystem.start(
