@@ -128,7 +128,7 @@ public class CrateArtifactResource {
                 .orElseThrow(
                         () ->
                                 Rejection.notFound(
-                                        "no successful build of "
+                                        "no public successful build of "
                                                 + crate
                                                 + " "
                                                 + version

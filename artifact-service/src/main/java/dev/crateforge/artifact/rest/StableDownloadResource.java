@@ -99,7 +99,9 @@ public class StableDownloadResource {
         List<SucceededArtifact> latest = catalog.latestSucceededOfCrate(crate);
         if (latest.isEmpty()) {
             throw Rejection.notFound(
-                    "unknown crate '" + crate + "': no successful build of it stored an artifact");
+                    "unknown crate '"
+                            + crate
+                            + "': no public successful build of it stored an artifact");
         }
         byte[] body =
                 serialize(

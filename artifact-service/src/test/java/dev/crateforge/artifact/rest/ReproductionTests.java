@@ -3,6 +3,7 @@ package dev.crateforge.artifact.rest;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.startsWith;
 
 import dev.crateforge.artifact.JwksTestResource;
@@ -202,6 +203,13 @@ class ReproductionTests {
                                 + "/binary/provenance")) {
             TestProblems.get(path, 404);
         }
+        TestProblems.get(archive, 404)
+                .body(
+                        "detail",
+                        equalTo(
+                                "unknown crate '"
+                                        + crate
+                                        + "': no public successful build of it stored a binary"));
         assertThat(listing(crate).getList("$")).isEmpty();
     }
 
