@@ -10,8 +10,10 @@ import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.BuildStatement;
 import dev.crateforge.protocol.job.JobResult;
 import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.protocol.job.ReproductionVerdict;
 import dev.crateforge.protocol.kafka.JobStateChanged;
 import dev.crateforge.protocol.kafka.Provenance;
+import dev.crateforge.protocol.kafka.Reproduction;
 import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.protocol.message.BuilderProtocol;
 import dev.crateforge.protocol.provenance.BuildFacts;
@@ -47,12 +49,51 @@ public final class TestJobs {
     public final String version;
     public final ArtifactKind kind;
     private final ArtifactCatalog catalog;
+    private Reproduction reproduction;
+    private int lastAttempt;
+    private JobState lastState;
+    private Provenance lastProvenance;
 
     public TestJobs(ArtifactCatalog catalog, String crate, String version, ArtifactKind kind) {
         this.catalog = catalog;
         this.crate = crate;
         this.version = version;
         this.kind = kind;
+    }
+
+    /**
+     * Makes this job one of {@code builds} builds of the reproduction {@code group}, pending: every
+     * record it announces from now on carries it.
+     */
+    public TestJobs inReproduction(UUID group, int builds) {
+        reproduction = new Reproduction(group, builds, ReproductionVerdict.PENDING, false);
+        return this;
+    }
+
+    /**
+     * Announces a new verdict as the scheduler does (the last record again, later, with the new
+     * reproduction) and waits until the service knows it.
+     */
+    public TestJobs announceVerdict(ReproductionVerdict verdict, boolean released) {
+        publishVerdict(verdict, released, Instant.now());
+        await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> {
+                            JobAttempt job = catalog.job(jobId).orElseThrow();
+                            return verdict.wireName().equals(job.reproductionVerdict)
+                                    && job.reproductionReleased == released;
+                        });
+        return this;
+    }
+
+    /** Announces a verdict with the record time {@code at}, without waiting. */
+    public void publishVerdict(ReproductionVerdict verdict, boolean released, Instant at) {
+        reproduction =
+                new Reproduction(reproduction.group(), reproduction.builds(), verdict, released);
+        TestKafka.publish(
+                Topics.JOB_STATES,
+                jobId.toString(),
+                record(lastAttempt, lastState, lastProvenance, at));
     }
 
     /** Announces the state and waits until the service knows it. */
@@ -160,20 +201,28 @@ public final class TestJobs {
     }
 
     private void publish(int attempt, JobState state, Provenance provenance) {
+        lastAttempt = attempt;
+        lastState = state;
+        lastProvenance = provenance;
         TestKafka.publish(
                 Topics.JOB_STATES,
                 jobId.toString(),
-                new JobStateChanged(
-                        jobId,
-                        attempt,
-                        state,
-                        state == JobState.QUEUED ? null : builderId,
-                        crate,
-                        version,
-                        TARGET,
-                        kind,
-                        provenance,
-                        Instant.now()));
+                record(attempt, state, provenance, Instant.now()));
+    }
+
+    private JobStateChanged record(int attempt, JobState state, Provenance provenance, Instant at) {
+        return new JobStateChanged(
+                jobId,
+                attempt,
+                state,
+                state == JobState.QUEUED ? null : builderId,
+                crate,
+                version,
+                TARGET,
+                kind,
+                provenance,
+                at,
+                reproduction);
     }
 
     private TestJobs announce(int attempt, JobState state, Provenance provenance) {

@@ -3,6 +3,7 @@ package dev.crateforge.artifact.config;
 import dev.crateforge.protocol.job.ArtifactKind;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import java.time.Duration;
 
 /**
  * The artifact service's own settings. Token verification is configured with the standard {@code
@@ -20,6 +21,28 @@ public interface ArtifactConfig {
 
     /** The stable download layout under {@code /dl/} (cargo-binstall and the per-crate index). */
     Downloads downloads();
+
+    /** Bounds on comparing the outputs of builds that disagreed. */
+    Comparisons comparisons();
+
+    /**
+     * Comparing disagreeing builds reads their artifacts back from S3; these bound what one
+     * comparison may cost. Bytes read per artifact are bounded by {@link Limits#maxBytes} of its
+     * kind (unpacked bytes for a binary).
+     */
+    interface Comparisons {
+        /** Most tar entries listed per binary artifact; the listing stops there, marked cut. */
+        @WithDefault("10000")
+        int maxEntries();
+
+        /** Longest one comparison may take; what is not read by then is marked cut. */
+        @WithDefault("PT2M")
+        Duration maxTime();
+
+        /** Most differing JSON paths listed per metadata comparison. */
+        @WithDefault("1000")
+        int maxPaths();
+    }
 
     /** Settings of the stable download layout. */
     interface Downloads {

@@ -1,11 +1,14 @@
 package dev.crateforge.artifact.repository;
 
+import dev.crateforge.protocol.job.ReproductionVerdict;
+import dev.crateforge.protocol.kafka.Reproduction;
 import dev.crateforge.protocol.ssh.RawSignatures;
 import dev.crateforge.protocol.ssh.SshFormatException;
 import dev.crateforge.protocol.ssh.SshKeyType;
 import io.quarkus.hibernate.orm.panache.PanacheRepository;
 import io.quarkus.panache.common.Parameters;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -13,6 +16,15 @@ import java.util.UUID;
 /** Stored artifacts, and the queries that decide which one a download gets. */
 @ApplicationScoped
 public class ArtifactRepository implements PanacheRepository<StoredArtifact> {
+
+    /**
+     * JPQL: the job {@code j} may be served on the public paths: built once, or one of several
+     * builds that agreed, or released by an operator (the SQL form of {@code
+     * Reproduction.publishable()}).
+     */
+    static final String PUBLISHABLE =
+            " and (j.reproductionVerdict is null or j.reproductionVerdict = 'reproduced'"
+                    + " or j.reproductionReleased = true)";
 
     /** The artifact one attempt of a job stored for a kind. */
     public Optional<StoredArtifact> findOfAttempt(UUID jobId, int attempt, String kind) {
@@ -36,7 +48,10 @@ public class ArtifactRepository implements PanacheRepository<StoredArtifact> {
                 .firstResultOptional();
     }
 
-    /** The artifact of the most recent successful build of a crate version for a target. */
+    /**
+     * The artifact of the most recent successful build of a crate version for a target whose
+     * artifacts may be public.
+     */
     public Optional<StoredArtifact> findLatestSucceeded(
             String crate, String version, String target, String kind) {
         return find(
@@ -44,7 +59,9 @@ public class ArtifactRepository implements PanacheRepository<StoredArtifact> {
                                 + " where j.jobId = a.jobId and j.attempt = a.attempt"
                                 + " and j.state = 'succeeded' and a.crate = :crate"
                                 + " and a.version = :version and a.target = :target"
-                                + " and a.kind = :kind order by j.changedAt desc, a.id desc",
+                                + " and a.kind = :kind"
+                                + PUBLISHABLE
+                                + " order by j.changedAt desc, a.id desc",
                         Parameters.with("crate", crate)
                                 .and("version", version)
                                 .and("target", target)
@@ -53,8 +70,8 @@ public class ArtifactRepository implements PanacheRepository<StoredArtifact> {
     }
 
     /**
-     * Every artifact of a successful build of a crate version, newest build first (callers keep the
-     * first per target and kind).
+     * Every artifact of a successful, publishable build of a crate version, newest build first
+     * (callers keep the first per target and kind).
      */
     public List<StoredArtifact> listSucceeded(String crate, String version) {
         return find(
@@ -62,16 +79,18 @@ public class ArtifactRepository implements PanacheRepository<StoredArtifact> {
                                 + " where j.jobId = a.jobId and j.attempt = a.attempt"
                                 + " and j.state = 'succeeded' and a.crate = :crate"
                                 + " and a.version = :version"
+                                + PUBLISHABLE
                                 + " order by a.target, a.kind, j.changedAt desc, a.id desc",
                         Parameters.with("crate", crate).and("version", version))
                 .list();
     }
 
     /**
-     * Every artifact of a successful build of a crate, all versions, with which of the build's
-     * provenance files are held; ordered by version, target and kind, newest build first within
-     * each (the order {@link #findLatestSucceeded} picks by, so that callers keeping the first of
-     * each get what a download gets). One query: the per-crate index is built from it alone.
+     * Every artifact of a successful, publishable build of a crate, all versions, with which of the
+     * build's provenance files are held and its reproduction; ordered by version, target and kind,
+     * newest build first within each (the order {@link #findLatestSucceeded} picks by, so that
+     * callers keeping the first of each get what a download gets). One query: the per-crate index
+     * is built from it alone.
      */
     public List<SucceededArtifact> listSucceededOfCrate(String crate) {
         return getEntityManager()
@@ -79,10 +98,12 @@ public class ArtifactRepository implements PanacheRepository<StoredArtifact> {
                         "select a, (case when j.statement is not null and j.signature is not null"
                                 + " and j.builderPublicKey is not null then true else false end),"
                                 + " (case when j.provenanceEnvelope is not null then true else"
-                                + " false end), j.builderPublicKey"
+                                + " false end), j.builderPublicKey, j.reproductionGroup,"
+                                + " j.reproductionBuilds, j.reproductionVerdict, j.reproductionReleased"
                                 + " from StoredArtifact a, JobAttempt j"
                                 + " where j.jobId = a.jobId and j.attempt = a.attempt"
                                 + " and j.state = 'succeeded' and a.crate = :crate"
+                                + PUBLISHABLE
                                 + " order by a.version, a.target, a.kind, j.changedAt desc, a.id desc",
                         Object[].class)
                 .setParameter("crate", crate)
@@ -92,13 +113,33 @@ public class ArtifactRepository implements PanacheRepository<StoredArtifact> {
                 .toList();
     }
 
+    /** The artifacts the current attempts of the builds of these reproductions stored. */
+    public List<StoredArtifact> listOfReproductions(Collection<UUID> groups) {
+        if (groups.isEmpty()) {
+            return List.of();
+        }
+        return find(
+                        "select a from StoredArtifact a, JobAttempt j"
+                                + " where j.jobId = a.jobId and j.attempt = a.attempt"
+                                + " and j.reproductionGroup in :groups order by a.jobId, a.kind",
+                        Parameters.with("groups", groups))
+                .list();
+    }
+
     private static SucceededArtifact succeeded(Object[] row) {
         boolean hasProvenance = (Boolean) row[1];
         return new SucceededArtifact(
                 (StoredArtifact) row[0],
                 hasProvenance,
                 hasProvenance && (Boolean) row[2],
-                hasProvenance && securesystemslibReads((String) row[3]));
+                hasProvenance && securesystemslibReads((String) row[3]),
+                row[4] == null
+                        ? null
+                        : new Reproduction(
+                                (UUID) row[4],
+                                (Integer) row[5],
+                                ReproductionVerdict.fromWireName((String) row[6]).orElseThrow(),
+                                (Boolean) row[7]));
     }
 
     /**

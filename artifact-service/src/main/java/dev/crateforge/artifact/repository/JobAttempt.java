@@ -1,10 +1,13 @@
 package dev.crateforge.artifact.repository;
 
+import dev.crateforge.protocol.job.ReproductionVerdict;
+import dev.crateforge.protocol.kafka.Reproduction;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -59,7 +62,47 @@ public class JobAttempt {
     @Column(name = "updated_at")
     public Instant updatedAt;
 
+    /**
+     * The reproduction the job is part of (the first build's job id), or null for a job built once.
+     */
+    @Column(name = "reproduction_group")
+    public UUID reproductionGroup;
+
+    /** How many builds of the reproduction must agree; null for a job built once. */
+    @Column(name = "reproduction_builds")
+    public Integer reproductionBuilds;
+
+    /** Wire name of the {@code ReproductionVerdict}; null for a job built once. */
+    @Column(name = "reproduction_verdict")
+    public String reproductionVerdict;
+
+    /** Whether an operator released this build although the builds did not agree. */
+    @Column(name = "reproduction_released")
+    public Boolean reproductionReleased;
+
+    /** The scheduler's time of the record the reproduction came with. */
+    @Column(name = "reproduction_at")
+    public Instant reproductionAt;
+
     public boolean hasProvenance() {
         return statement != null && signature != null && builderPublicKey != null;
+    }
+
+    /** The job's part in a reproduction, if it is one of several builds that must agree. */
+    public Optional<Reproduction> reproduction() {
+        if (reproductionGroup == null) {
+            return Optional.empty();
+        }
+        return Optional.of(
+                new Reproduction(
+                        reproductionGroup,
+                        reproductionBuilds,
+                        ReproductionVerdict.fromWireName(reproductionVerdict).orElseThrow(),
+                        reproductionReleased));
+    }
+
+    /** Whether the job's artifacts may be served on the public paths once it succeeded. */
+    public boolean publishable() {
+        return reproduction().map(Reproduction::publishable).orElse(true);
     }
 }

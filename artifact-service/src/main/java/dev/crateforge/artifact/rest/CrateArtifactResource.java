@@ -4,7 +4,10 @@ import dev.crateforge.artifact.repository.StoredArtifact;
 import dev.crateforge.artifact.service.ArtifactCatalog;
 import dev.crateforge.artifact.service.ProvenanceService;
 import dev.crateforge.artifact.service.Rejection;
+import dev.crateforge.artifact.service.ReproductionMember;
+import dev.crateforge.artifact.service.Reproductions;
 import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.kafka.Reproduction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
@@ -17,10 +20,14 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
- * Artifacts by crate: the latest successful build of a crate version for a target, its listing, and
- * the signed provenance of each artifact. Public and read-only.
+ * Artifacts by crate: the latest successful build of a crate version for a target whose artifacts
+ * may be public (a build made once, or one whose independent builds agreed or that an operator
+ * released), its listing, and the signed provenance of each artifact. Public and read-only.
  */
 @Path("/api/v1/crates/{name}/{version}")
 @Blocking
@@ -29,12 +36,17 @@ public class CrateArtifactResource {
     private final ArtifactCatalog catalog;
     private final ArtifactResponses responses;
     private final ProvenanceService provenance;
+    private final Reproductions reproductions;
 
     public CrateArtifactResource(
-            ArtifactCatalog catalog, ArtifactResponses responses, ProvenanceService provenance) {
+            ArtifactCatalog catalog,
+            ArtifactResponses responses,
+            ProvenanceService provenance,
+            Reproductions reproductions) {
         this.catalog = catalog;
         this.responses = responses;
         this.provenance = provenance;
+        this.reproductions = reproductions;
     }
 
     @GET
@@ -42,8 +54,25 @@ public class CrateArtifactResource {
     @Produces(MediaType.APPLICATION_JSON)
     public List<ArtifactView> list(
             @PathParam("name") String name, @PathParam("version") String version) {
-        return catalog.latestSucceeded(PathParams.crate(name), PathParams.version(version)).stream()
-                .map(ArtifactView::of)
+        List<StoredArtifact> latest =
+                catalog.latestSucceeded(PathParams.crate(name), PathParams.version(version));
+        Map<UUID, Reproduction> reproductionOf = catalog.reproductionsOf(latest);
+        Map<UUID, List<ReproductionMember>> members =
+                reproductions.members(
+                        reproductionOf.values().stream()
+                                .map(Reproduction::group)
+                                .collect(Collectors.toSet()));
+        return latest.stream()
+                .map(
+                        a -> {
+                            Reproduction r = reproductionOf.get(a.jobId);
+                            return ArtifactView.listed(
+                                    a,
+                                    r,
+                                    r == null
+                                            ? List.of()
+                                            : members.getOrDefault(r.group(), List.of()));
+                        })
                 .toList();
     }
 
@@ -99,7 +128,7 @@ public class CrateArtifactResource {
                 .orElseThrow(
                         () ->
                                 Rejection.notFound(
-                                        "no successful build of "
+                                        "no public successful build of "
                                                 + crate
                                                 + " "
                                                 + version

@@ -2,8 +2,10 @@ package dev.crateforge.artifact.rest;
 
 import dev.crateforge.artifact.repository.StoredArtifact;
 import dev.crateforge.artifact.repository.SucceededArtifact;
+import dev.crateforge.artifact.service.ReproductionMember;
 import dev.crateforge.artifact.service.VersionOrder;
 import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.kafka.Reproduction;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -23,9 +25,6 @@ import java.util.UUID;
 public record CrateIndex(
         int formatVersion, String registry, String crate, List<VersionEntry> versions) {
 
-    /** What {@code reproduction} says until independent rebuilds exist. */
-    public static final String REPRODUCTION_UNKNOWN = "unknown";
-
     /**
      * One version.
      *
@@ -40,8 +39,11 @@ public record CrateIndex(
      *     by-crate URL
      * @param sha256Url the {@code .sha256} file of a binary; null for other kinds
      * @param provenance the build's signed provenance, or null if the service does not hold it
-     * @param reproduction whether independent rebuilds gave the same bytes; {@value
-     *     #REPRODUCTION_UNKNOWN} until such rebuilds exist
+     * @param reproduction {@code unknown} for a build made once, {@code reproduced} when
+     *     independent builds gave the same bytes, {@code released} when an operator released a
+     *     build whose builds did not agree (a string, as in every index before independent builds)
+     * @param independentBuilds the builds behind a reproduced or released artifact; null for a
+     *     build made once
      */
     public record ArtifactEntry(
             String target,
@@ -54,7 +56,8 @@ public record CrateIndex(
             int attempt,
             Instant createdAt,
             ProvenanceLinks provenance,
-            String reproduction) {}
+            String reproduction,
+            IndependentBuilds independentBuilds) {}
 
     /**
      * The provenance files of the build that stored an artifact, by job id (so that they stay right
@@ -95,8 +98,15 @@ public record CrateIndex(
         }
     }
 
-    /** The index of what {@code ArtifactCatalog.latestSucceededOfCrate} returned. */
-    static CrateIndex of(String registry, String crate, List<SucceededArtifact> latest) {
+    /**
+     * The index of what {@code ArtifactCatalog.latestSucceededOfCrate} returned, with the builds of
+     * the reproductions among them by group.
+     */
+    static CrateIndex of(
+            String registry,
+            String crate,
+            List<SucceededArtifact> latest,
+            Map<UUID, List<ReproductionMember>> reproductions) {
         Map<String, List<SucceededArtifact>> byVersion = new TreeMap<>(VersionOrder.INSTANCE);
         for (SucceededArtifact s : latest) {
             byVersion.computeIfAbsent(s.artifact().version, v -> new ArrayList<>()).add(s);
@@ -115,13 +125,17 @@ public record CrateIndex(
                                                                                 s.artifact().target)
                                                                 .thenComparing(
                                                                         s -> s.artifact().kind))
-                                                .map(s -> entry(registry, s))
+                                                .map(s -> entry(registry, s, reproductions))
                                                 .toList())));
         return new CrateIndex(1, registry, crate, versions);
     }
 
-    private static ArtifactEntry entry(String registry, SucceededArtifact s) {
+    private static ArtifactEntry entry(
+            String registry,
+            SucceededArtifact s,
+            Map<UUID, List<ReproductionMember>> reproductions) {
         StoredArtifact a = s.artifact();
+        Reproduction r = s.reproduction();
         boolean binary = a.kind.equals(ArtifactKind.BINARY.wireName());
         return new ArtifactEntry(
                 a.target,
@@ -143,6 +157,10 @@ public record CrateIndex(
                 a.attempt,
                 a.createdAt,
                 s.hasProvenance() ? ProvenanceLinks.of(s) : null,
-                REPRODUCTION_UNKNOWN);
+                IndependentBuilds.status(r),
+                r == null
+                        ? null
+                        : IndependentBuilds.of(
+                                r, reproductions.getOrDefault(r.group(), List.of()), a.kind));
     }
 }

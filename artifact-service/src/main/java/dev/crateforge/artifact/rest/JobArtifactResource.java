@@ -25,7 +25,9 @@ import java.util.UUID;
 
 /**
  * Artifacts by job: the builder's upload ({@code PUT}, authorised by its job token), the download
- * of what a job stored, and the signed provenance of a job that succeeded.
+ * of what a job stored, and the signed provenance of a job that succeeded. These answer whether or
+ * not the job's artifacts are public, for investigators; a build of a reproduction carries {@link
+ * ReproductionHeader} so that nobody mistakes a withheld build for a published one.
  *
  * <p>The upload is a blocking method reading the request body as an {@link InputStream} on a worker
  * thread: the body flows from the socket through the hash to S3 in small buffers, so the heap holds
@@ -87,7 +89,9 @@ public class JobArtifactResource {
             @PathParam("kind") String kind,
             @HeaderParam("Range") String range,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        return responses.send(find(jobId, kind), range, ifNoneMatch, false);
+        StoredArtifact artifact = find(jobId, kind);
+        return ReproductionHeader.on(
+                responses.send(artifact, range, ifNoneMatch, false), catalog.job(artifact.jobId));
     }
 
     @HEAD
@@ -98,14 +102,18 @@ public class JobArtifactResource {
             @PathParam("kind") String kind,
             @HeaderParam("Range") String range,
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
-        return responses.send(find(jobId, kind), range, ifNoneMatch, true);
+        StoredArtifact artifact = find(jobId, kind);
+        return ReproductionHeader.on(
+                responses.send(artifact, range, ifNoneMatch, true), catalog.job(artifact.jobId));
     }
 
     @GET
     @Path("/provenance")
     @Produces(MediaType.APPLICATION_JSON)
-    public ProvenanceView provenance(@PathParam("jobId") String jobId) {
-        return ProvenanceView.of(provenance.ofJob(PathParams.jobId(jobId)));
+    public Response provenance(@PathParam("jobId") String jobId) {
+        UUID job = PathParams.jobId(jobId);
+        return ReproductionHeader.on(
+                Response.ok(ProvenanceView.of(provenance.ofJob(job))).build(), catalog.job(job));
     }
 
     /** A provenance file ({@link ProvenanceFile}) of the job, by its route name. */
@@ -118,7 +126,9 @@ public class JobArtifactResource {
             @HeaderParam(HttpHeaders.IF_NONE_MATCH) String ifNoneMatch) {
         UUID job = PathParams.jobId(jobId);
         ProvenanceFile wanted = ProvenanceFile.ofRoute(file);
-        return wanted.answer(provenance.ofJob(job), wanted.fileName(), null, ifNoneMatch, false);
+        return ReproductionHeader.on(
+                wanted.answer(provenance.ofJob(job), wanted.fileName(), null, ifNoneMatch, false),
+                catalog.job(job));
     }
 
     private StoredArtifact find(String jobId, String kind) {

@@ -15,6 +15,15 @@ final class PathParams {
     private PathParams() {}
 
     static UUID jobId(String value) {
+        return uuid(value, "the job id");
+    }
+
+    /** A reproduction's group: the job id of its first build. */
+    static UUID group(String value) {
+        return uuid(value, "the reproduction group");
+    }
+
+    private static UUID uuid(String value, String what) {
         try {
             UUID id = UUID.fromString(value);
             if (id.toString().equals(value.toLowerCase(java.util.Locale.ROOT))) {
@@ -23,7 +32,7 @@ final class PathParams {
         } catch (IllegalArgumentException e) {
             // answered below
         }
-        throw Rejection.of(UploadOutcome.BAD_PATH, "the job id must be a UUID");
+        throw Rejection.of(UploadOutcome.BAD_PATH, what + " must be a UUID");
     }
 
     /** The kind of a read: an unknown kind is simply not there (404). */

@@ -9,6 +9,8 @@ import dev.crateforge.artifact.service.ArtifactCatalog;
 import dev.crateforge.artifact.service.CrateBinaries;
 import dev.crateforge.artifact.service.ProvenanceService;
 import dev.crateforge.artifact.service.Rejection;
+import dev.crateforge.artifact.service.Reproductions;
+import dev.crateforge.protocol.kafka.Reproduction;
 import io.smallrye.common.annotation.Blocking;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
@@ -22,16 +24,19 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 /**
  * The stable download layout, public and read-only: {@code
  * /dl/{registry}/{name}/{version}/{name}-{version}-{target}.tgz} (the {@code binary} artifact of
- * the latest successful build, byte for byte as the builder uploaded and signed it), its {@code
- * .sha256} in {@code sha256sum} format, the build's provenance beside it ({@code .intoto.jsonl},
- * the DSSE envelope, with the builder's key, and the SSHSIG statement; see {@link ProvenanceFile}),
- * and the per-crate index {@code /dl/{registry}/{name}/index.json}. URLs that cargo-binstall's
- * {@code pkg-url} template renders to; see docs/artifact.md for the layout inside the archive.
+ * the latest successful build whose artifacts may be public, see {@code Reproduction.publishable},
+ * byte for byte as the builder uploaded and signed it), its {@code .sha256} in {@code sha256sum}
+ * format, the build's provenance beside it ({@code .intoto.jsonl}, the DSSE envelope, with the
+ * builder's key, and the SSHSIG statement; see {@link ProvenanceFile}), and the per-crate index
+ * {@code /dl/{registry}/{name}/index.json}. URLs that cargo-binstall's {@code pkg-url} template
+ * renders to; see docs/artifact.md for the layout inside the archive.
  */
 @Path("/dl/{registry}/{name}")
 @Blocking
@@ -48,6 +53,7 @@ public class StableDownloadResource {
     private final ArtifactResponses responses;
     private final ProvenanceService provenance;
     private final ObjectMapper json;
+    private final Reproductions reproductions;
     private final String registry;
 
     public StableDownloadResource(
@@ -56,12 +62,14 @@ public class StableDownloadResource {
             ArtifactResponses responses,
             ProvenanceService provenance,
             ObjectMapper json,
+            Reproductions reproductions,
             ArtifactConfig config) {
         this.catalog = catalog;
         this.binaries = binaries;
         this.responses = responses;
         this.provenance = provenance;
         this.json = json;
+        this.reproductions = reproductions;
         this.registry = config.downloads().registry();
     }
 
@@ -91,9 +99,22 @@ public class StableDownloadResource {
         List<SucceededArtifact> latest = catalog.latestSucceededOfCrate(crate);
         if (latest.isEmpty()) {
             throw Rejection.notFound(
-                    "unknown crate '" + crate + "': no successful build of it stored an artifact");
+                    "unknown crate '"
+                            + crate
+                            + "': no public successful build of it stored an artifact");
         }
-        byte[] body = serialize(CrateIndex.of(this.registry, crate, latest));
+        byte[] body =
+                serialize(
+                        CrateIndex.of(
+                                this.registry,
+                                crate,
+                                latest,
+                                reproductions.members(
+                                        latest.stream()
+                                                .map(SucceededArtifact::reproduction)
+                                                .filter(Objects::nonNull)
+                                                .map(Reproduction::group)
+                                                .collect(Collectors.toSet()))));
         return CacheableAnswers.small(
                 body, MediaType.APPLICATION_JSON, null, CACHE_CONTROL, null, ifNoneMatch, false);
     }

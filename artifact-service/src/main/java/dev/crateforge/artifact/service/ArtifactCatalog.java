@@ -7,9 +7,11 @@ import dev.crateforge.artifact.repository.JobAttemptRepository;
 import dev.crateforge.artifact.repository.StoredArtifact;
 import dev.crateforge.artifact.repository.SucceededArtifact;
 import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.kafka.Reproduction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -73,6 +75,17 @@ public class ArtifactCatalog {
 
     public Optional<JobAttempt> job(UUID jobId) {
         return jobs.findJob(jobId);
+    }
+
+    /** The reproductions the builds of these artifacts are part of, by job id; one query. */
+    public Map<UUID, Reproduction> reproductionsOf(List<StoredArtifact> stored) {
+        if (stored.isEmpty()) {
+            return Map.of();
+        }
+        Map<UUID, Reproduction> of = new HashMap<>();
+        jobs.list("jobId in ?1", stored.stream().map(a -> a.jobId).distinct().toList())
+                .forEach(j -> j.reproduction().ifPresent(r -> of.put(j.jobId, r)));
+        return of;
     }
 
     public Optional<StoredArtifact> ofAttempt(UUID jobId, int attempt, ArtifactKind kind) {

@@ -47,7 +47,9 @@ public class CrateBinaries {
                         .toList();
         if (binaries.isEmpty()) {
             return Rejection.notFound(
-                    "unknown crate '" + crate + "': no successful build of it stored a binary");
+                    "unknown crate '"
+                            + crate
+                            + "': no public successful build of it stored a binary");
         }
         Comparator<String> newestFirst = VersionOrder.INSTANCE.reversed();
         List<StoredArtifact> ofVersion =

@@ -4,9 +4,11 @@ import dev.crateforge.artifact.repository.JobAttempt;
 import dev.crateforge.artifact.repository.JobAttemptRepository;
 import dev.crateforge.protocol.job.BuildStatement;
 import dev.crateforge.protocol.job.JobState;
+import dev.crateforge.protocol.job.ReproductionVerdict;
 import dev.crateforge.protocol.json.ProtocolJson;
 import dev.crateforge.protocol.kafka.JobStateChanged;
 import dev.crateforge.protocol.kafka.Provenance;
+import dev.crateforge.protocol.kafka.Reproduction;
 import dev.crateforge.protocol.message.BuilderProtocol;
 import dev.crateforge.protocol.provenance.ProvenanceEnvelopes;
 import dev.crateforge.protocol.provenance.ProvenanceException;
@@ -15,9 +17,11 @@ import dev.crateforge.protocol.ssh.SshPublicKey;
 import dev.crateforge.protocol.ssh.SshSignature;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -28,15 +32,23 @@ import java.util.UUID;
  * <p>Records may arrive twice (at-least-once delivery) or, after a rebalance, be replayed: a change
  * is applied only if it moves the job forward (a higher attempt, or a later state of the same
  * attempt), so replays change nothing and a newer attempt always overrides an older one.
+ *
+ * <p>A new reproduction verdict comes as a fresh record of the same attempt and state with a later
+ * {@code at}: such a record replaces the job's reproduction (and nothing else) if it says something
+ * else than the one kept; one that is not later than the record the kept reproduction came with is
+ * a replay and changes nothing. Whenever a job's builds are known to disagree, the comparison of
+ * their outputs is requested once the transaction commits ({@link ReproductionDisagreed}).
  */
 @ApplicationScoped
 @Transactional
 public class JobStateService {
 
     private final JobAttemptRepository jobs;
+    private final Event<ReproductionDisagreed> disagreements;
 
-    public JobStateService(JobAttemptRepository jobs) {
+    public JobStateService(JobAttemptRepository jobs, Event<ReproductionDisagreed> disagreements) {
         this.jobs = jobs;
+        this.disagreements = disagreements;
     }
 
     /**
@@ -48,6 +60,14 @@ public class JobStateService {
         JobAttempt job = jobs.findById(change.jobId());
         boolean isNew = job == null;
         if (!isNew && !movesForward(job, change)) {
+            if (announcesNewReproduction(job, change)) {
+                keepReproduction(job, change);
+                job.updatedAt = Instant.now();
+                Log.debugf(
+                        "Job %s attempt %d: reproduction now %s",
+                        job.jobId, job.attempt, job.reproductionVerdict);
+                return true;
+            }
             Log.debugf(
                     "Ignoring %s of job %s attempt %d: already at %s of attempt %d",
                     change.state(), change.jobId(), change.attempt(), job.state, job.attempt);
@@ -72,6 +92,7 @@ public class JobStateService {
         job.signature = provenance == null ? null : provenance.signature();
         job.builderPublicKey = provenance == null ? null : provenance.builderPublicKey();
         job.provenanceEnvelope = provenance == null ? null : checkedEnvelope(change, provenance);
+        keepReproduction(job, change);
         if (isNew) {
             jobs.persist(job);
         }
@@ -81,6 +102,31 @@ public class JobStateService {
 
     public Optional<JobAttempt> find(UUID jobId) {
         return jobs.findJob(jobId);
+    }
+
+    /**
+     * A record of the attempt and state already kept, sent later, with another reproduction: the
+     * scheduler announcing a new verdict (or an operator's release).
+     */
+    private static boolean announcesNewReproduction(JobAttempt current, JobStateChanged change) {
+        Instant keptAt =
+                current.reproductionAt != null ? current.reproductionAt : current.changedAt;
+        return change.attempt() == current.attempt
+                && change.state().wireName().equals(current.state)
+                && change.at().isAfter(keptAt)
+                && !Objects.equals(change.reproduction(), current.reproduction().orElse(null));
+    }
+
+    private void keepReproduction(JobAttempt job, JobStateChanged change) {
+        Reproduction reproduction = change.reproduction();
+        job.reproductionGroup = reproduction == null ? null : reproduction.group();
+        job.reproductionBuilds = reproduction == null ? null : reproduction.builds();
+        job.reproductionVerdict = reproduction == null ? null : reproduction.verdict().wireName();
+        job.reproductionReleased = reproduction == null ? null : reproduction.released();
+        job.reproductionAt = reproduction == null ? null : change.at();
+        if (reproduction != null && reproduction.verdict() == ReproductionVerdict.DISAGREED) {
+            disagreements.fire(new ReproductionDisagreed(reproduction.group()));
+        }
     }
 
     private static boolean movesForward(JobAttempt current, JobStateChanged change) {

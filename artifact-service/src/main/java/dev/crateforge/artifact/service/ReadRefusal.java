@@ -10,7 +10,9 @@ public enum ReadRefusal {
     /** Nothing is stored under this path (or the artifact kind does not exist). */
     NOT_FOUND(404, "not_found"),
     /** The {@code Range} lies outside the artifact. */
-    RANGE_NOT_SATISFIABLE(416, "range_not_satisfiable");
+    RANGE_NOT_SATISFIABLE(416, "range_not_satisfiable"),
+    /** The builds of a reproduction have not disagreed: there is no comparison to ask for. */
+    NOT_DISAGREED(409, "not_disagreed");
 
     private final int status;
     private final String reason;

@@ -55,6 +55,11 @@ public class Rejection extends RuntimeException {
         return new Rejection(ReadRefusal.NOT_FOUND, detail);
     }
 
+    /** A comparison asked of a reproduction whose builds have not disagreed (409). */
+    public static Rejection notDisagreed(String detail) {
+        return new Rejection(ReadRefusal.NOT_DISAGREED, detail);
+    }
+
     /** The HTTP status. */
     public int status() {
         return status;

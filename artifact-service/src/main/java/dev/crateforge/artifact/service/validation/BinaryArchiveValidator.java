@@ -1,7 +1,8 @@
 package dev.crateforge.artifact.service.validation;
 
+import dev.crateforge.artifact.service.BoundedRead;
+import dev.crateforge.artifact.service.Deadline;
 import java.io.EOFException;
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -46,7 +47,7 @@ public final class BinaryArchiveValidator {
         } catch (IOException e) {
             throw new InvalidArtifact("the binary artifact is not gzip-compressed");
         }
-        Bounded unpacked = new Bounded(unzipped, maxUnpackedBytes);
+        BoundedRead unpacked = new BoundedRead(unzipped, maxUnpackedBytes, Deadline.NONE);
         try {
             TarArchiveInputStream tar = new TarArchiveInputStream(unpacked);
             Set<String> names = new HashSet<>();
@@ -78,7 +79,7 @@ public final class BinaryArchiveValidator {
 
     private String describe(Exception e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof Bounded.LimitExceeded) {
+            if (t instanceof BoundedRead.Cut) {
                 return "the binary artifact unpacks to more than " + maxUnpackedBytes + " bytes";
             }
             if (t instanceof ZipException || t instanceof EOFException) {
@@ -134,64 +135,6 @@ public final class BinaryArchiveValidator {
         if (name.contains("/") || name.equals(".")) {
             throw new InvalidArtifact(
                     "entry " + quoted + " is not at the top level; binaries lie at the top level");
-        }
-    }
-
-    /** Decompressed bytes, counted and cut off at a limit. */
-    private static final class Bounded extends FilterInputStream {
-
-        static final class LimitExceeded extends IOException {
-            LimitExceeded() {
-                super("unpack limit exceeded", null);
-            }
-        }
-
-        private final long limit;
-        private long count;
-
-        Bounded(InputStream in, long limit) {
-            super(in);
-            this.limit = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            int b = super.read();
-            if (b >= 0) {
-                add(1);
-            }
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n > 0) {
-                add(n);
-            }
-            return n;
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            // Through read, so that skipped bytes are counted too.
-            byte[] buffer = new byte[(int) Math.min(n, 8192)];
-            long skipped = 0;
-            while (skipped < n) {
-                int r = read(buffer, 0, (int) Math.min(buffer.length, n - skipped));
-                if (r < 0) {
-                    break;
-                }
-                skipped += r;
-            }
-            return skipped;
-        }
-
-        private void add(long n) throws LimitExceeded {
-            count += n;
-            if (count > limit) {
-                throw new LimitExceeded();
-            }
         }
     }
 }
