@@ -7,7 +7,7 @@ create table operator_action (
     at          timestamptz not null default now(),
     actor       text        not null,
     action      text        not null,
-    target_kind text        not null check (target_kind in ('job', 'crate')),
+    target_kind text        not null check (target_kind in ('job', 'crate', 'builder')),
     target      text        not null,
     old_value   text,
     new_value   text

@@ -47,3 +47,12 @@ create table builder_reputation (
 drop index job_avoiding_idx;
 create index job_second_look_idx on job (target)
     where state = 'queued' and (avoid_until is not null or reproduction_group is not null);
+
+-- An operator's reproduction policy per crate: how many builds its jobs get unless a submission says
+-- (it wins over the registry's `reproduce` and the deployment's default).
+create table crate_reproduction (
+    crate      text        primary key,
+    builds     smallint    not null check (builds between 1 and 5),
+    updated_by text        not null,
+    updated_at timestamptz not null default now()
+);

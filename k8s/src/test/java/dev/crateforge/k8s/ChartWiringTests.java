@@ -243,7 +243,8 @@ class ChartWiringTests {
         assertThat(gateway.getMetadata().getAnnotations())
                 .containsEntry("nginx.ingress.kubernetes.io/proxy-read-timeout", "3600")
                 .containsEntry("nginx.ingress.kubernetes.io/proxy-send-timeout", "3600");
-        assertThat(paths(gateway)).containsExactly("/builders/v1", "/api/v1/builders");
+        assertThat(paths(gateway))
+                .containsExactly("/builders/v1", "/api/v1/builders", "/api/v1/builder-keys");
         assertThat(artifact.getMetadata().getAnnotations())
                 .containsEntry("nginx.ingress.kubernetes.io/proxy-body-size", "8g")
                 .containsEntry("nginx.ingress.kubernetes.io/proxy-request-buffering", "off");
@@ -522,6 +523,59 @@ class ChartWiringTests {
                 .getMetadata()
                 .getAnnotations()
                 .get("checksum/config");
+    }
+
+    /** A REST resource class's root path, as JAX-RS reads it. */
+    private static final Pattern RESOURCE_ROOT =
+            Pattern.compile(
+                    "@Path\\(\"(/[^\"]*)\"\\)(?:\\s*@\\w+(?:\\([^)]*\\))?)*"
+                            + "\\s*public\\s+(?:final\\s+)?class");
+
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"gateway", "scheduler", "artifact"})
+    void eachServicesIngressRoutesEveryApiRootOfTheService(String service) throws IOException {
+        Rendered rendered = Chart.render(ValuesFile.EXAMPLE);
+        List<String> routed = paths(rendered.one(Ingress.class, Chart.name(service)));
+        Set<String> roots =
+                resourceRoots(Path.of("..", service + "-service", "src", "main", "java"));
+
+        assertThat(roots).as("REST roots of the %s", service).isNotEmpty();
+        assertThat(roots)
+                .as(
+                        "REST roots of the %s, each under a path its Ingress routes %s",
+                        service, routed)
+                .allMatch(root -> routed.stream().anyMatch(root::startsWith));
+    }
+
+    @Test
+    void noPathPrefixGoesToTwoServicesOnOneHost() {
+        Map<String, String> owner = new java.util.HashMap<>();
+        for (Ingress ingress : Chart.render(ValuesFile.EXAMPLE).all(Ingress.class)) {
+            String service = ingress.getMetadata().getName();
+            for (var rule : ingress.getSpec().getRules()) {
+                for (HTTPIngressPath path : rule.getHttp().getPaths()) {
+                    String key = rule.getHost() + path.getPath();
+                    String before = owner.putIfAbsent(key, service);
+                    assertThat(before)
+                            .as("%s is routed to %s and %s", key, before, service)
+                            .isIn(null, service);
+                }
+            }
+        }
+    }
+
+    /** Each REST resource class's root path up to its first template ({@code /dl/{registry}…}). */
+    private static Set<String> resourceRoots(Path sources) throws IOException {
+        Set<String> roots = new java.util.TreeSet<>();
+        try (var files = Files.walk(sources)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+                Matcher root = RESOURCE_ROOT.matcher(Files.readString(file));
+                while (root.find()) {
+                    roots.add(root.group(1).replaceFirst("\\{.*", ""));
+                }
+            }
+        }
+        return roots;
     }
 
     private static List<String> paths(Ingress ingress) {

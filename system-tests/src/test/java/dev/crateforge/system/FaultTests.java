@@ -403,7 +403,7 @@ class FaultTests {
                         HttpRequest.newBuilder(
                                         system.scheduler()
                                                 .baseUri()
-                                                .resolve("/api/v1/builders/online"))
+                                                .resolve("/api/v1/connections/online"))
                                 .timeout(Duration.ofSeconds(10))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());

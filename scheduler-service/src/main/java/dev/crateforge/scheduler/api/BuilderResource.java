@@ -13,7 +13,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Which builders are connected now, as the gateways reported through connection records. */
-@Path("/api/v1/builders")
+@Path("/api/v1/connections")
 @Produces(MediaType.APPLICATION_JSON)
 @Tag(name = "builders")
 public class BuilderResource {

@@ -1,5 +1,6 @@
 package dev.crateforge.scheduler.api;
 
+import dev.crateforge.protocol.job.Naming;
 import java.util.UUID;
 
 /** Reading request parameters, with the 400 problem that names the parameter. */
@@ -15,5 +16,14 @@ public final class Parameters {
             throw new BadParameterException(
                     parameter, "parameter '" + parameter + "' is not a UUID");
         }
+    }
+
+    /** {@code value} if it is a crate name, or a {@link BadParameterException}. */
+    public static String crateName(String parameter, String value) {
+        if (value == null || value.length() > 64 || !Naming.CRATE_NAME.matcher(value).matches()) {
+            throw new BadParameterException(
+                    parameter, "path parameter '" + parameter + "' is not a crate name");
+        }
+        return value;
     }
 }

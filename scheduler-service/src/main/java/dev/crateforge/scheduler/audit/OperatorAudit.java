@@ -20,7 +20,8 @@ public class OperatorAudit {
     /** What an action was done to. */
     public enum TargetKind {
         JOB("job"),
-        CRATE("crate");
+        CRATE("crate"),
+        BUILDER("builder");
 
         private final String column;
 
@@ -47,6 +48,12 @@ public class OperatorAudit {
     /** Records an action on a crate. */
     public void crate(String crate, String actor, String action, String oldValue, String newValue) {
         record(actor, action, TargetKind.CRATE, crate, oldValue, newValue);
+    }
+
+    /** Records an action on a builder. */
+    public void builder(
+            UUID builder, String actor, String action, String oldValue, String newValue) {
+        record(actor, action, TargetKind.BUILDER, builder.toString(), oldValue, newValue);
     }
 
     private void record(

@@ -28,7 +28,24 @@ public class IntakeRepository {
             String kind,
             int priority,
             int maxAttempts,
-            int reproduce) {}
+            int reproduce) {
+
+        /** The same job, built {@code builds} times. */
+        NewJob withReproduce(int builds) {
+            return builds == reproduce
+                    ? this
+                    : new NewJob(
+                            crate,
+                            version,
+                            sourceUrl,
+                            sourceSha256,
+                            target,
+                            kind,
+                            priority,
+                            maxAttempts,
+                            builds);
+        }
+    }
 
     /** A job the bulk insert created. */
     record CreatedJob(UUID id, String crate, String version, String target, String kind) {}

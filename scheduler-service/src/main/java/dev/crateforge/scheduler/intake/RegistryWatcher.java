@@ -460,7 +460,19 @@ public class RegistryWatcher {
                         IndexLine last = yanks.get(job.crate() + "@" + job.version());
                         return last != null && last.yanked();
                     });
-            List<IntakeRepository.CreatedJob> created = repository.insertJobs(jobs);
+            // An operator's setting for a crate wins over the registry's.
+            Map<String, Integer> crateBuilds =
+                    reproductions.crateBuilds(
+                            jobs.stream().map(IntakeRepository.NewJob::crate).distinct().toList());
+            List<IntakeRepository.CreatedJob> created =
+                    repository.insertJobs(
+                            jobs.stream()
+                                    .map(
+                                            job ->
+                                                    job.withReproduce(
+                                                            crateBuilds.getOrDefault(
+                                                                    job.crate(), job.reproduce())))
+                                    .toList());
             if (!created.isEmpty()) {
                 Instant now = Instant.now();
                 List<OutboxRecord> records = new ArrayList<>(created.size());

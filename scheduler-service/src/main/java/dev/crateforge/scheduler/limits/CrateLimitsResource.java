@@ -2,8 +2,7 @@ package dev.crateforge.scheduler.limits;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.crateforge.protocol.job.JobLimitsOverride;
-import dev.crateforge.protocol.job.Naming;
-import dev.crateforge.scheduler.api.BadParameterException;
+import dev.crateforge.scheduler.api.Parameters;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -81,10 +80,7 @@ public class CrateLimitsResource {
     }
 
     private static String crateName(String crate) {
-        if (crate == null || crate.length() > 64 || !Naming.CRATE_NAME.matcher(crate).matches()) {
-            throw new BadParameterException("crate", "path parameter 'crate' is not a crate name");
-        }
-        return crate;
+        return Parameters.crateName("crate", crate);
     }
 
     /** The body as limits, refusing anything but an object of known integer fields in range. */

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 
@@ -245,6 +246,59 @@ public class ReproductionRepository {
                     statement.setString(2, by);
                     statement.setObject(3, group);
                     return statement.executeUpdate();
+                });
+    }
+
+    /** The builds operators set for each of {@code crates} that has a setting. */
+    public Map<String, Integer> crateBuilds(List<String> crates) {
+        if (crates.isEmpty()) {
+            return Map.of();
+        }
+        return sql.execute(
+                "reading crates' reproduction",
+                "select crate, builds from crate_reproduction where crate = any (?::text[])",
+                (connection, statement) -> {
+                    statement.setArray(
+                            1, connection.createArrayOf("text", crates.toArray(String[]::new)));
+                    Map<String, Integer> builds = new LinkedHashMap<>();
+                    try (ResultSet row = statement.executeQuery()) {
+                        while (row.next()) {
+                            builds.put(row.getString(1), row.getInt(2));
+                        }
+                    }
+                    return builds;
+                });
+    }
+
+    /** Sets the crate's builds; returns the builds set before, if any. */
+    public Optional<Integer> setCrateBuilds(String crate, int builds, String by) {
+        Optional<Integer> before = Optional.ofNullable(crateBuilds(List.of(crate)).get(crate));
+        sql.execute(
+                "setting a crate's reproduction",
+                """
+                insert into crate_reproduction (crate, builds, updated_by) values (?, ?, ?)
+                on conflict (crate) do update set builds = excluded.builds,
+                    updated_by = excluded.updated_by, updated_at = now()
+                """,
+                (connection, statement) -> {
+                    statement.setString(1, crate);
+                    statement.setInt(2, builds);
+                    statement.setString(3, by);
+                    return statement.executeUpdate();
+                });
+        return before;
+    }
+
+    /** Removes the crate's setting; returns the builds it had, if any. */
+    public Optional<Integer> clearCrateBuilds(String crate) {
+        return sql.execute(
+                "clearing a crate's reproduction",
+                "delete from crate_reproduction where crate = ? returning builds",
+                (connection, statement) -> {
+                    statement.setString(1, crate);
+                    try (ResultSet row = statement.executeQuery()) {
+                        return row.next() ? Optional.of(row.getInt(1)) : Optional.<Integer>empty();
+                    }
                 });
     }
 }

@@ -68,7 +68,7 @@ public class ReproductionResource {
     @Operation(
             summary =
                     "Publish one succeeded build of a reproduction that did not agree (recorded in"
-                            + " its history)")
+                            + " the operator audit)")
     public ReproductionView release(@PathParam("group") String group, Release release) {
         if (release == null || release.jobId() == null) {
             throw new BadParameterException("jobId", "field 'jobId' is missing");

@@ -4,10 +4,10 @@ import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.job.ReproductionVerdict;
 import dev.crateforge.protocol.kafka.Reproduction;
 import dev.crateforge.scheduler.assignment.WorkSignal;
+import dev.crateforge.scheduler.audit.OperatorAudit;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.job.JobConflictException;
-import dev.crateforge.scheduler.job.JobHistory;
 import dev.crateforge.scheduler.job.JobNotFoundException;
 import dev.crateforge.scheduler.job.JobRepository;
 import dev.crateforge.scheduler.messaging.EventPublisher;
@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -33,7 +34,7 @@ public class ReproductionService {
     private final ReproductionRepository reproductions;
     private final ReputationRepository reputations;
     private final JobRepository jobs;
-    private final JobHistory history;
+    private final OperatorAudit audit;
     private final EventPublisher publisher;
     private final WorkSignal workSignal;
     private final SchedulerConfig config;
@@ -43,7 +44,7 @@ public class ReproductionService {
             ReproductionRepository reproductions,
             ReputationRepository reputations,
             JobRepository jobs,
-            JobHistory history,
+            OperatorAudit audit,
             EventPublisher publisher,
             WorkSignal workSignal,
             SchedulerConfig config,
@@ -51,7 +52,7 @@ public class ReproductionService {
         this.reproductions = reproductions;
         this.reputations = reputations;
         this.jobs = jobs;
-        this.history = history;
+        this.audit = audit;
         this.publisher = publisher;
         this.workSignal = workSignal;
         this.config = config;
@@ -107,7 +108,7 @@ public class ReproductionService {
 
     /**
      * Publishes {@code jobId}'s artifacts although its reproduction did not agree: an operator's
-     * decision, recorded in the job's history. Only one build of a group is released at a time.
+     * decision, audited. Only one build of a group is released at a time.
      */
     @Transactional
     public Reproduction release(UUID group, UUID jobId, String by) {
@@ -139,7 +140,7 @@ public class ReproductionService {
             build.updatedAt = now;
         }
         reproductions.released(group, jobId, by);
-        history.record(jobId, by, "reproduction", verdict.wireName(), "released");
+        audit.job(jobId, by, "release-build", verdict.wireName(), "released");
         builds.forEach(publisher::stateChanged);
         Log.infof("Build %s of reproduction %s released by %s", jobId, group, by);
         return released.reproduction();
@@ -193,7 +194,7 @@ public class ReproductionService {
             build.reproductionReleased = false;
             build.updatedAt = now;
         }
-        history.record(group, by, "reproduction", verdict.wireName(), "build added: " + extra.id);
+        audit.job(group, by, "add-build", verdict.wireName(), extra.id.toString());
         jobs.flush();
         builds.forEach(publisher::stateChanged);
         workSignal.jobsQueued();
@@ -201,6 +202,28 @@ public class ReproductionService {
                 "Reproduction %s gets build %s (%d in all), asked by %s",
                 group, extra.id, builds.size(), by);
         return extra;
+    }
+
+    /**
+     * Ends a builder's quarantine; its disagreements count from zero again. Audited.
+     *
+     * @return the record after clearing; empty when the builder has none
+     */
+    @Transactional
+    public Optional<BuilderReputation> clearQuarantine(UUID builder, String by) {
+        Optional<BuilderReputation> before = reputations.find(builder);
+        Optional<BuilderReputation> after = reputations.clear(builder, by);
+        after.ifPresent(
+                cleared -> {
+                    audit.builder(
+                            builder,
+                            by,
+                            "clear-quarantine",
+                            before.map(BuilderReputation::quarantineReason).orElse(null),
+                            null);
+                    Log.infof("Builder %s cleared of quarantine by %s", builder, by);
+                });
+        return after;
     }
 
     /** The group's builds, first build first; a group that does not exist is not found. */

@@ -2,7 +2,6 @@ package dev.crateforge.scheduler.reproduction;
 
 import static dev.crateforge.scheduler.api.Parameters.uuid;
 
-import io.quarkus.logging.Log;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.annotation.security.PermitAll;
 import jakarta.annotation.security.RolesAllowed;
@@ -20,9 +19,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /** Builders' records in reproductions; an operator clears a quarantine here. */
-@Path("/api/v1/builders")
+@Path("/api/v1/reputation")
 @Produces(MediaType.APPLICATION_JSON)
-@Tag(name = "builders")
+@Tag(name = "reproductions")
 public class ReputationResource {
 
     /** The most records one listing shows. */
@@ -38,15 +37,19 @@ public class ReputationResource {
     public record ReputationView(BuilderReputation reputation, List<UUID> flaggedJobs) {}
 
     private final ReputationRepository reputations;
+    private final ReproductionService reproductions;
     private final SecurityIdentity identity;
 
-    public ReputationResource(ReputationRepository reputations, SecurityIdentity identity) {
+    public ReputationResource(
+            ReputationRepository reputations,
+            ReproductionService reproductions,
+            SecurityIdentity identity) {
         this.reputations = reputations;
+        this.reproductions = reproductions;
         this.identity = identity;
     }
 
     @GET
-    @Path("reputation")
     @PermitAll
     @Transactional
     @Operation(summary = "Builders' records in reproductions, quarantined builders first")
@@ -55,7 +58,7 @@ public class ReputationResource {
     }
 
     @GET
-    @Path("{id}/reputation")
+    @Path("{id}")
     @PermitAll
     @Transactional
     @Operation(summary = "One builder's record, with its flagged jobs while it is quarantined")
@@ -71,17 +74,13 @@ public class ReputationResource {
     }
 
     @POST
-    @Path("{id}/reputation/clear")
+    @Path("{id}/clear")
     @RolesAllowed("admin")
-    @Transactional
     @Operation(summary = "End a builder's quarantine; its disagreements count from zero again")
     public BuilderReputation clear(@PathParam("id") String id) {
         UUID builder = uuid("id", id);
         String by = identity.getPrincipal().getName();
-        BuilderReputation cleared =
-                reputations.clear(builder, by).orElseThrow(() -> unknown(builder));
-        Log.infof("Builder %s cleared of quarantine by %s", builder, by);
-        return cleared;
+        return reproductions.clearQuarantine(builder, by).orElseThrow(() -> unknown(builder));
     }
 
     private static NotFoundException unknown(UUID builder) {

@@ -13,6 +13,7 @@ import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -51,7 +52,7 @@ public class SubmissionService {
     /** Queues the job, or returns the existing job with the same identity. */
     public Submitted submit(JobSubmission submission) {
         validator.validate(submission, "");
-        Submitted result = insert(submission);
+        Submitted result = insert(submission, crateBuilds(List.of(submission)));
         if (result.created()) {
             workSignal.jobsQueued();
         }
@@ -72,8 +73,9 @@ public class SubmissionService {
         }
         List<Submitted> results = new ArrayList<>(submissions.size());
         boolean anyCreated = false;
+        Map<String, Integer> crateBuilds = crateBuilds(submissions);
         for (JobSubmission submission : submissions) {
-            Submitted result = insert(submission);
+            Submitted result = insert(submission, crateBuilds);
             anyCreated |= result.created();
             results.add(result);
         }
@@ -83,7 +85,21 @@ public class SubmissionService {
         return results;
     }
 
-    private Submitted insert(JobSubmission s) {
+    /** The builds operators set for the crates of these submissions that do not say. */
+    private Map<String, Integer> crateBuilds(List<JobSubmission> submissions) {
+        return reproductions.crateBuilds(
+                submissions.stream()
+                        .filter(s -> s.reproduce() == null)
+                        .map(JobSubmission::crate)
+                        .distinct()
+                        .toList());
+    }
+
+    /**
+     * Queues one job; its builds are the submission's, else the crate's ({@code crateBuilds}), else
+     * the deployment's default.
+     */
+    private Submitted insert(JobSubmission s, Map<String, Integer> crateBuilds) {
         ArtifactKind kind = ArtifactKind.fromWireName(s.kind()).orElseThrow();
         Job job = new Job();
         job.id = UUID.randomUUID();
@@ -95,7 +111,10 @@ public class SubmissionService {
         job.kind = kind;
         job.priority = s.priority() == null ? 0 : s.priority();
         job.maxAttempts = s.maxAttempts() == null ? config.maxAttempts() : s.maxAttempts();
-        job.reproduce = s.reproduce() == null ? config.reproduce() : s.reproduce();
+        job.reproduce =
+                s.reproduce() != null
+                        ? s.reproduce()
+                        : crateBuilds.getOrDefault(s.crate(), config.reproduce());
         boolean created = jobs.insertIfAbsent(job);
         List<ReproductionRepository.Build> others =
                 created ? reproductions.addBuilds(List.of(job.id)) : List.of();

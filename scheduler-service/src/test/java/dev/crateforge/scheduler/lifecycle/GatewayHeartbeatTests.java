@@ -46,7 +46,7 @@ class GatewayHeartbeatTests extends SchedulerTest {
     }
 
     private static List<String> online() {
-        return given().get("/api/v1/builders/online")
+        return given().get("/api/v1/connections/online")
                 .then()
                 .statusCode(200)
                 .extract()

@@ -645,7 +645,7 @@ class LifecycleTests extends SchedulerTest {
         await().atMost(WAIT)
                 .until(
                         () ->
-                                given().get("/api/v1/builders/online")
+                                given().get("/api/v1/connections/online")
                                         .then()
                                         .statusCode(200)
                                         .extract()
@@ -663,7 +663,7 @@ class LifecycleTests extends SchedulerTest {
         await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.QUEUED);
         assertThat(db.job(job.id).failureReason).startsWith("builder disconnected for longer than");
         assertThat(
-                        given().get("/api/v1/builders/online")
+                        given().get("/api/v1/connections/online")
                                 .then()
                                 .extract()
                                 .jsonPath()

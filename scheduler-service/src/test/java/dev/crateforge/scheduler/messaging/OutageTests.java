@@ -134,7 +134,7 @@ class OutageTests extends SchedulerTest {
                                                             + "'")
                                             == 1);
             assertThat(
-                            given().get("/api/v1/builders/online")
+                            given().get("/api/v1/connections/online")
                                     .then()
                                     .statusCode(200)
                                     .extract()

@@ -210,7 +210,7 @@ class ReproductionTests extends SchedulerTest {
         // The test profile quarantines after one disagreement.
         assertThat(reputation(liar, "disagreed")).isOne();
         assertThat(reputation(honest, "agreed")).isOne();
-        given().get("/api/v1/builders/" + liar + "/reputation")
+        given().get("/api/v1/reputation/" + liar)
                 .then()
                 .statusCode(200)
                 .body("reputation.quarantinedAt", notNullValue())
@@ -247,7 +247,7 @@ class ReproductionTests extends SchedulerTest {
                 .body(containsString("disagreed (3 builds), released"));
         given().auth()
                 .oauth2(OperatorTokens.admin())
-                .post("/api/v1/builders/" + liar + "/reputation/clear")
+                .post("/api/v1/reputation/" + liar + "/clear")
                 .then()
                 .statusCode(200)
                 .body("quarantinedAt", nullValue())
@@ -346,5 +346,66 @@ class ReproductionTests extends SchedulerTest {
                                         Fixtures.request(b, "p03-b", target, 1))))
                 .isZero();
         assertThat(db.job(UUID.fromString(extra)).state).isEqualTo(JobState.QUEUED);
+    }
+
+    @Test
+    void anOperatorsSettingForACrateGivesItsJobsTheirBuildsUnlessASubmissionSays() {
+        String target = "p04-unknown-test";
+        String path = "/api/v1/crate-reproduction/per-crate";
+        given().auth()
+                .oauth2(OperatorTokens.admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("builds", 9))
+                .put(path)
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("between 1 and 5"));
+        given().auth()
+                .oauth2(OperatorTokens.submitter())
+                .contentType(ContentType.JSON)
+                .body(Map.of("builds", 2))
+                .put(path)
+                .then()
+                .statusCode(403);
+        given().auth()
+                .oauth2(OperatorTokens.admin())
+                .contentType(ContentType.JSON)
+                .body(Map.of("builds", 2))
+                .put(path)
+                .then()
+                .statusCode(200)
+                .body("builds", equalTo(2));
+        given().get(path).then().statusCode(200).body("builds", equalTo(2));
+
+        Job byCrate = submissions.submit(Fixtures.job("per-crate", "1.0.0", target)).job();
+        assertThat(builds(byCrate)).hasSize(2);
+        Job bySubmission = reproduced("per-crate", target, 1);
+        assertThat(bySubmission.id).isEqualTo(byCrate.id);
+        JobSubmission other = Fixtures.job("per-crate", "2.0.0", target);
+        Job once =
+                submissions
+                        .submit(
+                                new JobSubmission(
+                                        other.crate(),
+                                        other.version(),
+                                        other.sourceUrl(),
+                                        other.sourceSha256(),
+                                        other.target(),
+                                        other.kind(),
+                                        null,
+                                        null,
+                                        1))
+                        .job();
+        assertThat(once.reproductionGroup).isNull();
+        assertThat(db.count("select count(*) from job where crate = 'per-crate'")).isEqualTo(3);
+        assertThat(
+                        db.count(
+                                "select count(*) from operator_action where target_kind = 'crate'"
+                                        + " and target = 'per-crate' and action = 'set-reproduce'"))
+                .isOne();
+
+        given().auth().oauth2(OperatorTokens.admin()).delete(path).then().statusCode(204);
+        given().get(path).then().statusCode(404);
+        given().auth().oauth2(OperatorTokens.admin()).delete(path).then().statusCode(404);
     }
 }
