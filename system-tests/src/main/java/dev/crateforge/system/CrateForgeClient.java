@@ -190,6 +190,14 @@ public final class CrateForgeClient {
                 "get reproduction");
     }
 
+    /** A builder's record in reproductions. */
+    public JsonNode reputation(UUID builder) {
+        return send(
+                get(system.scheduler().baseUri(), "/api/v1/reputation/" + builder),
+                200,
+                "get reputation");
+    }
+
     /** Any path of the artifact service, whatever its status: for public paths that may 404. */
     public HttpResponse<byte[]> fetchArtifactPath(String path) {
         try {

@@ -156,10 +156,12 @@ public final class Sandbox {
         for (String dir : List.of("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc")) {
             args.addAll(List.of("--ro-bind-try", dir, dir));
         }
+        // The fresh /tmp first: a toolchain or job directory below /tmp, bound after it, stays
+        // visible instead of being hidden by it.
+        args.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
         for (Path dir : readOnly) {
             args.addAll(List.of("--ro-bind", dir.toString(), dir.toString()));
         }
-        args.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
         args.addAll(List.of("--bind", jobDir.toString(), jobDir.toString()));
         args.addAll(List.of("--chdir", workDir.toString(), "--"));
         args.addAll(command);

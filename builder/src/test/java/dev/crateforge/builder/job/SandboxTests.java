@@ -65,6 +65,34 @@ class SandboxTests {
     }
 
     @Test
+    void aToolchainAndAJobBelowTmpStayVisibleUnderTheSandboxsOwnTmp(@TempDir Path temp)
+            throws Exception {
+        Path bwrap = Tools.bwrapOrSkip();
+        // @TempDir lives below /tmp, where the sandbox mounts an empty /tmp of its own.
+        Path toolchain = Files.createDirectories(temp.resolve("toolchain"));
+        Path tool = toolchain.resolve("tool");
+        Files.writeString(tool, "#!/bin/sh\necho toolchain seen\n");
+        tool.toFile().setExecutable(true);
+        Path job = Files.createDirectories(temp.resolve("job"));
+        Sandbox sandbox = Sandbox.forMode(SandboxMode.AUTO, Optional.of(bwrap), temp);
+
+        Process process =
+                new ProcessBuilder(
+                                sandbox.wrap(
+                                        List.of(tool.toString()),
+                                        job,
+                                        job,
+                                        List.of(toolchain),
+                                        false))
+                        .redirectErrorStream(true)
+                        .start();
+        String output = new String(process.getInputStream().readAllBytes());
+
+        assertThat(process.waitFor()).as(output).isZero();
+        assertThat(output).isEqualTo("toolchain seen\n");
+    }
+
+    @Test
     void autoRefusesWhenBwrapIsMissingOrCannotRunACommand(@TempDir Path temp) throws Exception {
         Path broken = temp.resolve("bwrap");
         Files.writeString(
