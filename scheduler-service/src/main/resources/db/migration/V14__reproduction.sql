@@ -56,3 +56,9 @@ create table crate_reproduction (
     updated_by text        not null,
     updated_at timestamptz not null default now()
 );
+
+-- Who runs a builder, when its operator registered an owner at the gateway (JobRequested.owner): kept with
+-- the waiting request and on the job its builder holds or held, so that the builds of one reproduction
+-- never go to two builders of one owner.
+alter table job_request add column owner text;
+alter table job add column builder_owner text;

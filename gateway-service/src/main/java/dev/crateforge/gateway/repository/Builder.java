@@ -39,6 +39,9 @@ public class Builder {
     @Column(name = "max_concurrent_jobs", nullable = false)
     private int maxConcurrentJobs;
 
+    /** Who runs the builder; null when not known. */
+    private String owner;
+
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
 
@@ -106,6 +109,14 @@ public class Builder {
 
     public void setAllowedTargets(List<String> allowedTargets) {
         this.allowedTargets = allowedTargets.toArray(String[]::new);
+    }
+
+    public String getOwner() {
+        return owner;
+    }
+
+    public void setOwner(String owner) {
+        this.owner = owner;
     }
 
     public int getMaxConcurrentJobs() {

@@ -23,7 +23,8 @@ public class FingerprintLookup {
 
     private static final String QUERY =
             "select id, name, public_key, key_type, fingerprint, enabled, allowed_targets,"
-                    + " max_concurrent_jobs, created_at from gateway.builder where fingerprint = ?";
+                    + " max_concurrent_jobs, created_at, owner from gateway.builder"
+                    + " where fingerprint = ?";
 
     private final DataSource dataSource;
 
@@ -47,16 +48,19 @@ public class FingerprintLookup {
     private static Builder builder(ResultSet row) throws SQLException {
         Array targets = row.getArray("allowed_targets");
         try {
-            return new Builder(
-                    row.getObject("id", UUID.class),
-                    row.getString("name"),
-                    row.getString("public_key"),
-                    row.getString("key_type"),
-                    row.getString("fingerprint"),
-                    row.getBoolean("enabled"),
-                    List.of((String[]) targets.getArray()),
-                    row.getInt("max_concurrent_jobs"),
-                    row.getObject("created_at", OffsetDateTime.class).toInstant());
+            Builder builder =
+                    new Builder(
+                            row.getObject("id", UUID.class),
+                            row.getString("name"),
+                            row.getString("public_key"),
+                            row.getString("key_type"),
+                            row.getString("fingerprint"),
+                            row.getBoolean("enabled"),
+                            List.of((String[]) targets.getArray()),
+                            row.getInt("max_concurrent_jobs"),
+                            row.getObject("created_at", OffsetDateTime.class).toInstant());
+            builder.setOwner(row.getString("owner"));
+            return builder;
         } finally {
             targets.free();
         }

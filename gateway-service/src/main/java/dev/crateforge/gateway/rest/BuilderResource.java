@@ -51,7 +51,8 @@ public class BuilderResource {
                                 body.publicKey(),
                                 body.allowedTargets(),
                                 body.maxConcurrentJobs(),
-                                body.enabled()));
+                                body.enabled(),
+                                body.owner()));
         return Response.created(URI.create("/api/v1/builders/" + view.id())).entity(view).build();
     }
 

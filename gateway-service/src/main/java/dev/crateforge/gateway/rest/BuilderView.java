@@ -16,7 +16,8 @@ public record BuilderView(
         List<String> allowedTargets,
         int maxConcurrentJobs,
         Instant createdAt,
-        Instant lastSeenAt) {
+        Instant lastSeenAt,
+        String owner) {
 
     static BuilderView of(Builder b) {
         return new BuilderView(
@@ -29,6 +30,7 @@ public record BuilderView(
                 b.getAllowedTargets(),
                 b.getMaxConcurrentJobs(),
                 b.getCreatedAt(),
-                b.getLastSeenAt());
+                b.getLastSeenAt(),
+                b.getOwner());
     }
 }

@@ -55,8 +55,14 @@ public class BuilderRegistry {
             String publicKeyLine,
             List<String> allowedTargets,
             Integer maxConcurrentJobs,
-            Boolean enabled) {
+            Boolean enabled,
+            String owner) {
         checkName(name);
+        if (owner != null && !NAME.matcher(owner).matches()) {
+            throw new InvalidBuilderException(
+                    "owner: must be 1 to 128 characters of letters, digits, '.', '_' or '-',"
+                            + " starting with a letter or digit");
+        }
         SshPublicKey key;
         try {
             key = SshPublicKey.parse(publicKeyLine);
@@ -78,6 +84,7 @@ public class BuilderRegistry {
                         checkTargets(allowedTargets == null ? List.of() : allowedTargets),
                         checkMaxJobs(maxConcurrentJobs == null ? 1 : maxConcurrentJobs),
                         Instant.now());
+        builder.setOwner(owner);
         builders.persist(builder);
         if (builder.isEnabled()) {
             openKeyPeriod(builder);

@@ -16,7 +16,8 @@ public record KnownBuilder(
         SshPublicKey publicKey,
         boolean enabled,
         List<String> allowedTargets,
-        int maxConcurrentJobs) {
+        int maxConcurrentJobs,
+        String owner) {
 
     static KnownBuilder of(Builder row) {
         try {
@@ -26,7 +27,8 @@ public record KnownBuilder(
                     SshPublicKey.parse(row.getPublicKey()),
                     row.isEnabled(),
                     row.getAllowedTargets(),
-                    row.getMaxConcurrentJobs());
+                    row.getMaxConcurrentJobs(),
+                    row.getOwner());
         } catch (SshFormatException e) {
             // Only keys that parsed are ever stored; a row that no longer parses is corrupt.
             throw new IllegalStateException("stored key of builder " + row.getId() + " is invalid");

@@ -80,7 +80,8 @@ public class JobBridge {
                                         targets,
                                         slots,
                                         builder.maxConcurrentJobs(),
-                                        Instant.now()))
+                                        Instant.now(),
+                                        builder.owner()))
                         .onFailure()
                         .invoke(
                                 failure ->

@@ -85,7 +85,7 @@ class HandshakeBenchmark extends GatewayTest {
         for (int i = 0; i < keysNeeded; i++) {
             keys.add(SshPrivateKey.generateEd25519());
             registry.register(
-                    "bench-" + i, keys.get(i).publicKey().openSshLine(), List.of(), 1, true);
+                    "bench-" + i, keys.get(i).publicKey().openSshLine(), List.of(), 1, true, null);
         }
         Path keyFile = Files.createTempFile("bench", ".keys");
         Files.writeString(

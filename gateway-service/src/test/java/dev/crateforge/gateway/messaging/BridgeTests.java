@@ -108,7 +108,15 @@ class BridgeTests extends GatewayTest {
 
     @Test
     void jobRequestReachesKafkaWithinAllowedTargetsAndLimit() throws Exception {
-        UUID id = register("ed25519", List.of(LINUX), 2, true);
+        UUID id =
+                registry.register(
+                                "owned-builder",
+                                TestKeys.publicLine("ed25519"),
+                                List.of(LINUX),
+                                2,
+                                true,
+                                "acme-builds")
+                        .getId();
         BuilderClient client = connect();
         client.authenticate(TestKeys.privateKey("ed25519"));
 
@@ -125,6 +133,7 @@ class BridgeTests extends GatewayTest {
         assertThat(record.value().targets()).containsExactly(LINUX);
         assertThat(record.value().freeSlots()).isEqualTo(2);
         assertThat(record.value().concurrencyLimit()).isEqualTo(2);
+        assertThat(record.value().owner()).isEqualTo("acme-builds");
         assertThat(record.value().gatewayInstance()).startsWith("gateway-test-a~");
     }
 

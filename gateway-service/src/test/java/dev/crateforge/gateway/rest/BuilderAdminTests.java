@@ -69,6 +69,22 @@ class BuilderAdminTests extends GatewayTest {
     }
 
     @Test
+    void aBuilderMayNameItsOwnerInTheFormOfAName() {
+        Map<String, Object> owned =
+                new java.util.HashMap<>(body("owned", TestKeys.publicLine("ed25519")));
+        owned.put("owner", "acme-builds");
+        admin().body(owned).post(PATH).then().statusCode(201).body("owner", equalTo("acme-builds"));
+        Map<String, Object> bad =
+                new java.util.HashMap<>(body("bad-owner", TestKeys.publicLine("ecdsa384")));
+        bad.put("owner", "no spaces, please");
+        admin().body(bad)
+                .post(PATH)
+                .then()
+                .statusCode(400)
+                .body("detail", containsString("owner: must be 1 to 128 characters"));
+    }
+
+    @Test
     void registersEcdsaAndRsaKeys() {
         admin().body(body("ecdsa", TestKeys.publicLine("ecdsa384")))
                 .post(PATH)

@@ -50,7 +50,8 @@ public abstract class GatewayTest {
                         TestKeys.publicLine(key),
                         targets,
                         maxJobs,
-                        enabled)
+                        enabled,
+                        null)
                 .getId();
     }
 }

@@ -20,6 +20,9 @@ import java.util.UUID;
  *     assigns no more than this limit minus the attempts the builder already holds, so that the
  *     count follows the job lifecycle rather than a gateway's guess. Absent in records of older
  *     gateways: then only {@code freeSlots} bounds the assignment.
+ * @param owner who runs the builder, when the operator registered it with an owner: the independent
+ *     builds of one reproduction never go to two builders of one owner. Absent for builders without
+ *     one (and in records of older gateways).
  */
 public record JobRequested(
         UUID builderId,
@@ -28,7 +31,28 @@ public record JobRequested(
         List<String> targets,
         Integer freeSlots,
         Integer concurrencyLimit,
-        Instant requestedAt) {
+        Instant requestedAt,
+        String owner) {
+
+    /** A request of a builder whose owner is not known. */
+    public JobRequested(
+            UUID builderId,
+            String connectionId,
+            String gatewayInstance,
+            List<String> targets,
+            Integer freeSlots,
+            Integer concurrencyLimit,
+            Instant requestedAt) {
+        this(
+                builderId,
+                connectionId,
+                gatewayInstance,
+                targets,
+                freeSlots,
+                concurrencyLimit,
+                requestedAt,
+                null);
+    }
 
     public JobRequested {
         required(builderId, "builderId");
@@ -40,5 +64,8 @@ public record JobRequested(
             range(concurrencyLimit, "concurrencyLimit", 1, 64);
         }
         required(requestedAt, "requestedAt");
+        if (owner != null) {
+            nonBlank(owner, "owner", 128);
+        }
     }
 }

@@ -133,7 +133,8 @@ public class AssignmentService {
                                 targets,
                                 request.freeSlots(),
                                 request.concurrencyLimit(),
-                                request.requestedAt()));
+                                request.requestedAt(),
+                                request.owner()));
             }
         }
         requests.deleteAll(withdrawn);

@@ -9,11 +9,13 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import org.postgresql.PGStatement;
 
@@ -42,15 +44,17 @@ public class JobClaimRepository {
 
     /**
      * Whether a queued {@code job} row is one build of a reproduction that one of the builders
-     * bound here already holds or made: independent builds never share a builder, however long it
-     * takes to find another.
+     * bound here (or another builder of one of their owners) already holds or made: independent
+     * builds never share a builder or an owner, however long it takes to find another.
      */
     private static final String BUILT_BY_ONE_OF =
             """
             (reproduction_group is not null
              and exists (select 1 from job s
                          where s.reproduction_group = job.reproduction_group
-                           and s.id <> job.id and s.builder_id = any (?::uuid[])))
+                           and s.id <> job.id
+                           and (s.builder_id = any (?::uuid[])
+                                or s.builder_owner = any (?::text[]))))
             """;
 
     /**
@@ -77,22 +81,24 @@ public class JobClaimRepository {
     private static final String CLAIM =
             """
             with request as (
-                select s.connection_id, s.builder_id, s.gateway_instance, s.free_slots, s.ord,
+                select s.connection_id, s.builder_id, s.owner, s.gateway_instance, s.free_slots,
+                    s.ord,
                     s.concurrency_limit - (select count(*) from job h
                                            where h.builder_id = s.builder_id
                                              and h.state in ('assigned', 'running')) as room
-                from unnest(?::text[], ?::uuid[], ?::text[], ?::int[], ?::int[])
+                from unnest(?::text[], ?::uuid[], ?::text[], ?::int[], ?::int[], ?::text[])
                     with ordinality
                     as s (connection_id, builder_id, gateway_instance, free_slots,
-                          concurrency_limit, ord)
+                          concurrency_limit, owner, ord)
                 where not exists (select 1 from builder_reputation q
                                   where q.builder_id = s.builder_id
                                     and q.quarantined_at is not null)
             ),
             slot as (
-                select x.connection_id, x.builder_id, x.gateway_instance,
+                select x.connection_id, x.builder_id, x.owner, x.gateway_instance,
                     row_number() over (order by x.ord, x.k) as n
-                from (select r.connection_id, r.builder_id, r.gateway_instance, r.ord, r.room,
+                from (select r.connection_id, r.builder_id, r.owner, r.gateway_instance, r.ord,
+                          r.room,
                           g.k,
                           row_number() over (partition by r.builder_id order by r.ord, g.k)
                               as nth
@@ -119,6 +125,7 @@ public class JobClaimRepository {
                 where d.member_rank = 1
             )
             update job j set state = 'assigned', builder_id = slot.builder_id,
+                builder_owner = slot.owner,
                 connection_id = slot.connection_id, gateway_instance = slot.gateway_instance,
                 lease_expires_at = now() + make_interval(secs => ?),
                 assigned_at = now(), updated_at = now(), disconnected_at = null, stage = null
@@ -227,6 +234,7 @@ public class JobClaimRepository {
         String[] gateways = new String[n];
         Integer[] slots = new Integer[n];
         Integer[] limits = new Integer[n];
+        String[] owners = new String[n];
         Map<String, WaitingRequest> byConnection = new HashMap<>();
         Map<String, Integer> order = new HashMap<>();
         for (int i = 0; i < n; i++) {
@@ -236,6 +244,7 @@ public class JobClaimRepository {
             gateways[i] = request.gatewayInstance();
             slots[i] = request.freeSlots();
             limits[i] = request.concurrencyLimit();
+            owners[i] = request.owner();
             byConnection.put(request.connectionId(), request);
             order.put(request.connectionId(), i);
         }
@@ -262,14 +271,22 @@ public class JobClaimRepository {
                             statement.setArray(3, connection.createArrayOf("text", gateways));
                             statement.setArray(4, connection.createArrayOf("int4", slots));
                             statement.setArray(5, connection.createArrayOf("int4", limits));
+                            statement.setArray(6, connection.createArrayOf("text", owners));
                             statement.setArray(
-                                    6,
+                                    7,
                                     connection.createArrayOf(
                                             "text", targets.toArray(String[]::new)));
-                            statement.setArray(7, connection.createArrayOf("uuid", builders));
                             statement.setArray(8, connection.createArrayOf("uuid", builders));
-                            statement.setInt(9, total);
-                            statement.setDouble(10, lease.toMillis() / 1000.0);
+                            statement.setArray(9, connection.createArrayOf("uuid", builders));
+                            statement.setArray(
+                                    10,
+                                    connection.createArrayOf(
+                                            "text",
+                                            Arrays.stream(owners)
+                                                    .filter(Objects::nonNull)
+                                                    .toArray(String[]::new)));
+                            statement.setInt(11, total);
+                            statement.setDouble(12, lease.toMillis() / 1000.0);
                             List<ClaimedJob> rows = new ArrayList<>();
                             try (ResultSet row = statement.executeQuery()) {
                                 while (row.next()) {

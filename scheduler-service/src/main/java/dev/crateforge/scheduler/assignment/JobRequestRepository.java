@@ -32,14 +32,14 @@ public class JobRequestRepository {
     private static final String STORE =
             """
             insert into job_request as r (connection_id, builder_id, gateway_instance, targets,
-                free_slots, concurrency_limit, requested_at, received_at)
+                free_slots, concurrency_limit, requested_at, received_at, owner)
             select s.connection_id, s.builder_id, s.gateway_instance,
                 string_to_array(s.targets, ','), s.free_slots, s.concurrency_limit,
-                s.requested_at, now()
+                s.requested_at, now(), s.owner
             from unnest(?::text[], ?::uuid[], ?::text[], ?::text[], ?::int[], ?::int[],
-                        ?::timestamptz[])
+                        ?::timestamptz[], ?::text[])
                 as s (connection_id, builder_id, gateway_instance, targets, free_slots,
-                      concurrency_limit, requested_at)
+                      concurrency_limit, requested_at, owner)
             where not exists (select 1 from builder_connection c
                               where c.connection_id = s.connection_id
                                 and c.disconnected_at is not null)
@@ -48,13 +48,13 @@ public class JobRequestRepository {
                 free_slots = excluded.free_slots,
                 concurrency_limit = excluded.concurrency_limit,
                 requested_at = excluded.requested_at,
-                received_at = now()
+                received_at = now(), owner = excluded.owner
             returning r.connection_id
             """;
 
     private static final String COLUMNS =
             "connection_id, builder_id, gateway_instance, array_to_string(targets, ','),"
-                    + " free_slots, concurrency_limit, requested_at";
+                    + " free_slots, concurrency_limit, requested_at, owner";
 
     private final TransactionSql sql;
 
@@ -79,6 +79,7 @@ public class JobRequestRepository {
         Integer[] slots = new Integer[n];
         Integer[] limits = new Integer[n];
         String[] requestedAt = new String[n];
+        String[] owners = new String[n];
         for (int i = 0; i < n; i++) {
             WaitingRequest request = batch.get(i);
             connections[i] = request.connectionId();
@@ -88,6 +89,7 @@ public class JobRequestRepository {
             slots[i] = request.freeSlots();
             limits[i] = request.concurrencyLimit();
             requestedAt[i] = request.requestedAt().toString();
+            owners[i] = request.owner();
         }
         Set<String> stored =
                 sql.execute(
@@ -102,6 +104,7 @@ public class JobRequestRepository {
                             statement.setArray(5, connection.createArrayOf("int4", slots));
                             statement.setArray(6, connection.createArrayOf("int4", limits));
                             statement.setArray(7, connection.createArrayOf("text", requestedAt));
+                            statement.setArray(8, connection.createArrayOf("text", owners));
                             try (ResultSet rows = statement.executeQuery()) {
                                 while (rows.next()) {
                                     ids.add(rows.getString(1));
@@ -142,7 +145,8 @@ public class JobRequestRepository {
                                             Arrays.asList(rows.getString(4).split(",")),
                                             rows.getInt(5),
                                             (Integer) rows.getObject(6),
-                                            rows.getObject(7, OffsetDateTime.class).toInstant()));
+                                            rows.getObject(7, OffsetDateTime.class).toInstant(),
+                                            rows.getString(8)));
                         }
                     }
                     return locked;

@@ -9,6 +9,7 @@ import java.util.UUID;
  *
  * @param concurrencyLimit the most attempts the builder may hold at once (null: only {@code
  *     freeSlots} bounds it)
+ * @param owner who runs the builder, when known (null otherwise)
  */
 public record WaitingRequest(
         String connectionId,
@@ -17,7 +18,8 @@ public record WaitingRequest(
         List<String> targets,
         int freeSlots,
         Integer concurrencyLimit,
-        Instant requestedAt) {
+        Instant requestedAt,
+        String owner) {
 
     /** The same request with {@code taken} of its slots filled. */
     public WaitingRequest minus(int taken) {
@@ -28,6 +30,7 @@ public record WaitingRequest(
                 targets,
                 freeSlots - taken,
                 concurrencyLimit,
-                requestedAt);
+                requestedAt,
+                owner);
     }
 }

@@ -69,6 +69,10 @@ public class Job {
     /** This build's number among them, from 0; the first build keeps the job's identity. */
     public int replica;
 
+    /** Who runs the builder of the current or last attempt, when its operator said. */
+    @Column(name = "builder_owner")
+    public String builderOwner;
+
     /** The first build's id, shared by all builds of a reproduction; null when built once. */
     @Column(name = "reproduction_group")
     public UUID reproductionGroup;

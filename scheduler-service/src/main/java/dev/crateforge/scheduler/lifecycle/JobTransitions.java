@@ -234,6 +234,7 @@ public class JobTransitions {
     private static void release(Job job) {
         if (job.state == JobState.QUEUED) {
             job.builderId = null;
+            job.builderOwner = null;
             job.logBytes = 0;
             job.logTruncated = false;
             job.stage = null;

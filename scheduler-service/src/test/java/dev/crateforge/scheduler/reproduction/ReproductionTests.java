@@ -15,6 +15,7 @@ import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.job.ReproductionVerdict;
 import dev.crateforge.protocol.kafka.ArtifactStored;
+import dev.crateforge.protocol.kafka.JobRequested;
 import dev.crateforge.protocol.kafka.JobStateChanged;
 import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.scheduler.job.Job;
@@ -407,5 +408,36 @@ class ReproductionTests extends SchedulerTest {
         given().auth().oauth2(OperatorTokens.admin()).delete(path).then().statusCode(204);
         given().get(path).then().statusCode(404);
         given().auth().oauth2(OperatorTokens.admin()).delete(path).then().statusCode(404);
+    }
+
+    /** A request of a builder its operator registered with {@code owner}. */
+    private static JobRequested ownedRequest(
+            UUID builder, String connection, String target, String owner) {
+        return new JobRequested(
+                builder, connection, "gateway-1", List.of(target), 1, null, Instant.now(), owner);
+    }
+
+    @Test
+    void twoBuildersOfOneOwnerNeverBuildTheSameReproduction() {
+        String target = "p05-unknown-test";
+        Job first = reproduced("one-owner", target, 2);
+        UUID acmeOne = UUID.randomUUID();
+        UUID acmeTwo = UUID.randomUUID();
+        assertThat(
+                        assignments.requestsReceived(
+                                List.of(
+                                        ownedRequest(acmeOne, "p05-acme-1", target, "acme"),
+                                        ownedRequest(acmeTwo, "p05-acme-2", target, "acme"))))
+                .isOne();
+        assertThat(assignments.requestReceived(ownedRequest(acmeTwo, "p05-acme-2", target, "acme")))
+                .isZero();
+        UUID other = UUID.randomUUID();
+        assertThat(
+                        assignments.requestReceived(
+                                ownedRequest(other, "p05-other", target, "elsewhere")))
+                .isOne();
+        assertThat(builds(first))
+                .extracting(b -> b.builderOwner)
+                .containsExactlyInAnyOrder("acme", "elsewhere");
     }
 }
