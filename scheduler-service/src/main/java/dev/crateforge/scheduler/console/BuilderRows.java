@@ -45,7 +45,15 @@ public class BuilderRows {
             int freeSlots,
             Integer concurrencyLimit,
             Instant lastSeen,
-            List<Held> jobs) {}
+            List<Held> jobs,
+            BuilderStanding standing) {}
+
+    /**
+     * The builder's record in reproductions; null when it took part in none.
+     *
+     * @param quarantined whether it gets no jobs until an operator clears it
+     */
+    public record BuilderStanding(int agreed, int disagreed, int noResult, boolean quarantined) {}
 
     private final EntityManager em;
     private final Duration lease;
@@ -63,9 +71,12 @@ public class BuilderRows {
                                 select c.builder_id, c.builder_name, c.connection_id,
                                     c.gateway_instance, c.connected_at, array_to_string(r.targets, ','),
                                     r.free_slots,
-                                    r.concurrency_limit, r.received_at
+                                    r.concurrency_limit, r.received_at,
+                                    q.agreed, q.disagreed, q.no_result,
+                                    q.quarantined_at is not null
                                 from builder_connection c
                                 left join job_request r on r.connection_id = c.connection_id
+                                left join builder_reputation q on q.builder_id = c.builder_id
                                 where c.disconnected_at is null
                                 order by c.builder_name, c.connected_at
                                 """)
@@ -124,7 +135,14 @@ public class BuilderRows {
                                     r[6] == null ? 0 : ((Number) r[6]).intValue(),
                                     r[7] == null ? null : ((Number) r[7]).intValue(),
                                     lastSeen,
-                                    held.getOrDefault(connection, List.of()));
+                                    held.getOrDefault(connection, List.of()),
+                                    r[9] == null
+                                            ? null
+                                            : new BuilderStanding(
+                                                    ((Number) r[9]).intValue(),
+                                                    ((Number) r[10]).intValue(),
+                                                    ((Number) r[11]).intValue(),
+                                                    (Boolean) r[12]));
                         })
                 .toList();
     }

@@ -216,6 +216,17 @@ class ReproductionTests extends SchedulerTest {
                 .statusCode(200)
                 .body("reputation.quarantinedAt", notNullValue())
                 .body("flaggedJobs", hasItem(lie.id.toString()));
+        // The console's builders page says so beside the builder.
+        db.execute(
+                "insert into builder_connection (connection_id, builder_id, builder_name,"
+                        + " gateway_instance, connected_at) values ('p02-liar-console', '"
+                        + liar
+                        + "', 'the-liar', 'gateway-1', now())");
+        given().get("/console/builders")
+                .then()
+                .statusCode(200)
+                .body(containsString("<strong>quarantined</strong>: gets no jobs"))
+                .body(containsString("agreed 0, disagreed 1, no result 0"));
         Job next = submissions.submit(Fixtures.job("after-the-lie", "1.0.0", target)).job();
         assertThat(assignments.requestReceived(Fixtures.request(liar, "p02-liar", target, 1)))
                 .isZero();
