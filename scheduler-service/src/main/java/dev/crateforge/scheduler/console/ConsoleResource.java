@@ -6,6 +6,7 @@ import dev.crateforge.scheduler.api.JobView;
 import dev.crateforge.scheduler.audit.AuditEntry;
 import dev.crateforge.scheduler.audit.OperatorAudit;
 import dev.crateforge.scheduler.config.SchedulerConfig;
+import dev.crateforge.scheduler.intake.IntakeRepository;
 import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.job.JobService;
 import dev.crateforge.scheduler.limits.CrateLimits;
@@ -14,6 +15,7 @@ import dev.crateforge.scheduler.logs.LogLine;
 import dev.crateforge.scheduler.logs.StageChange;
 import dev.crateforge.scheduler.queue.QueueService;
 import dev.crateforge.scheduler.queue.QueueSummary;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.qute.CheckedTemplate;
 import io.quarkus.qute.TemplateInstance;
 import jakarta.ws.rs.GET;
@@ -27,6 +29,7 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -63,7 +66,7 @@ public class ConsoleResource {
     }
 
     /** A row of the crate page: the build, and its download once it succeeded. */
-    public record CrateBuild(JobView job, Downloads downloads) {}
+    public record CrateBuild(JobView job, Downloads downloads, boolean yanked) {}
 
     /** Actions of a crate shown on its page, newest first. */
     static final int CRATE_ACTIONS_ON_PAGE = 50;
@@ -73,6 +76,7 @@ public class ConsoleResource {
     private final CrateLimitsService limits;
     private final OperatorAudit audit;
     private final BuilderRows builders;
+    private final IntakeRepository intake;
     private final String artifactService;
 
     public ConsoleResource(
@@ -81,7 +85,9 @@ public class ConsoleResource {
             CrateLimitsService limits,
             OperatorAudit audit,
             BuilderRows builders,
+            IntakeRepository intake,
             SchedulerConfig config) {
+        this.intake = intake;
         this.queue = queue;
         this.jobs = jobs;
         this.limits = limits;
@@ -124,6 +130,8 @@ public class ConsoleResource {
     @Path("crates/{name}")
     public TemplateInstance crate(@PathParam("name") String name) {
         String crate = crateName(name);
+        Set<String> yanked =
+                QuarkusTransaction.requiringNew().call(() -> intake.yankedVersions(crate));
         List<CrateBuild> builds =
                 jobs.list(Optional.empty(), Optional.of(crate), Optional.empty(), 0, 500).stream()
                         .map(JobView::of)
@@ -131,7 +139,8 @@ public class ConsoleResource {
                                 view ->
                                         new CrateBuild(
                                                 view,
-                                                Downloads.of(view, artifactService).orElse(null)))
+                                                Downloads.of(view, artifactService).orElse(null),
+                                                yanked.contains(view.version())))
                         .toList();
         return Templates.crate(
                 crate,

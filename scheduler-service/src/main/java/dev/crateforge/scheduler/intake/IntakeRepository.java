@@ -7,8 +7,10 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -382,5 +384,22 @@ public class IntakeRepository {
 
     private static Instant instant(Timestamp timestamp) {
         return timestamp == null ? null : timestamp.toInstant();
+    }
+
+    /** The versions of {@code crate} that some followed registry marks yanked now. */
+    public Set<String> yankedVersions(String crate) {
+        return sql.execute(
+                "reading a crate's yanked versions",
+                "select distinct version from crate_version_yank where crate = ? and yanked",
+                (c, s) -> {
+                    s.setString(1, crate);
+                    Set<String> versions = new HashSet<>();
+                    try (ResultSet rs = s.executeQuery()) {
+                        while (rs.next()) {
+                            versions.add(rs.getString(1));
+                        }
+                    }
+                    return versions;
+                });
     }
 }

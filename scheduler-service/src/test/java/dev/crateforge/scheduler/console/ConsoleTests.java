@@ -120,6 +120,19 @@ class ConsoleTests extends SchedulerTest {
         for (Job build : builds) {
             assertThat(html).contains("href=\"/console/jobs/" + build.id + "\">" + build.version);
         }
+        assertThat(html).doesNotContain("(yanked)");
+
+        // A version a followed registry yanked says so beside it.
+        db.execute(
+                "insert into crate_version_yank (registry, crate, version, yanked)"
+                        + " values ('console-registry', 'console-crate', '1.0.0', true)");
+        String after = page("/console/crates/console-crate").body().asString();
+        assertThat(after)
+                .contains(
+                        "href=\"/console/jobs/"
+                                + builds.get(0).id
+                                + "\">1.0.0</a> <span class=\"yanked\">(yanked)</span>")
+                .contains("href=\"/console/jobs/" + builds.get(1).id + "\">1.1.0</a></th>");
     }
 
     @Test
