@@ -239,11 +239,7 @@ public class JobResource {
             throw new BadParameterException(
                     "limit", "query parameter 'limit' must be between 1 and " + LOG_PAGE_MAX);
         }
-        if (attempt != null && (attempt < 1 || attempt > 1000)) {
-            throw new BadParameterException(
-                    "attempt", "query parameter 'attempt' must be between 1 and 1000");
-        }
-        int shownAttempt = attempt == null ? jobs.get(jobId).attempt : attempt;
+        int shownAttempt = attemptOrCurrent(jobId, attempt);
         List<LogLine> lines = jobs.logs(jobId, Optional.of(shownAttempt), afterSeq, max);
         long next = lines.isEmpty() ? afterSeq : lines.get(lines.size() - 1).seq();
         List<Stage> stages =
@@ -261,11 +257,27 @@ public class JobResource {
     @RestStreamElementType(MediaType.APPLICATION_JSON)
     @Operation(
             summary =
-                    "Follow the current attempt's log as Server-Sent Events until the attempt ends")
-    public Multi<LogLine> stream(@PathParam("id") String id, @QueryParam("after") Long after) {
+                    "Follow an attempt's log (default: the current one) as Server-Sent Events until"
+                            + " the attempt ends")
+    public Multi<LogLine> stream(
+            @PathParam("id") String id,
+            @QueryParam("after") Long after,
+            @QueryParam("attempt") Integer attempt) {
         UUID jobId = uuid("id", id);
-        int attempt = jobs.get(jobId).attempt;
-        return follower.follow(jobId, attempt, after == null ? 0 : Math.max(0, after));
+        return follower.follow(
+                jobId, attemptOrCurrent(jobId, attempt), after == null ? 0 : Math.max(0, after));
+    }
+
+    /**
+     * The attempt a log request names, or the job's current one; a number outside 1..1000 is a bad
+     * parameter.
+     */
+    private int attemptOrCurrent(UUID jobId, Integer attempt) {
+        if (attempt != null && (attempt < 1 || attempt > 1000)) {
+            throw new BadParameterException(
+                    "attempt", "query parameter 'attempt' must be between 1 and 1000");
+        }
+        return attempt == null ? jobs.get(jobId).attempt : attempt;
     }
 
     private String actor() {

@@ -57,6 +57,7 @@ public class ConsoleResource {
                 List<AuditEntry> actions,
                 long lastSeq,
                 boolean live,
+                boolean cut,
                 Downloads downloads);
 
         static native TemplateInstance crate(
@@ -116,6 +117,8 @@ public class ConsoleResource {
                 audit.ofJob(jobId),
                 lastSeq,
                 !job.state.isFinal(),
+                // A running job's log goes on live from the last line shown; an ended one stops.
+                job.state.isFinal() && lines.size() == LOG_LINES_ON_PAGE,
                 Downloads.of(view, artifactService).orElse(null));
     }
 

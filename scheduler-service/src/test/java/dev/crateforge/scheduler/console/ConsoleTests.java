@@ -94,7 +94,38 @@ class ConsoleTests extends SchedulerTest {
         String html = page("/console/jobs/" + job.id).body().asString();
 
         assertThat(html)
-                .contains("data-follow=\"/api/v1/jobs/" + job.id + "/logs/stream?after=0\"");
+                .contains(
+                        "data-follow=\"/api/v1/jobs/"
+                                + job.id
+                                + "/logs/stream?attempt=1&amp;after=0\"")
+                .doesNotContain("log-cut");
+    }
+
+    @Test
+    void anEndedJobsLongLogSaysWhereTheRestIs() {
+        String target = "c10-unknown-test";
+        Job job =
+                failedAfterLogging(
+                        "console-long", target, "line 1", FailureCode.COMPILE_ERROR, "no");
+        db.execute(
+                "insert into job_log (job_id, attempt, seq, stream, line)"
+                        + " select '"
+                        + job.id
+                        + "', 1, n, 'stdout', 'line ' || n from generate_series(2, 2500) n");
+
+        String html = page("/console/jobs/" + job.id).body().asString();
+
+        assertThat(html)
+                .contains("The first 2000 lines of the log are shown")
+                .contains("href=\"/api/v1/jobs/" + job.id + "/logs?attempt=1\"")
+                .contains(">line 2000</span>")
+                .doesNotContain(">line 2001</span>")
+                .doesNotContain("data-follow");
+        // The stream, like the pages, names the attempt it follows; a wrong one is refused.
+        given().get("/api/v1/jobs/" + job.id + "/logs/stream?attempt=0")
+                .then()
+                .statusCode(400)
+                .body("detail", org.hamcrest.Matchers.containsString("'attempt'"));
     }
 
     @Test
