@@ -7,6 +7,8 @@ import dev.crateforge.scheduler.audit.AuditEntry;
 import dev.crateforge.scheduler.audit.OperatorAudit;
 import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.intake.IntakeRepository;
+import dev.crateforge.scheduler.intake.RegistryStatus;
+import dev.crateforge.scheduler.intake.RegistryView;
 import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.job.JobService;
 import dev.crateforge.scheduler.limits.CrateLimits;
@@ -64,6 +66,9 @@ public class ConsoleResource {
                 String name, List<CrateBuild> builds, CrateLimits limits, List<AuditEntry> actions);
 
         static native TemplateInstance builders(List<BuilderRows.Row> builders, Instant at);
+
+        /** {@code registries} is null for a visitor who is not signed in. */
+        static native TemplateInstance registries(List<RegistryView> registries);
     }
 
     /** A row of the crate page: the build, and its download once it succeeded. */
@@ -78,6 +83,8 @@ public class ConsoleResource {
     private final OperatorAudit audit;
     private final BuilderRows builders;
     private final IntakeRepository intake;
+    private final RegistryStatus registries;
+    private final ConsoleSession session;
     private final String artifactService;
 
     public ConsoleResource(
@@ -87,8 +94,12 @@ public class ConsoleResource {
             OperatorAudit audit,
             BuilderRows builders,
             IntakeRepository intake,
+            RegistryStatus registries,
+            ConsoleSession session,
             SchedulerConfig config) {
         this.intake = intake;
+        this.registries = registries;
+        this.session = session;
         this.queue = queue;
         this.jobs = jobs;
         this.limits = limits;
@@ -160,6 +171,16 @@ public class ConsoleResource {
     @Path("builders")
     public TemplateInstance builders() {
         return Templates.builders(builders.online(), Instant.now());
+    }
+
+    /**
+     * The followed registries, for signed-in operators only, as the API keeps them to submitters
+     * and admins: an error may name an index's address.
+     */
+    @GET
+    @Path("registries")
+    public TemplateInstance registries() {
+        return Templates.registries(session.operator().isPresent() ? registries.all() : null);
     }
 
     private static String crateName(String name) {

@@ -13,11 +13,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.MediaType;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -32,39 +28,17 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 @Tag(name = "registries")
 public class IntakeResource {
 
-    /**
-     * One registry as operators see it.
-     *
-     * @param cursorCommit the last index commit whose versions are all jobs (null before the first
-     *     poll)
-     * @param headCommit the index head the last poll saw
-     * @param lagCommits commits between the cursor and that head
-     */
-    public record RegistryView(
-            String name,
-            boolean enabled,
-            boolean paused,
-            String cursorCommit,
-            String headCommit,
-            int lagCommits,
-            long versionsSeen,
-            long jobsCreated,
-            long badLines,
-            String lastError,
-            Instant lastErrorAt,
-            Instant lastPollAt) {}
-
-    private final IntakeConfig config;
     private final IntakeRepository repository;
     private final RegistryWatcher watcher;
+    private final RegistryStatus status;
     private final SecurityIdentity identity;
 
     public IntakeResource(
-            IntakeConfig config,
             IntakeRepository repository,
             RegistryWatcher watcher,
+            RegistryStatus status,
             SecurityIdentity identity) {
-        this.config = config;
+        this.status = status;
         this.repository = repository;
         this.watcher = watcher;
         this.identity = identity;
@@ -74,13 +48,7 @@ public class IntakeResource {
     @RolesAllowed({"submitter", "admin"})
     @Operation(summary = "The followed registries with their cursors, lag and last error")
     public List<RegistryView> list() {
-        Map<String, RegistryCursor> cursors =
-                QuarkusTransaction.requiringNew().call(repository::cursors).stream()
-                        .collect(Collectors.toMap(RegistryCursor::registry, Function.identity()));
-        return config.registries().entrySet().stream()
-                .sorted(Map.Entry.comparingByKey())
-                .map(e -> view(e.getKey(), e.getValue(), cursors.get(e.getKey())))
-                .toList();
+        return status.all();
     }
 
     @POST
@@ -141,24 +109,6 @@ public class IntakeResource {
         Log.infof(
                 "Registry %s %s by %s",
                 name, paused ? "paused" : "resumed", identity.getPrincipal().getName());
-        return view(name, registry, cursor);
-    }
-
-    private static RegistryView view(
-            String name, IntakeConfig.Registry registry, RegistryCursor found) {
-        RegistryCursor cursor = found == null ? RegistryCursor.none(name) : found;
-        return new RegistryView(
-                name,
-                registry.enabled(),
-                cursor.paused(),
-                cursor.commitId(),
-                cursor.headCommit(),
-                cursor.lagCommits(),
-                cursor.versionsSeen(),
-                cursor.jobsCreated(),
-                cursor.badLines(),
-                cursor.lastError(),
-                cursor.lastErrorAt(),
-                cursor.lastPollAt());
+        return RegistryStatus.view(name, registry, cursor);
     }
 }

@@ -478,4 +478,14 @@ class ConsoleActionsTests extends SchedulerTest {
                 .contains("<a href=\"/console/jobs/" + job.id + "\">console-builders 1.0.0</a>")
                 .contains("href=\"/console/builders\">Builders</a>");
     }
+
+    @Test
+    void theRegistriesPageIsForSignedInOperators() {
+        assertThat(given().get("/console/registries").then().statusCode(200).extract().asString())
+                .contains("id=\"sign-in-needed\"")
+                .doesNotContain("<table>");
+        assertThat(page(session(OperatorTokens.submitter()), "/console/registries"))
+                .doesNotContain("sign-in-needed")
+                .contains("No registry is followed");
+    }
 }

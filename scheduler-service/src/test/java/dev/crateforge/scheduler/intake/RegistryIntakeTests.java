@@ -13,6 +13,7 @@ import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.protocol.kafka.VersionYankChanged;
 import dev.crateforge.scheduler.assignment.WorkSignal;
 import dev.crateforge.scheduler.config.SchedulerConfig;
+import dev.crateforge.scheduler.console.ConsoleLogins;
 import dev.crateforge.scheduler.intake.RegistryWatcher.Outcome;
 import dev.crateforge.scheduler.intake.RegistryWatcher.PollResult;
 import dev.crateforge.scheduler.job.JobRepository;
@@ -180,6 +181,19 @@ class RegistryIntakeTests {
         // Nothing new: nothing happens.
         assertThat(watcher.poll("alpha").jobsCreated()).isZero();
         assertThat(jobs("crate in ('fresh-crate', 'other-fresh')")).isEqualTo(6);
+
+        // A signed-in operator sees the registry on the console (the cookie holds the token).
+        String page =
+                given().cookie(ConsoleLogins.COOKIE, OperatorTokens.submitter())
+                        .get("/console/registries")
+                        .then()
+                        .statusCode(200)
+                        .extract()
+                        .asString();
+        assertThat(page)
+                .contains("<th scope=\"row\">alpha</th>")
+                .contains("<td>following</td>")
+                .contains("<td class=\"number\">0 commits</td>");
     }
 
     @Test
