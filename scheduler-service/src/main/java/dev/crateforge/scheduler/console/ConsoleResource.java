@@ -3,6 +3,7 @@ package dev.crateforge.scheduler.console;
 import dev.crateforge.protocol.job.Naming;
 import dev.crateforge.scheduler.api.BadParameterException;
 import dev.crateforge.scheduler.api.JobView;
+import dev.crateforge.scheduler.api.Parameters;
 import dev.crateforge.scheduler.audit.AuditEntry;
 import dev.crateforge.scheduler.audit.OperatorAudit;
 import dev.crateforge.scheduler.config.SchedulerConfig;
@@ -116,7 +117,7 @@ public class ConsoleResource {
     @GET
     @Path("jobs/{id}")
     public TemplateInstance job(@PathParam("id") String id) {
-        UUID jobId = uuid(id);
+        UUID jobId = Parameters.uuid("id", id);
         Job job = jobs.get(jobId);
         List<LogLine> lines = jobs.logs(jobId, Optional.of(job.attempt), 0, LOG_LINES_ON_PAGE);
         long lastSeq = lines.isEmpty() ? 0 : lines.get(lines.size() - 1).seq();
@@ -190,13 +191,5 @@ public class ConsoleResource {
                     "name", "'name' must be a crate name (a letter, then letters, digits, - or _)");
         }
         return trimmed;
-    }
-
-    private static UUID uuid(String value) {
-        try {
-            return UUID.fromString(value);
-        } catch (IllegalArgumentException e) {
-            throw new BadParameterException("id", "parameter 'id' is not a UUID");
-        }
     }
 }
