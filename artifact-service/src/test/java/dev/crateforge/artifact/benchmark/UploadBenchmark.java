@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.crateforge.artifact.JwksTestResource;
 import dev.crateforge.artifact.TestJobs;
 import dev.crateforge.artifact.service.ArtifactCatalog;
+import dev.crateforge.localstack.benchmark.BenchmarkResults;
+import dev.crateforge.localstack.benchmark.BenchmarkResults.Better;
+import dev.crateforge.localstack.benchmark.BenchmarkResults.Figure;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.localstack.quarkus.S3TestResource;
@@ -126,6 +129,19 @@ class UploadBenchmark {
                 peakHeap >> 20,
                 maxHeap >> 20);
         assertThat(peakHeap).isLessThan(maxHeap);
+        BenchmarkResults.record(
+                "artifact-uploads",
+                List.of(
+                        Figure.of(
+                                        "upload throughput, " + (SIZE >> 20) + " MiB, median",
+                                        serviceMedian,
+                                        "MiB/s")
+                                .withCeiling("direct AWS SDK PUT to the same S3Proxy", directMedian)
+                                .withTarget(0.95, Better.HIGHER),
+                        // Flat heap: the peak while streaming stays under the cap whatever the
+                        // size.
+                        Figure.of("peak used heap while uploading", peakHeap / 1048576.0, "MiB")
+                                .withTarget(maxHeap / 1048576.0, Better.LOWER)));
     }
 
     private int put(TestJobs job, Path artifact, long size) throws Exception {
