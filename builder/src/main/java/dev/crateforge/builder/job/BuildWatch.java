@@ -26,6 +26,17 @@ final class BuildWatch implements OutputPump.Listener, AutoCloseable {
 
     private static final long POLL_MILLIS = 200;
 
+    /**
+     * Walking the job directory costs time in proportion to its files (a Rust target directory
+     * holds tens of thousands). The walk waits this many times its own last duration before the
+     * next, so it never takes more than about 5 % of a core, and at most {@link #MAX_DISK_PAUSE},
+     * which bounds how far past the limit a build can write before it is stopped: its write rate
+     * times that pause.
+     */
+    static final int DISK_PAUSE_FACTOR = 20;
+
+    static final Duration MAX_DISK_PAUSE = Duration.ofSeconds(2);
+
     private final Process process;
     private final Path jobDir;
     private final long maxDiskBytes;
@@ -34,6 +45,7 @@ final class BuildWatch implements OutputPump.Listener, AutoCloseable {
     private final AtomicReference<JobFailure> tripped = new AtomicReference<>();
     private final AtomicReference<JobFailure> sign = new AtomicReference<>();
     private volatile long lastOutputNanos = System.nanoTime();
+    private long nextDiskCheckNanos = System.nanoTime();
     private final Thread thread;
 
     BuildWatch(
@@ -121,11 +133,27 @@ final class BuildWatch implements OutputPump.Listener, AutoCloseable {
                     "the build ran more than " + maxProcesses + " processes at once");
             return;
         }
-        if (diskUsage(jobDir) > maxDiskBytes) {
+        long now = System.nanoTime();
+        if (now - nextDiskCheckNanos < 0) {
+            return;
+        }
+        long usage = diskUsage(jobDir);
+        long walked = System.nanoTime() - now;
+        nextDiskCheckNanos = now + walked + diskPause(Duration.ofNanos(walked)).toNanos();
+        if (usage > maxDiskBytes) {
             trip(
                     FailureCode.DISK_LIMIT,
                     "the job directory grew past the disk limit of " + maxDiskBytes + " bytes");
         }
+    }
+
+    /** How long to wait after a walk of the job directory that took {@code walk}. */
+    static Duration diskPause(Duration walk) {
+        Duration proportional = walk.multipliedBy(DISK_PAUSE_FACTOR);
+        if (proportional.compareTo(Duration.ofMillis(POLL_MILLIS)) < 0) {
+            return Duration.ZERO;
+        }
+        return proportional.compareTo(MAX_DISK_PAUSE) > 0 ? MAX_DISK_PAUSE : proportional;
     }
 
     /** Bytes of the regular files under {@code dir}; files that vanish while walking count 0. */

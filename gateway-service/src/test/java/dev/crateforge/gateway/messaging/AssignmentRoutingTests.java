@@ -287,7 +287,7 @@ class AssignmentRoutingTests {
                         1,
                         "serde",
                         "1.0.210",
-                        "https://static.crates.io/crates/serde/serde-1.0.210.crate",
+                        "https://static.crates.example/crates/serde/serde-1.0.210.crate",
                         "b".repeat(64),
                         LINUX,
                         ArtifactKind.BINARY,

@@ -613,7 +613,7 @@ class BridgeTests extends GatewayTest {
                         1,
                         "serde",
                         "1.0.210",
-                        "https://static.crates.io/crates/serde/serde-1.0.210.crate",
+                        "https://static.crates.example/crates/serde/serde-1.0.210.crate",
                         SHA,
                         LINUX,
                         ArtifactKind.BINARY,
