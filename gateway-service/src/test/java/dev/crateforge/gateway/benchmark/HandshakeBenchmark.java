@@ -249,6 +249,7 @@ class HandshakeBenchmark extends GatewayTest {
                 .atMost(Duration.ofSeconds(30))
                 .until(() -> openConnections.stream().count() == 0);
         long before = usedHeapAfterGc();
+        String histogramBefore = classHistogram();
         String[] ready = command(out, in, "echo", "READY ");
         Awaitility.await()
                 .atMost(Duration.ofSeconds(30))
@@ -262,6 +263,11 @@ class HandshakeBenchmark extends GatewayTest {
                         before,
                         usedHeapAfterGc());
         print("echo connections", idle);
+        HeapHistogram.write(
+                histogramBefore,
+                classHistogram(),
+                held,
+                Path.of("target", "benchmark-gateway-histogram-echo.txt"));
         command(out, in, "close", "CLOSED ");
         return idle;
     }
@@ -428,7 +434,8 @@ class HandshakeBenchmark extends GatewayTest {
                         + "|---|---|---|---|---|---|\n"
                         + idleRow("echo (ceiling)", echoIdle)
                         + idleRow("authenticated builders", builders)
-                        + "\nTop holders per builder: target/benchmark-gateway-histogram.txt.\n";
+                        + "\nTop holders per connection: target/benchmark-gateway-histogram.txt (builders),"
+                        + " target/benchmark-gateway-histogram-echo.txt (echo).\n";
         Path out = Path.of("target", "benchmark-gateway.md");
         Files.writeString(out, report);
         System.out.println(report);
