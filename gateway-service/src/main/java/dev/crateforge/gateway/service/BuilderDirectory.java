@@ -106,6 +106,18 @@ public class BuilderDirectory {
     }
 
     /**
+     * Drops entries past their TTL. A lookup never reads them again, but without this they stay
+     * until the cache starts over at {@value #MAX_CACHED}: one stale entry per builder that ever
+     * connected, weighing on the heap per connection. Called by the periodic revalidation.
+     */
+    public int evictExpired() {
+        long now = System.nanoTime();
+        int before = byFingerprint.size();
+        byFingerprint.values().removeIf(cached -> !cached.fresh(now));
+        return before - byFingerprint.size();
+    }
+
+    /**
      * Notes that a builder was connected; {@link #flushLastSeen()} writes the time. Last-seen times
      * are thus accurate to the flush interval, which is what lets one statement write them all.
      */

@@ -10,10 +10,10 @@ import java.util.UUID;
 import java.util.stream.Collectors;
 
 /**
- * Keeps open connections honest with the registry: every few seconds it writes last-seen times and
- * closes connections of builders that were disabled or deleted. The {@code Disconnect} control
- * record normally does this within a second; this is the safety net for a record this replica
- * missed (for example while it was starting).
+ * Keeps open connections honest with the registry: every few seconds it drops expired registry
+ * lookups, writes last-seen times and closes connections of builders that were disabled or deleted.
+ * The {@code Disconnect} control record normally does this within a second; this is the safety net
+ * for a record this replica missed (for example while it was starting).
  */
 @ApplicationScoped
 public class RegistryWatch {
@@ -30,6 +30,7 @@ public class RegistryWatch {
             every = "${crateforge.gateway.revalidate-interval:5s}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void revalidate() {
+        directory.evictExpired();
         Set<UUID> connected =
                 sessions.all().stream().map(LiveBuilder::builderId).collect(Collectors.toSet());
         connected.forEach(directory::markSeen);

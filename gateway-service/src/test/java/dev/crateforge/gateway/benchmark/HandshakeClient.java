@@ -18,12 +18,38 @@ final class HandshakeClient {
 
     private HandshakeClient() {}
 
-    /** Opens a connection and closes it again at once: the bare upgrade. */
-    static CompletableFuture<WebSocket> upgradeAndClose(WebSocketClient client) {
+    /**
+     * The ceiling: opens a connection to the {@link EchoEndpoint}, sends {@code text}, and
+     * completes with the socket once the echo arrived, closing it then if asked, as {@link
+     * #authenticate} does after {@code authenticated}.
+     */
+    static CompletableFuture<WebSocket> echo(
+            WebSocketClient client, String text, boolean closeWhenDone) {
         CompletableFuture<WebSocket> result = new CompletableFuture<>();
-        client.connect(BuilderProtocol.PATH)
+        client.connect(EchoEndpoint.PATH)
                 .onFailure(result::completeExceptionally)
-                .onSuccess(ws -> ws.close().onComplete(ignored -> result.complete(ws)));
+                .onSuccess(
+                        ws -> {
+                            ws.closeHandler(
+                                    ignored ->
+                                            result.completeExceptionally(
+                                                    new IllegalStateException(
+                                                            "closed " + ws.closeStatusCode())));
+                            ws.textMessageHandler(
+                                    echoed -> {
+                                        if (echoed.equals(text)) {
+                                            result.complete(ws);
+                                        } else {
+                                            result.completeExceptionally(
+                                                    new IllegalStateException("wrong echo"));
+                                        }
+                                        if (closeWhenDone) {
+                                            ws.closeHandler(null);
+                                            ws.close();
+                                        }
+                                    });
+                            ws.writeTextMessage(text);
+                        });
         return result;
     }
 
