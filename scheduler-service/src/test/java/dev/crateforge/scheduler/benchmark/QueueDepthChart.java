@@ -44,6 +44,7 @@ final class QueueDepthChart {
         depth.setBase(10);
         depth.setTickUnit(new NumberTickUnit(1));
         depth.setSmallestValue(1);
+        depth.setNumberFormatOverride(new java.text.DecimalFormat("#,##0"));
         NumberAxis perSecond = new NumberAxis("per second");
         perSecond.setAutoRangeIncludesZero(true);
         NumberAxis milliseconds = new NumberAxis("p99 latency (ms)");
