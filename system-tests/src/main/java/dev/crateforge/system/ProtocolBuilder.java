@@ -65,6 +65,8 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ProtocolBuilder implements WebSocket.Listener, AutoCloseable {
 
+    private static final int UPLOAD_TRIES = 8;
+
     private static final InternalParameters INTERNAL =
             new InternalParameters(
                     new Toolchain("", ""), "none", false, Map.of("maxCpuSeconds", 3600L));
@@ -80,6 +82,8 @@ public final class ProtocolBuilder implements WebSocket.Listener, AutoCloseable 
     private final AtomicInteger held = new AtomicInteger();
     private final AtomicLong completed = new AtomicLong();
     private final AtomicLong failures = new AtomicLong();
+    private final AtomicLong uploadRetries = new AtomicLong();
+    private volatile String lastUploadRetry;
     private volatile String lastFailure;
     private volatile WebSocket socket;
     private CompletableFuture<?> lastSend = CompletableFuture.completedFuture(null);
@@ -133,6 +137,16 @@ public final class ProtocolBuilder implements WebSocket.Listener, AutoCloseable 
     /** Everything that went wrong: errors, refused uploads, a closed connection. */
     public long failures() {
         return failures.get();
+    }
+
+    /** Uploads sent again after a retriable answer. */
+    public long uploadRetries() {
+        return uploadRetries.get();
+    }
+
+    /** The answer that made the last retry, or null. */
+    public String lastUploadRetry() {
+        return lastUploadRetry;
     }
 
     public String lastFailure() {
@@ -252,6 +266,17 @@ public final class ProtocolBuilder implements WebSocket.Listener, AutoCloseable 
         }
         byte[] artifact = metadata(job);
         String sha256 = sha256(artifact);
+        upload(job, started, artifact, sha256, 0);
+    }
+
+    /**
+     * PUTs the artifact; answers the contract calls retriable ({@code storage_failed}, {@code
+     * unavailable}, {@code upload_incomplete}, {@code hash_mismatch}, a broken connection) are
+     * retried with backoff (1 s doubling, {@value #UPLOAD_TRIES} tries), as the reference builder
+     * does, and counted in {@link #uploadRetries()}.
+     */
+    private void upload(
+            JobAssignment job, Instant started, byte[] artifact, String sha256, int tried) {
         HttpRequest upload =
                 HttpRequest.newBuilder(URI.create(job.uploadUrl()))
                         .timeout(Duration.ofSeconds(60))
@@ -263,25 +288,39 @@ public final class ProtocolBuilder implements WebSocket.Listener, AutoCloseable 
         http.sendAsync(upload, HttpResponse.BodyHandlers.ofString())
                 .whenComplete(
                         (response, failure) -> {
-                            if (failure != null
-                                    || (response.statusCode() != 201
-                                            && response.statusCode() != 200)) {
-                                fail(
-                                        "upload of "
-                                                + job.jobId()
-                                                + " failed: "
-                                                + (failure != null
-                                                        ? failure.toString()
-                                                        : response.statusCode()
-                                                                + " "
-                                                                + response.body()));
-                                respond(job, started, JobResult.FAILED, List.of(), "upload failed");
+                            int status = failure != null ? 0 : response.statusCode();
+                            if (status == 201 || status == 200) {
+                                ArtifactDigest digest =
+                                        new ArtifactDigest(
+                                                ArtifactKind.METADATA,
+                                                sha256,
+                                                (long) artifact.length);
+                                respond(job, started, JobResult.SUCCEEDED, List.of(digest), null);
                                 return;
                             }
-                            ArtifactDigest digest =
-                                    new ArtifactDigest(
-                                            ArtifactKind.METADATA, sha256, (long) artifact.length);
-                            respond(job, started, JobResult.SUCCEEDED, List.of(digest), null);
+                            String answer =
+                                    failure != null
+                                            ? failure.toString()
+                                            : status + " " + response.body();
+                            boolean retriable =
+                                    failure != null
+                                            || status == 503
+                                            || answer.contains("upload-incomplete")
+                                            || answer.contains("hash-mismatch");
+                            if (retriable && tried + 1 < UPLOAD_TRIES) {
+                                uploadRetries.incrementAndGet();
+                                lastUploadRetry = answer;
+                                CompletableFuture.delayedExecutor(
+                                                1000L << Math.min(tried, 5), TimeUnit.MILLISECONDS)
+                                        .execute(
+                                                () ->
+                                                        upload(
+                                                                job, started, artifact, sha256,
+                                                                tried + 1));
+                                return;
+                            }
+                            fail("upload of " + job.jobId() + " failed: " + answer);
+                            respond(job, started, JobResult.FAILED, List.of(), "upload failed");
                         });
     }
 

@@ -165,7 +165,7 @@ class PipelineBenchmark {
                 thread.join(10_000);
             }
             assertHealthy(builders);
-            record(windowStart, windowEnd, cpuBefore, cpuAfter, load);
+            record(builders, windowStart, windowEnd, cpuBefore, cpuAfter, load);
         } finally {
             running.set(false);
             threads.forEach(Thread::interrupt);
@@ -274,11 +274,21 @@ class PipelineBenchmark {
     }
 
     private void record(
+            List<ProtocolBuilder> builders,
             long windowStart,
             long windowEnd,
             Map<String, Long> cpuBefore,
             Map<String, Long> cpuAfter,
             double load) {
+        long retries = builders.stream().mapToLong(ProtocolBuilder::uploadRetries).sum();
+        builders.stream()
+                .map(ProtocolBuilder::lastUploadRetry)
+                .filter(java.util.Objects::nonNull)
+                .findFirst()
+                .ifPresent(
+                        a ->
+                                System.out.println(
+                                        "[benchmark] pipeline: an upload retried after " + a));
         List<Double> latencies = new ArrayList<>();
         for (long[] t : jobs.values()) {
             if (t[1] >= windowStart && t[1] < windowEnd && t[0] != 0) {
@@ -297,6 +307,7 @@ class PipelineBenchmark {
                         .withTarget(TARGET_JOBS_PER_SECOND, Better.HIGHER));
         figures.add(Figure.of("submit-to-succeeded p50", percentile(sorted, 0.50), "ms"));
         figures.add(Figure.of("submit-to-succeeded p99", percentile(sorted, 0.99), "ms"));
+        figures.add(Figure.of("upload retries (whole run)", retries, "uploads"));
         for (String process : cpuBefore.keySet()) {
             double millis = (cpuAfter.get(process) - cpuBefore.get(process)) * MILLIS_PER_TICK;
             figures.add(Figure.of("CPU per job: " + process, millis / done, "ms"));
