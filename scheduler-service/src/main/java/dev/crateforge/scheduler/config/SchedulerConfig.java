@@ -124,6 +124,17 @@ public interface SchedulerConfig {
     @WithDefault("15s")
     String queueMetricsInterval();
 
+    /**
+     * How long the log lines of a finished job are kept after it finished; older ones are deleted
+     * by the log retention, a batch of jobs per transaction. {@code 0} keeps logs for ever.
+     */
+    @WithDefault("P30D")
+    Duration logRetention();
+
+    /** How often each replica runs the log retention (a Quarkus scheduler period). */
+    @WithDefault("10m")
+    String logRetentionInterval();
+
     /** Job-token signing keys. */
     Token token();
 

@@ -136,7 +136,7 @@ public class EventIngestion {
      */
     private void store(Map<UUID, PendingLines> all) {
         List<LogRow> rows = new ArrayList<>();
-        Map<UUID, Map<Long, Long>> sizeIfNew = new HashMap<>();
+        Set<UUID> uncapped = new HashSet<>();
         int stored = 0;
         for (PendingLines pending : all.values()) {
             LiveAttempt job = pending.job;
@@ -144,24 +144,22 @@ public class EventIngestion {
                 continue;
             }
             if (job.logBytes + pending.totalBytes <= config.logCapBytes()) {
-                Map<Long, Long> sizes = new HashMap<>();
+                Set<Long> seen = new HashSet<>();
                 for (int i = 0; i < pending.seqs.size(); i++) {
-                    long seq = pending.seqs.get(i);
-                    if (sizes.putIfAbsent(seq, pending.sizes.get(i)) == null) {
+                    if (seen.add(pending.seqs.get(i))) {
                         rows.add(pending.row(i));
                     }
                 }
-                sizeIfNew.put(job.id, sizes);
+                uncapped.add(job.id);
             } else {
                 stored += capped(pending, rows);
             }
         }
-        for (Map.Entry<UUID, Long> line : logs.insertAll(rows)) {
-            Map<Long, Long> sizes = sizeIfNew.get(line.getKey());
-            Long size = sizes == null ? null : sizes.get(line.getValue());
-            if (size != null) {
-                all.get(line.getKey()).job.logBytes += size;
-                stored++;
+        for (Map.Entry<UUID, JobLogRepository.Stored> job : logs.insertAll(rows).entrySet()) {
+            // A capped job's lines were counted line by line above.
+            if (uncapped.contains(job.getKey())) {
+                all.get(job.getKey()).job.logBytes += job.getValue().bytes();
+                stored += (int) job.getValue().lines();
             }
         }
         metrics.logLinesStored(stored);

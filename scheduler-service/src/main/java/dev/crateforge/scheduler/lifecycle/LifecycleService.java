@@ -19,6 +19,7 @@ import dev.crateforge.scheduler.config.SchedulerConfig;
 import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.job.JobRepository;
 import dev.crateforge.scheduler.job.SchedulerMetrics;
+import dev.crateforge.scheduler.logs.LogSignal;
 import dev.crateforge.scheduler.messaging.EventPublisher;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
@@ -30,6 +31,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -55,6 +57,7 @@ public class LifecycleService {
     private final JobTransitions transitions;
     private final SchedulerMetrics metrics;
     private final SchedulerConfig config;
+    private final LogSignal logSignal;
 
     public LifecycleService(
             JobRepository jobs,
@@ -66,7 +69,9 @@ public class LifecycleService {
             JobLifecycle lifecycle,
             JobTransitions transitions,
             SchedulerMetrics metrics,
-            SchedulerConfig config) {
+            SchedulerConfig config,
+            LogSignal logSignal) {
+        this.logSignal = logSignal;
         this.jobs = jobs;
         this.events = events;
         this.artifacts = artifacts;
@@ -120,6 +125,10 @@ public class LifecycleService {
     private void applyEvents(List<JobActivity.EventReported> run) {
         if (!run.isEmpty()) {
             QuarkusTransaction.requiringNew().run(() -> events.apply(run));
+            // Committed: wake this replica's live-log readers of these jobs.
+            Set<UUID> jobIds = new HashSet<>();
+            run.forEach(event -> jobIds.add(event.jobId()));
+            logSignal.stored(jobIds);
         }
     }
 

@@ -5,6 +5,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import java.sql.ResultSet;
 import java.sql.Timestamp;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -52,15 +53,19 @@ public class JobLogRepository {
                 });
     }
 
+    /** What one insert stored for one job: lines, and their bytes as the log cap counts them. */
+    public record Stored(long lines, long bytes) {}
+
     /**
      * Inserts lines of any jobs with a single statement ({@code unnest} of five arrays); a (job,
-     * attempt, seq) that exists already is left as it is.
+     * attempt, seq) that exists already is left as it is. The answer is one row per job, not one
+     * per line.
      *
-     * @return the (job, seq) of each line actually inserted
+     * @return per job, the lines actually inserted and their UTF-8 bytes plus one newline each
      */
-    public Set<Map.Entry<UUID, Long>> insertAll(List<LogRow> rows) {
+    public Map<UUID, Stored> insertAll(List<LogRow> rows) {
         if (rows.isEmpty()) {
-            return Set.of();
+            return Map.of();
         }
         int n = rows.size();
         UUID[] jobs = new UUID[n];
@@ -79,11 +84,13 @@ public class JobLogRepository {
         return sql.execute(
                 "inserting log lines",
                 """
-                insert into job_log (job_id, attempt, seq, stream, line)
-                select * from unnest(?::uuid[], ?::int[], ?::bigint[], ?::text[],
-                                     ?::text[])
-                on conflict (job_id, attempt, seq) do nothing
-                returning job_id, seq
+                with inserted as (
+                    insert into job_log (job_id, attempt, seq, stream, line)
+                    select * from unnest(?::uuid[], ?::int[], ?::bigint[], ?::text[],
+                                         ?::text[])
+                    on conflict (job_id, attempt, seq) do nothing
+                    returning job_id, octet_length(line) + 1 as size)
+                select job_id, count(*), sum(size) from inserted group by job_id
                 """,
                 (connection, statement) -> {
                     statement.setArray(1, connection.createArrayOf("uuid", jobs));
@@ -91,11 +98,12 @@ public class JobLogRepository {
                     statement.setArray(3, connection.createArrayOf("int8", seqs));
                     statement.setArray(4, connection.createArrayOf("text", streams));
                     statement.setArray(5, connection.createArrayOf("text", lines));
-                    Set<Map.Entry<UUID, Long>> inserted = new HashSet<>();
+                    Map<UUID, Stored> inserted = new HashMap<>();
                     try (ResultSet result = statement.executeQuery()) {
                         while (result.next()) {
-                            inserted.add(
-                                    Map.entry(result.getObject(1, UUID.class), result.getLong(2)));
+                            inserted.put(
+                                    result.getObject(1, UUID.class),
+                                    new Stored(result.getLong(2), result.getLong(3)));
                         }
                     }
                     return inserted;

@@ -10,12 +10,16 @@ import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Follows one attempt's log for a Server-Sent Events client. It reads the table every half second
- * (lines may be stored by any replica, so an in-process signal would miss some) and ends once the
- * attempt is over and every line has been sent.
+ * Follows one attempt's log for a Server-Sent Events client. It reads the table again as soon as
+ * this replica commits lines of the job ({@link LogSignal}), and at the latest every half second
+ * (lines stored by another replica), and ends once the attempt is over and every line has been
+ * sent.
  */
 @ApplicationScoped
 public class LogFollower {
@@ -31,23 +35,56 @@ public class LogFollower {
 
     private final JobRepository jobs;
     private final JobLogRepository logs;
+    private final LogSignal signal;
 
-    public LogFollower(JobRepository jobs, JobLogRepository logs) {
+    public LogFollower(JobRepository jobs, JobLogRepository logs, LogSignal signal) {
         this.jobs = jobs;
         this.logs = logs;
+        this.signal = signal;
     }
 
     public Multi<LogLine> follow(UUID jobId, int attempt, long after) {
         AtomicLong last = new AtomicLong(after);
+        AtomicReference<CompletableFuture<Void>> wake = new AtomicReference<>();
+        AtomicBoolean full = new AtomicBoolean(true);
         return Multi.createBy()
                 .repeating()
                 .uni(
-                        () ->
-                                Uni.createFrom()
-                                        .item(() -> read(jobId, attempt, last))
-                                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
-                .withDelay(PERIOD)
+                        () -> {
+                            // Wait for lines of this job committed here, or the period (lines
+                            // another replica stored), unless the last read filled a batch.
+                            CompletableFuture<Void> previous = wake.get();
+                            Uni<Void> pause =
+                                    previous == null || full.get()
+                                            ? Uni.createFrom().voidItem()
+                                            : Uni.createFrom()
+                                                    .completionStage(previous)
+                                                    .ifNoItem()
+                                                    .after(PERIOD)
+                                                    .recoverWithItem((Void) null);
+                            return pause.emitOn(Infrastructure.getDefaultWorkerPool())
+                                    .map(
+                                            ignored -> {
+                                                if (previous != null) {
+                                                    signal.forget(jobId, previous);
+                                                }
+                                                // Armed before the read: a commit after it wakes
+                                                // us.
+                                                wake.set(signal.next(jobId));
+                                                Batch batch = read(jobId, attempt, last);
+                                                full.set(batch.lines().size() >= BATCH);
+                                                return batch;
+                                            });
+                        })
                 .whilst(batch -> !batch.finished())
+                .onTermination()
+                .invoke(
+                        () -> {
+                            CompletableFuture<Void> pending = wake.get();
+                            if (pending != null) {
+                                signal.forget(jobId, pending);
+                            }
+                        })
                 .onItem()
                 .transformToIterable(Batch::lines);
     }
