@@ -6,8 +6,10 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * The console's sign-in: how the session cookie is set and which origin a form may be posted from.
- * The token itself is checked with the operator-token settings ({@code mp.jwt.verify.*}).
+ * The console's sign-in (how the session cookie is set and which origin a form may be posted from)
+ * and the other services it reaches: the gateway's admin API for the builders page, and the
+ * gateway's and artifact service's readiness for the health page. The token itself is checked with
+ * the operator-token settings ({@code mp.jwt.verify.*}).
  */
 @ConfigMapping(prefix = "crateforge.console")
 public interface ConsoleConfig {
