@@ -186,6 +186,43 @@ class ChartWiringTests {
     }
 
     @Test
+    void consoleReachesTheGatewayAndTheArtifactServiceThroughTheirServices() {
+        for (ValuesFile values : List.of(ValuesFile.DEFAULT, ValuesFile.EXAMPLE)) {
+            Rendered rendered = Chart.render(values);
+            Map<String, String> config =
+                    rendered.one(ConfigMap.class, Chart.name("scheduler")).getData();
+            for (String component : List.of("gateway", "artifact")) {
+                io.fabric8.kubernetes.api.model.Service service =
+                        rendered.one(
+                                io.fabric8.kubernetes.api.model.Service.class,
+                                Chart.name(component));
+                String url =
+                        "http://"
+                                + service.getMetadata().getName()
+                                + "."
+                                + service.getMetadata().getNamespace()
+                                + ".svc:"
+                                + service.getSpec().getPorts().get(0).getPort();
+                assertThat(config)
+                        .as(values + ": the console's address of the " + component)
+                        .containsEntry(
+                                component.equals("gateway")
+                                        ? "CRATEFORGE_CONSOLE_GATEWAY_URL"
+                                        : "CRATEFORGE_CONSOLE_ARTIFACT_URL",
+                                url);
+            }
+        }
+        // Inside the cluster even when the artifact service is published through an ingress.
+        assertThat(
+                        Chart.render(ValuesFile.EXAMPLE)
+                                .one(ConfigMap.class, Chart.name("scheduler"))
+                                .getData())
+                .containsEntry(
+                        "CRATEFORGE_CONSOLE_ARTIFACT_URL",
+                        "http://cf-crateforge-artifact.crateforge.svc:8080");
+    }
+
+    @Test
     void artifactServiceVerifiesJobTokensAgainstTheSchedulersJwks() {
         Rendered rendered = Chart.render(ValuesFile.EXAMPLE);
         Map<String, String> config =

@@ -181,6 +181,14 @@ public final class CrateForgeSystem implements AutoCloseable {
                 schedulerConfig.put(
                         "crateforge.scheduler.backoff-initial", options.backoffInitial());
                 schedulerConfig.put("crateforge.scheduler.sweep-interval", "1s");
+                // The console's builders page calls gateway 0's admin API (with the operator's
+                // token); its health page asks gateway 0 and artifact replica 0 for readiness.
+                schedulerConfig.put(
+                        "crateforge.console.gateway-url",
+                        "http://127.0.0.1:" + gatewayPorts.get(0));
+                schedulerConfig.put(
+                        "crateforge.console.artifact-url",
+                        "http://127.0.0.1:" + artifactPorts.get(0));
                 schedulerConfig.putAll(schedulerSettings);
                 String name = replicaName("scheduler", i, options.schedulers());
                 int port = schedulerPorts.get(i);

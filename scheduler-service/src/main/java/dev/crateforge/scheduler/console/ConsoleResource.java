@@ -29,18 +29,18 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.net.URI;
-import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * The console's pages: the queue, a job with its live log, a crate's builds and limits, and the
- * builders online. They are rendered on the server (Qute escapes every value), work without
- * JavaScript, and the one script only follows the live log. A signed-in operator also sees the
- * forms of the actions their role allows ({@link ConsoleActions}). The scheduler serves them
- * because it owns the queue, the jobs and their logs (docs/architecture.md).
+ * The console's pages: the queue, a job with its live log, a crate's builds and limits, the
+ * followed registries and the services' health (the builders page is {@link ConsoleBuilders}). They
+ * are rendered on the server (Qute escapes every value), work without JavaScript, and the one
+ * script only follows the live log. A signed-in operator also sees the forms of the actions their
+ * role allows ({@link ConsoleActions}). The scheduler serves them because it owns the queue, the
+ * jobs and their logs (docs/architecture.md).
  */
 @Path("/console")
 @Produces(MediaType.TEXT_HTML)
@@ -66,7 +66,7 @@ public class ConsoleResource {
         static native TemplateInstance crate(
                 String name, List<CrateBuild> builds, CrateLimits limits, List<AuditEntry> actions);
 
-        static native TemplateInstance builders(List<BuilderRows.Row> builders, Instant at);
+        static native TemplateInstance health(ServiceHealth.Report report);
 
         /** {@code registries} is null for a visitor who is not signed in. */
         static native TemplateInstance registries(List<RegistryView> registries);
@@ -82,7 +82,7 @@ public class ConsoleResource {
     private final JobService jobs;
     private final CrateLimitsService limits;
     private final OperatorAudit audit;
-    private final BuilderRows builders;
+    private final ServiceHealth health;
     private final IntakeRepository intake;
     private final RegistryStatus registries;
     private final ConsoleSession session;
@@ -93,7 +93,7 @@ public class ConsoleResource {
             JobService jobs,
             CrateLimitsService limits,
             OperatorAudit audit,
-            BuilderRows builders,
+            ServiceHealth health,
             IntakeRepository intake,
             RegistryStatus registries,
             ConsoleSession session,
@@ -105,7 +105,7 @@ public class ConsoleResource {
         this.jobs = jobs;
         this.limits = limits;
         this.audit = audit;
-        this.builders = builders;
+        this.health = health;
         this.artifactService = config.publicArtifactUrl().orElse(config.artifactBaseUrl());
     }
 
@@ -169,9 +169,9 @@ public class ConsoleResource {
     }
 
     @GET
-    @Path("builders")
-    public TemplateInstance builders() {
-        return Templates.builders(builders.online(), Instant.now());
+    @Path("health")
+    public TemplateInstance health() {
+        return Templates.health(health.report());
     }
 
     /**
