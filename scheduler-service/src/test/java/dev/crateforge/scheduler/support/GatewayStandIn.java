@@ -30,9 +30,9 @@ import java.util.regex.Pattern;
  * A real HTTP server that answers as the gateway's admin API does ({@code /api/v1/builders}: list,
  * read, register, enable, disable, delete, with the gateway's status codes and problem details,
  * keys parsed by the same {@code protocol} code) and serves a readiness report, for the console's
- * tests in this module, which cannot start a gateway. The round trip against the real gateway is in
- * system-tests ({@code ConsoleBuildersSystemTests}). It remembers the operator named by each token
- * it was sent, so that tests can check the console forwarded the operator's own token.
+ * tests in this module, which cannot start a gateway. A round trip against the real gateway is not
+ * tested yet (see docs/architecture.md, the console's builders). It remembers the operator named by
+ * each token it was sent, so that tests can check the console forwarded the operator's own token.
  */
 public class GatewayStandIn implements QuarkusTestResourceLifecycleManager {
 
