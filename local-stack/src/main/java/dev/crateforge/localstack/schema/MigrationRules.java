@@ -45,7 +45,15 @@ public final class MigrationRules {
             Pattern.compile(
                     "^drop\\s+index\\s+(concurrently\\s+)?(?:if\\s+exists\\s+)?([\\w.\"]+)");
 
+    /** Where a service module keeps its migrations, relative to the module (a test's directory). */
+    public static final Path SOURCES = Path.of("src/main/resources/db/migration");
+
     private MigrationRules() {}
+
+    /** {@link #violations} over the migrations of the module whose tests are running. */
+    public static List<String> violationsInSources(int lastLockingVersion) {
+        return violations(SOURCES, lastLockingVersion);
+    }
 
     /**
      * Every break of the rule in the migrations of {@code directory} newer than {@code
