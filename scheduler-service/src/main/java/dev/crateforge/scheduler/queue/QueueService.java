@@ -10,14 +10,17 @@ import dev.crateforge.scheduler.queue.QueueSummary.TargetQueue;
 import dev.crateforge.scheduler.queue.WaitEstimator.QueuedWork;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /** Answers where a queued job stands and how the queue looks, for the API and the console. */
@@ -37,11 +40,17 @@ public class QueueService {
             return Optional.empty();
         }
         Map<ArtifactKind, Long> ahead = statistics.jobsAhead(job);
+        // One look-up per kind for the whole answer: the job's own kind is usually also ahead.
+        Map<ArtifactKind, Optional<Duration>> durations = new EnumMap<>(ArtifactKind.class);
+        Function<ArtifactKind, Optional<Duration>> typical =
+                kind ->
+                        durations.computeIfAbsent(
+                                kind, k -> statistics.typicalDuration(job.target, k));
         Optional<Instant> eta =
                 WaitEstimator.estimatedStart(
-                        work(job.target, ahead),
+                        work(ahead, typical),
                         statistics.capacity(job.target),
-                        statistics.typicalDuration(job.target, job.kind),
+                        typical.apply(job.kind),
                         Instant.now(),
                         job.notBefore);
         long position = 1 + ahead.values().stream().mapToLong(Long::longValue).sum();
@@ -49,13 +58,12 @@ public class QueueService {
     }
 
     /** Queued jobs of one target per kind, each kind with its typical duration. */
-    private List<QueuedWork> work(String target, Map<ArtifactKind, Long> jobsByKind) {
+    private static List<QueuedWork> work(
+            Map<ArtifactKind, Long> jobsByKind,
+            Function<ArtifactKind, Optional<Duration>> typicalDuration) {
         List<QueuedWork> work = new ArrayList<>();
         jobsByKind.forEach(
-                (kind, jobs) ->
-                        work.add(
-                                new QueuedWork(
-                                        kind, jobs, statistics.typicalDuration(target, kind))));
+                (kind, jobs) -> work.add(new QueuedWork(kind, jobs, typicalDuration.apply(kind))));
         return work;
     }
 
@@ -99,7 +107,7 @@ public class QueueService {
                                         QueuedGroup::kind,
                                         TreeMap::new,
                                         Collectors.summingLong(QueuedGroup::queued)));
-        List<QueuedWork> work = work(target, byKind);
+        List<QueuedWork> work = work(byKind, kind -> statistics.typicalDuration(target, kind));
         List<KindDepth> kinds =
                 work.stream()
                         .map(

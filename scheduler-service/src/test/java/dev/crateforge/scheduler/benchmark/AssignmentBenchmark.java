@@ -223,22 +223,25 @@ class AssignmentBenchmark {
                 fillTo(depth, true);
                 int phase = Math.max(100, Math.min(BURST, depth / 10));
                 if (first) {
-                    // JIT, connection pools, consumer assignment; then the queue as it was.
-                    burst(producer, assignments, Math.min(300, phase), "warm-up");
-                    ceiling(Math.min(300, phase));
+                    // JIT, connection pools, consumer assignment; then the queue as it was. Both
+                    // paths are warmed before anything is measured: with the paced warm-up after
+                    // the first burst, that burst ran half-compiled code and the first depth
+                    // looked slower than the deeper ones.
+                    burst(producer, assignments, phase, "warm-up");
+                    ceiling(phase);
                     settle(depth);
+                    if (PACED_WARMUP_SECONDS > 0) {
+                        // C2 keeps compiling for a good 20 s after the first burst, and the paced
+                        // path (one request per poll) runs other code than the burst.
+                        paced(producer, assignments, "paced warm-up", PACED_WARMUP_SECONDS);
+                        settle(depth);
+                    }
                 }
                 double loadBefore = load();
                 double ceiling = ceiling(phase);
                 settle(depth);
                 double rate = burst(producer, assignments, phase, "burst at " + depth);
                 settle(depth);
-                if (first && PACED_WARMUP_SECONDS > 0) {
-                    // C2 keeps compiling for a good 20 s after the first burst, and the paced path
-                    // (one request per poll) runs other code than the burst: measure it warm.
-                    paced(producer, assignments, "paced warm-up", PACED_WARMUP_SECONDS);
-                    settle(depth);
-                }
                 Latencies paced = paced(producer, assignments, "paced at " + depth, PACED_SECONDS);
                 settle(depth);
                 Point point =
