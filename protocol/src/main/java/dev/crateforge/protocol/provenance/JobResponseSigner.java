@@ -62,7 +62,7 @@ public final class JobResponseSigner {
                         ? ProvenanceEnvelopes.sign(
                                 key,
                                 ProvenanceEnvelopes.statement(
-                                        facts(job, artifacts),
+                                        BuildFacts.of(job, artifacts),
                                         key.publicKey(),
                                         internalParameters.get(),
                                         startedOn,
@@ -78,18 +78,5 @@ public final class JobResponseSigner {
                 statement.render(),
                 signature,
                 provenance);
-    }
-
-    private static BuildFacts facts(JobAssignment job, List<ArtifactDigest> artifacts) {
-        return new BuildFacts(
-                job.jobId(),
-                job.attempt(),
-                job.crate(),
-                job.version(),
-                job.target(),
-                job.kind(),
-                job.sourceUrl(),
-                job.sourceSha256(),
-                artifacts);
     }
 }
