@@ -93,6 +93,22 @@ public final class CrateForgeClient {
         return UUID.fromString(builder.path("id").asText());
     }
 
+    /** The gateway's builder registry as its admin API lists it. */
+    public List<JsonNode> builders() {
+        List<JsonNode> builders = new ArrayList<>();
+        send(get(system.gateway().baseUri(), "/api/v1/builders"), 200, "list builders")
+                .forEach(builders::add);
+        return builders;
+    }
+
+    /** The scheduler's audit of operator actions, newest first ({@code limit} of them). */
+    public List<JsonNode> audit(int limit) {
+        List<JsonNode> entries = new ArrayList<>();
+        send(get(system.scheduler().baseUri(), "/api/v1/audit?limit=" + limit), 200, "audit")
+                .forEach(entries::add);
+        return entries;
+    }
+
     /**
      * Publishes the packed {@code crate} on {@code sources} and submits a job of it with its
      * SHA-256; returns the job's id.

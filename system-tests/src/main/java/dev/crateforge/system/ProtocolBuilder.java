@@ -1,9 +1,9 @@
 package dev.crateforge.system;
 
+import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.BuildStage;
-import dev.crateforge.protocol.job.BuildStatement;
 import dev.crateforge.protocol.job.JobResult;
 import dev.crateforge.protocol.message.AuthChallenge;
 import dev.crateforge.protocol.message.Authenticated;
@@ -17,17 +17,14 @@ import dev.crateforge.protocol.message.JobAssignment;
 import dev.crateforge.protocol.message.JobEvent;
 import dev.crateforge.protocol.message.JobEventBody;
 import dev.crateforge.protocol.message.JobRequest;
-import dev.crateforge.protocol.message.JobResponse;
 import dev.crateforge.protocol.message.JobResponseAccepted;
 import dev.crateforge.protocol.message.Jobs;
 import dev.crateforge.protocol.message.LogStream;
 import dev.crateforge.protocol.message.MessageCodec;
 import dev.crateforge.protocol.message.ServerMessage;
-import dev.crateforge.protocol.provenance.BuildFacts;
 import dev.crateforge.protocol.provenance.BuildProvenanceStatement.InternalParameters;
 import dev.crateforge.protocol.provenance.BuildProvenanceStatement.Toolchain;
-import dev.crateforge.protocol.provenance.DsseEnvelope;
-import dev.crateforge.protocol.provenance.ProvenanceEnvelopes;
+import dev.crateforge.protocol.provenance.JobResponseSigner;
 import dev.crateforge.protocol.ssh.SshPrivateKey;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -214,10 +211,7 @@ public final class ProtocolBuilder implements WebSocket.Listener, AutoCloseable 
 
     private void handle(ServerMessage message) throws Exception {
         if (message instanceof ChallengeRequest challenge) {
-            byte[] signed =
-                    AuthChallenge.signedBytes(challenge.connectionId(), challenge.challenge());
-            String signature = key.sign(BuilderProtocol.AUTH_NAMESPACE, signed).armored();
-            send(new ChallengeResponse(challenge.challenge(), signature));
+            send(new ChallengeResponse(challenge.challenge(), AuthChallenge.sign(key, challenge)));
         } else if (message instanceof Authenticated done) {
             authenticated.complete(done);
         } else if (message instanceof Jobs jobs) {
@@ -331,53 +325,17 @@ public final class ProtocolBuilder implements WebSocket.Listener, AutoCloseable 
             List<ArtifactDigest> artifacts,
             String failureReason) {
         try {
-            BuildStatement statement =
-                    new BuildStatement(
-                            job.jobId(),
-                            job.attempt(),
-                            key.publicKey().fingerprint(),
-                            job.crate(),
-                            job.version(),
-                            job.target(),
-                            job.kind(),
-                            job.sourceSha256(),
-                            result,
-                            artifacts);
-            String signature =
-                    key.sign(BuilderProtocol.BUILD_NAMESPACE, statement.signedBytes()).armored();
-            DsseEnvelope provenance =
-                    result == JobResult.SUCCEEDED
-                            ? ProvenanceEnvelopes.sign(
-                                    key,
-                                    ProvenanceEnvelopes.statement(
-                                            new BuildFacts(
-                                                    job.jobId(),
-                                                    job.attempt(),
-                                                    job.crate(),
-                                                    job.version(),
-                                                    job.target(),
-                                                    job.kind(),
-                                                    job.sourceUrl(),
-                                                    job.sourceSha256(),
-                                                    artifacts),
-                                            key.publicKey(),
-                                            INTERNAL,
-                                            started,
-                                            Instant.now()))
-                            : null;
             send(
-                    new JobResponse(
-                            job.jobId(),
-                            job.attempt(),
+                    JobResponseSigner.sign(
+                            key,
+                            job,
                             result,
                             failureReason,
-                            result == JobResult.FAILED
-                                    ? dev.crateforge.protocol.contract.FailureCode.INFRASTRUCTURE
-                                    : null,
-                            statement.artifacts(),
-                            statement.render(),
-                            signature,
-                            provenance));
+                            result == JobResult.FAILED ? FailureCode.INFRASTRUCTURE : null,
+                            artifacts,
+                            () -> INTERNAL,
+                            started,
+                            Instant.now()));
         } catch (Exception e) {
             fail("cannot sign the response of " + job.jobId() + ": " + e);
         }

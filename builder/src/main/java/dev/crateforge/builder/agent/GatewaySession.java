@@ -202,9 +202,7 @@ final class GatewaySession implements WebSocket.Listener {
         }
         String signature;
         try {
-            byte[] signed =
-                    AuthChallenge.signedBytes(challenge.connectionId(), challenge.challenge());
-            signature = key.sign(BuilderProtocol.AUTH_NAMESPACE, signed).armored();
+            signature = AuthChallenge.sign(key, challenge);
         } catch (SshFormatException e) {
             abort("cannot sign the challenge: " + e.getMessage());
             return;

@@ -1,26 +1,20 @@
 package dev.crateforge.builder.agent;
 
 import dev.crateforge.builder.job.JobOutcome;
-import dev.crateforge.protocol.job.BuildStatement;
-import dev.crateforge.protocol.job.JobResult;
-import dev.crateforge.protocol.message.BuilderProtocol;
 import dev.crateforge.protocol.message.JobAssignment;
 import dev.crateforge.protocol.message.JobResponse;
-import dev.crateforge.protocol.provenance.BuildFacts;
 import dev.crateforge.protocol.provenance.BuildProvenanceStatement.InternalParameters;
-import dev.crateforge.protocol.provenance.DsseEnvelope;
-import dev.crateforge.protocol.provenance.ProvenanceEnvelopes;
+import dev.crateforge.protocol.provenance.JobResponseSigner;
 import dev.crateforge.protocol.ssh.SshFormatException;
 import dev.crateforge.protocol.ssh.SshPrivateKey;
 import java.time.Instant;
 import java.util.function.Function;
 
 /**
- * Turns a finished attempt into its {@code job_response}: renders the canonical {@link
- * BuildStatement} and signs exactly those bytes as SSHSIG in {@link
- * BuilderProtocol#BUILD_NAMESPACE}, so that anyone can later check the provenance with {@code
- * ssh-keygen -Y verify}; and, for a success, makes the SLSA provenance (an in-toto statement in a
- * DSSE envelope signed with the same key) that supply-chain tools read.
+ * Turns a finished attempt of this builder into its {@code job_response}, signed with the builder's
+ * key. The signing itself is the contract's ({@link JobResponseSigner}: the canonical statement as
+ * SSHSIG, and SLSA provenance in DSSE for a success); this class adds what only the builder knows,
+ * its {@link JobOutcome} and its toolchain and sandbox for the provenance.
  */
 public final class StatementSigner {
 
@@ -40,54 +34,15 @@ public final class StatementSigner {
     public JobResponse respond(
             JobAssignment job, JobOutcome outcome, Instant startedOn, Instant finishedOn)
             throws SshFormatException {
-        BuildStatement statement =
-                new BuildStatement(
-                        job.jobId(),
-                        job.attempt(),
-                        key.publicKey().fingerprint(),
-                        job.crate(),
-                        job.version(),
-                        job.target(),
-                        job.kind(),
-                        job.sourceSha256(),
-                        outcome.result(),
-                        outcome.artifacts());
-        String text = statement.render();
-        String signature =
-                key.sign(BuilderProtocol.BUILD_NAMESPACE, statement.signedBytes()).armored();
-        DsseEnvelope provenance =
-                outcome.result() == JobResult.SUCCEEDED
-                        ? ProvenanceEnvelopes.sign(
-                                key,
-                                ProvenanceEnvelopes.statement(
-                                        facts(job, outcome),
-                                        key.publicKey(),
-                                        internalParameters.apply(job),
-                                        startedOn,
-                                        finishedOn))
-                        : null;
-        return new JobResponse(
-                job.jobId(),
-                job.attempt(),
+        return JobResponseSigner.sign(
+                key,
+                job,
                 outcome.result(),
                 outcome.failureReason(),
                 outcome.failureCode(),
-                statement.artifacts(),
-                text,
-                signature,
-                provenance);
-    }
-
-    private static BuildFacts facts(JobAssignment job, JobOutcome outcome) {
-        return new BuildFacts(
-                job.jobId(),
-                job.attempt(),
-                job.crate(),
-                job.version(),
-                job.target(),
-                job.kind(),
-                job.sourceUrl(),
-                job.sourceSha256(),
-                outcome.artifacts());
+                outcome.artifacts(),
+                () -> internalParameters.apply(job),
+                startedOn,
+                finishedOn);
     }
 }

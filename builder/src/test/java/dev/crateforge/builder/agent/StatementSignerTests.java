@@ -99,17 +99,7 @@ class StatementSignerTests {
 
         BuildProvenanceStatement statement =
                 ProvenanceEnvelopes.open(response.provenance(), key.publicKey());
-        BuildFacts facts =
-                new BuildFacts(
-                        job.jobId(),
-                        job.attempt(),
-                        job.crate(),
-                        job.version(),
-                        job.target(),
-                        job.kind(),
-                        job.sourceUrl(),
-                        job.sourceSha256(),
-                        List.of(digest));
+        BuildFacts facts = BuildFacts.of(job, List.of(digest));
         assertThat(ProvenanceEnvelopes.mismatch(statement, facts, key.publicKey())).isEmpty();
         assertThat(statement.predicate().buildDefinition().internalParameters())
                 .isEqualTo(INTERNAL);

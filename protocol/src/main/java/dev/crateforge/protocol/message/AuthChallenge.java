@@ -1,5 +1,7 @@
 package dev.crateforge.protocol.message;
 
+import dev.crateforge.protocol.ssh.SshFormatException;
+import dev.crateforge.protocol.ssh.SshPrivateKey;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -28,5 +30,20 @@ public final class AuthChallenge {
         String text =
                 HEADER + "\nconnection: " + connectionId + "\nchallenge: " + challengeBase64 + "\n";
         return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The armored SSHSIG answer to {@code challenge} with the builder's key, in {@link
+     * BuilderProtocol#AUTH_NAMESPACE}: what every builder sends back as its {@link
+     * ChallengeResponse}.
+     *
+     * @throws SshFormatException if the key cannot sign
+     */
+    public static String sign(SshPrivateKey key, ChallengeRequest challenge)
+            throws SshFormatException {
+        return key.sign(
+                        BuilderProtocol.AUTH_NAMESPACE,
+                        signedBytes(challenge.connectionId(), challenge.challenge()))
+                .armored();
     }
 }

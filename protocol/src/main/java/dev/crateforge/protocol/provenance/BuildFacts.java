@@ -2,6 +2,7 @@ package dev.crateforge.protocol.provenance;
 
 import dev.crateforge.protocol.job.ArtifactDigest;
 import dev.crateforge.protocol.job.ArtifactKind;
+import dev.crateforge.protocol.message.JobAssignment;
 import java.util.List;
 import java.util.UUID;
 
@@ -23,6 +24,20 @@ public record BuildFacts(
 
     public BuildFacts {
         artifacts = List.copyOf(artifacts);
+    }
+
+    /** The facts of {@code job} as the builder was given it, with what it uploaded. */
+    public static BuildFacts of(JobAssignment job, List<ArtifactDigest> artifacts) {
+        return new BuildFacts(
+                job.jobId(),
+                job.attempt(),
+                job.crate(),
+                job.version(),
+                job.target(),
+                job.kind(),
+                job.sourceUrl(),
+                job.sourceSha256(),
+                artifacts);
     }
 
     /** The statement's {@code invocationId}: {@code <jobId>/<attempt>}. */

@@ -2,6 +2,7 @@ package dev.crateforge.scheduler.console;
 
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.HostAndPort;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Named;
@@ -111,9 +112,7 @@ public class ConsoleSession {
     public void requireSameOrigin() {
         HttpServerRequest http = request.request();
         String own =
-                config.origin()
-                        .map(o -> o.replaceAll("/+$", ""))
-                        .orElse(http.scheme() + "://" + http.getHeader("Host"));
+                config.origin().map(o -> o.replaceAll("/+$", "")).orElseGet(() -> ownOrigin(http));
         String origin = http.getHeader("Origin");
         String referer = http.getHeader("Referer");
         boolean same =
@@ -129,5 +128,21 @@ public class ConsoleSession {
                                     + " be told from a forged one; nothing was changed."
                             : "The form was sent from another site; nothing was changed.");
         }
+    }
+
+    /**
+     * The origin the request was addressed to. HTTP/2 carries it as the {@code :authority}
+     * pseudo-header and has no Host header (a browser over h2, or a client that upgraded a plain
+     * connection with h2c), so the Host header alone would make every such form look foreign.
+     */
+    private static String ownOrigin(HttpServerRequest http) {
+        HostAndPort authority = http.authority();
+        if (authority == null) {
+            return null;
+        }
+        return http.scheme()
+                + "://"
+                + authority.host()
+                + (authority.port() >= 0 ? ":" + authority.port() : "");
     }
 }

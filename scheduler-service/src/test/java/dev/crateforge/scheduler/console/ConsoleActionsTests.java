@@ -20,7 +20,13 @@ import io.restassured.http.ContentType;
 import io.restassured.http.Cookie;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
+import java.net.URI;
 import java.net.URL;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -152,6 +158,42 @@ class ConsoleActionsTests extends SchedulerTest {
         String html = page(cookie, "/console/login");
         assertThat(html).contains("id=\"signed-in\"").contains("<strong>ada</strong> with admin");
         assertThat(page(cookie, "/console")).contains("Signed in as <strong>ada</strong>");
+    }
+
+    /**
+     * HTTP/2 names the address in {@code :authority} and sends no Host header, so the console's own
+     * origin must come from the request's authority: a browser over h2, or a client that upgrades a
+     * plain connection as the JDK's does by default, posts from the console's own origin too.
+     */
+    @Test
+    void aSignInOverHttp2IsFromTheConsolesOwnOrigin() throws Exception {
+        HttpClient http =
+                HttpClient.newBuilder()
+                        .version(HttpClient.Version.HTTP_2)
+                        .followRedirects(HttpClient.Redirect.NEVER)
+                        .build();
+        URI login = URI.create(origin() + "/console/login");
+        // The first request upgrades the connection (h2c); the post then goes over HTTP/2.
+        http.send(HttpRequest.newBuilder(login).build(), HttpResponse.BodyHandlers.discarding());
+
+        HttpResponse<String> signedIn =
+                http.send(
+                        HttpRequest.newBuilder(login)
+                                .header("Content-Type", "application/x-www-form-urlencoded")
+                                .header("Origin", origin())
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                "token="
+                                                        + URLEncoder.encode(
+                                                                OperatorTokens.admin(),
+                                                                StandardCharsets.UTF_8)))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+
+        assertThat(signedIn.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(signedIn.statusCode()).as(signedIn.body()).isEqualTo(303);
+        assertThat(signedIn.headers().firstValue("Set-Cookie"))
+                .hasValueSatisfying(c -> assertThat(c).startsWith(ConsoleLogins.COOKIE + "="));
     }
 
     @Test
