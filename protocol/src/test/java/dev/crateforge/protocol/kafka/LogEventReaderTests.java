@@ -1,0 +1,136 @@
+package dev.crateforge.protocol.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.crateforge.protocol.json.ProtocolDecodeException;
+import dev.crateforge.protocol.json.ProtocolJson;
+import dev.crateforge.protocol.message.JobEventBody;
+import dev.crateforge.protocol.message.LogStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.UUID;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The log-line fast path of {@link RecordCodec} must be invisible: every document decodes to the
+ * same value, or is refused with the same message, as through the general strict decoder.
+ */
+class LogEventReaderTests {
+
+    private static final String JOB = "0b6c1d0e-8a57-4d4b-9f0e-2f5a7c3e9d11";
+    private static final String BUILDER = "5e2d8f61-3c4b-4a9e-8d7f-1a2b3c4d5e6f";
+
+    private static String doc(String attempt, String seq, String event, String extra) {
+        return "{\"type\":\"event\",\"jobId\":\""
+                + JOB
+                + "\",\"attempt\":"
+                + attempt
+                + ",\"builderId\":\""
+                + BUILDER
+                + "\",\"seq\":"
+                + seq
+                + ",\"event\":"
+                + event
+                + ",\"receivedAt\":\"2026-12-06T20:00:00.123456Z\""
+                + extra
+                + "}";
+    }
+
+    private static final String LOG =
+            "{\"type\":\"log\",\"stream\":\"stdout\",\"line\":\"hi \\u00e9\"}";
+
+    static Stream<String> documents() {
+        return Stream.of(
+                // Taken by the fast path.
+                doc("1", "1", LOG, ""),
+                doc("1000", "9223372036854775807", LOG, ""),
+                "{\"receivedAt\":\"2026-12-06T20:00:00Z\",\"event\":{\"line\":\"x\",\"stream\":\"stderr\",\"type\":\"log\"},\"seq\":7,\"builderId\":\""
+                        + BUILDER
+                        + "\",\"attempt\":2,\"jobId\":\""
+                        + JOB.toUpperCase()
+                        + "\",\"type\":\"event\"}",
+                doc("1", "1", "{\"type\":\"log\",\"stream\":\"builder\",\"line\":\"\"}", ""),
+                // Left to the general decoder, accepted or refused there.
+                doc("1", "1", "{\"type\":\"stage\",\"stage\":\"building\"}", ""),
+                doc("1", "1", "{\"type\":\"heartbeat\"}", ""),
+                doc("1", "1", LOG, ",\"extra\":1"),
+                doc("1", "1", LOG, ",\"seq\":2"),
+                doc("1", "1", LOG, ",\"type\":\"event\""),
+                doc(
+                        "1",
+                        "1",
+                        "{\"type\":\"log\",\"line\":\"x\",\"stream\":\"stdout\",\"line\":\"y\"}",
+                        ""),
+                doc("1", "1", "[\"log\"]", ""),
+                doc("1", "1", "{\"type\":{\"a\":1},\"stream\":\"stdout\",\"line\":\"x\"}", ""),
+                doc(
+                        "1",
+                        "1",
+                        "{\"type\":\"log\",\"stream\":\"stdout\",\"line\":\"x\",\"x\":1}",
+                        ""),
+                doc("1", "1", "{\"type\":\"log\",\"stream\":\"STDOUT\",\"line\":\"x\"}", ""),
+                doc("1", "1", "{\"type\":\"log\",\"stream\":\"stdout\"}", ""),
+                doc("1", "1", "{\"type\":\"log\",\"stream\":\"stdout\",\"line\":null}", ""),
+                doc("1", "1", "{\"type\":\"log\",\"stream\":\"stdout\",\"line\":5}", ""),
+                doc("1.0", "1", LOG, ""),
+                doc("\"1\"", "1", LOG, ""),
+                doc("0", "1", LOG, ""),
+                doc("1001", "1", LOG, ""),
+                doc("1", "0", LOG, ""),
+                doc("1", "null", LOG, ""),
+                doc("1", "92233720368547758070", LOG, ""),
+                doc("1", "1", LOG, "").replace(JOB, "+b6c1d0e-8a57-4d4b-9f0e-2f5a7c3e9d11"),
+                doc("1", "1", LOG, "").replace(JOB, "0b6c1d0e8-a57-4d4b-9f0e-2f5a7c3e9d11"),
+                doc("1", "1", LOG, "").replace(JOB, "0b6c1d0e-8a57-4d4b-9f0e-2f5a7c3e9d1g"),
+                doc("1", "1", LOG, "").replace("\"type\":\"event\",", ""),
+                doc("1", "1", LOG, "").replace("2026-12-06T20:00:00.123456Z", "yesterday"),
+                doc("1", "1", LOG, "") + " {}",
+                doc("1", "1", LOG, "") + "x",
+                "[" + doc("1", "1", LOG, "") + "]",
+                "{}",
+                "null");
+    }
+
+    @ParameterizedTest
+    @MethodSource("documents")
+    void decodesExactlyAsTheGeneralDecoder(String json) {
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        Object general = outcome(() -> ProtocolJson.decode(bytes, JobActivity.class));
+        Object fast = outcome(() -> RecordCodec.decode(bytes, JobActivity.class));
+        assertThat(fast).isEqualTo(general);
+        Object fastEvent =
+                outcome(() -> RecordCodec.decode(bytes, JobActivity.EventReported.class));
+        Object generalEvent =
+                outcome(() -> ProtocolJson.decode(bytes, JobActivity.EventReported.class));
+        assertThat(fastEvent).isEqualTo(generalEvent);
+    }
+
+    @Test
+    void readsWhatTheGatewayWritesWithoutTheGeneralDecoder() {
+        JobActivity.EventReported event =
+                new JobActivity.EventReported(
+                        UUID.fromString(JOB),
+                        3,
+                        UUID.fromString(BUILDER),
+                        42L,
+                        new JobEventBody.Log(LogStream.STDERR, "error[E0308]: \"mismatched\" ✗"),
+                        Instant.parse("2026-12-06T20:00:00.123456789Z"));
+        assertThat(LogEventReader.read(RecordCodec.encode(event))).isEqualTo(event);
+    }
+
+    /** The decoded value, or the refusal's message. */
+    private static Object outcome(Decode decode) {
+        try {
+            return decode.run();
+        } catch (ProtocolDecodeException e) {
+            return "refused: " + e.getMessage();
+        }
+    }
+
+    private interface Decode {
+        Object run() throws ProtocolDecodeException;
+    }
+}
