@@ -42,90 +42,95 @@ class LogEventReaderTests {
     private static final String LOG =
             "{\"type\":\"log\",\"stream\":\"stdout\",\"line\":\"hi \\u00e9\"}";
 
+    /** Timestamps the fast path reads by position, hands to Instant.parse, or refuses. */
+    private static final String[] RECEIVED_AT = {
+        "yesterday",
+        "2026-12-06T20:00:00Z",
+        "2026-12-06T20:00:00.1Z",
+        "2026-12-06T20:00:00.123456789Z",
+        "2026-12-06T20:00:00.1234567891Z",
+        "2026-12-06T20:00:00.Z",
+        "2024-02-29T23:59:59.5Z",
+        "2026-02-29T00:00:00Z",
+        "2026-12-06T24:00:00Z",
+        "2026-12-06T23:59:60Z",
+        "2026-13-06T20:00:00Z",
+        "2026-12-06T20:00:00+01:00",
+        "2026-12-06t20:00:00Z",
+        "2026-12-06T20:00:00.12a4Z",
+        "+2026-12-06T20:00:00Z",
+        "0000-01-01T00:00:00Z",
+        "2026-12-06 20:00:00Z",
+        "2026-12-06T20:00:0-Z",
+    };
+
     static Stream<String> documents() {
-        return Stream.of(
-                // Taken by the fast path.
-                doc("1", "1", LOG, ""),
-                doc("1000", "9223372036854775807", LOG, ""),
-                "{\"receivedAt\":\"2026-12-06T20:00:00Z\",\"event\":{\"line\":\"x\",\"stream\":\"stderr\",\"type\":\"log\"},\"seq\":7,\"builderId\":\""
-                        + BUILDER
-                        + "\",\"attempt\":2,\"jobId\":\""
-                        + JOB.toUpperCase()
-                        + "\",\"type\":\"event\"}",
-                doc("1", "1", "{\"type\":\"log\",\"stream\":\"builder\",\"line\":\"\"}", ""),
-                // Left to the general decoder, accepted or refused there.
-                doc("1", "1", "{\"type\":\"stage\",\"stage\":\"building\"}", ""),
-                doc("1", "1", "{\"type\":\"heartbeat\"}", ""),
-                doc("1", "1", LOG, ",\"extra\":1"),
-                doc("1", "1", LOG, ",\"seq\":2"),
-                doc("1", "1", LOG, ",\"type\":\"event\""),
-                doc(
-                        "1",
-                        "1",
-                        "{\"type\":\"log\",\"line\":\"x\",\"stream\":\"stdout\",\"line\":\"y\"}",
-                        ""),
-                doc("1", "1", "[\"log\"]", ""),
-                doc("1", "1", "{\"type\":{\"a\":1},\"stream\":\"stdout\",\"line\":\"x\"}", ""),
-                doc(
-                        "1",
-                        "1",
-                        "{\"type\":\"log\",\"stream\":\"stdout\",\"line\":\"x\",\"x\":1}",
-                        ""),
-                doc("1", "1", "{\"type\":\"log\",\"stream\":\"STDOUT\",\"line\":\"x\"}", ""),
-                doc("1", "1", "{\"type\":\"log\",\"stream\":\"stdout\"}", ""),
-                doc("1", "1", "{\"type\":\"log\",\"stream\":\"stdout\",\"line\":null}", ""),
-                doc("1", "1", "{\"type\":\"log\",\"stream\":\"stdout\",\"line\":5}", ""),
-                doc("1.0", "1", LOG, ""),
-                doc("\"1\"", "1", LOG, ""),
-                doc("0", "1", LOG, ""),
-                doc("1001", "1", LOG, ""),
-                doc("1", "0", LOG, ""),
-                doc("1", "null", LOG, ""),
-                doc("1", "92233720368547758070", LOG, ""),
-                doc("1", "1", LOG, "").replace(JOB, "+b6c1d0e-8a57-4d4b-9f0e-2f5a7c3e9d11"),
-                doc("1", "1", LOG, "").replace(JOB, "0b6c1d0e8-a57-4d4b-9f0e-2f5a7c3e9d11"),
-                doc("1", "1", LOG, "").replace(JOB, "0b6c1d0e-8a57-4d4b-9f0e-2f5a7c3e9d1g"),
-                doc("1", "1", LOG, "").replace("\"type\":\"event\",", ""),
-                doc("1", "1", LOG, "").replace("2026-12-06T20:00:00.123456Z", "yesterday"),
-                doc("1", "1", LOG, "")
-                        .replace("2026-12-06T20:00:00.123456Z", "2026-12-06T20:00:00Z"),
-                doc("1", "1", LOG, "")
-                        .replace("2026-12-06T20:00:00.123456Z", "2026-12-06T20:00:00.1Z"),
-                doc("1", "1", LOG, "")
-                        .replace("2026-12-06T20:00:00.123456Z", "2026-12-06T20:00:00.123456789Z"),
-                doc("1", "1", LOG, "")
-                        .replace("2026-12-06T20:00:00.123456Z", "2026-12-06T20:00:00.1234567891Z"),
-                doc("1", "1", LOG, "")
-                        .replace("2026-12-06T20:00:00.123456Z", "2026-12-06T20:00:00.Z"),
-                doc("1", "1", LOG, "")
-                        .replace("2026-12-06T20:00:00.123456Z", "2024-02-29T23:59:59.5Z"),
-                doc("1", "1", LOG, "")
-                        .replace("2026-12-06T20:00:00.123456Z", "2026-02-29T00:00:00Z"),
-                doc("1", "1", LOG, "")
-                        .replace("2026-12-06T20:00:00.123456Z", "2026-12-06T24:00:00Z"),
-                doc("1", "1", LOG, "")
-                        .replace("2026-12-06T20:00:00.123456Z", "2026-12-06T23:59:60Z"),
-                doc("1", "1", LOG, "")
-                        .replace("2026-12-06T20:00:00.123456Z", "2026-13-06T20:00:00Z"),
-                doc("1", "1", LOG, "")
-                        .replace("2026-12-06T20:00:00.123456Z", "2026-12-06T20:00:00+01:00"),
-                doc("1", "1", LOG, "")
-                        .replace("2026-12-06T20:00:00.123456Z", "2026-12-06t20:00:00Z"),
-                doc("1", "1", LOG, "")
-                        .replace("2026-12-06T20:00:00.123456Z", "2026-12-06T20:00:00.12a4Z"),
-                doc("1", "1", LOG, "")
-                        .replace("2026-12-06T20:00:00.123456Z", "+2026-12-06T20:00:00Z"),
-                doc("1", "1", LOG, "")
-                        .replace("2026-12-06T20:00:00.123456Z", "0000-01-01T00:00:00Z"),
-                doc("1", "1", LOG, "")
-                        .replace("2026-12-06T20:00:00.123456Z", "2026-12-06 20:00:00Z"),
-                doc("1", "1", LOG, "")
-                        .replace("2026-12-06T20:00:00.123456Z", "2026-12-06T20:00:0-Z"),
-                doc("1", "1", LOG, "") + " {}",
-                doc("1", "1", LOG, "") + "x",
-                "[" + doc("1", "1", LOG, "") + "]",
-                "{}",
-                "null");
+        return Stream.concat(
+                Stream.of(RECEIVED_AT)
+                        .map(
+                                at ->
+                                        doc("1", "1", LOG, "")
+                                                .replace("2026-12-06T20:00:00.123456Z", at)),
+                Stream.of(
+                        // Taken by the fast path.
+                        doc("1", "1", LOG, ""),
+                        doc("1000", "9223372036854775807", LOG, ""),
+                        "{\"receivedAt\":\"2026-12-06T20:00:00Z\",\"event\":{\"line\":\"x\",\"stream\":\"stderr\",\"type\":\"log\"},\"seq\":7,\"builderId\":\""
+                                + BUILDER
+                                + "\",\"attempt\":2,\"jobId\":\""
+                                + JOB.toUpperCase()
+                                + "\",\"type\":\"event\"}",
+                        doc(
+                                "1",
+                                "1",
+                                "{\"type\":\"log\",\"stream\":\"builder\",\"line\":\"\"}",
+                                ""),
+                        // Left to the general decoder, accepted or refused there.
+                        doc("1", "1", "{\"type\":\"stage\",\"stage\":\"building\"}", ""),
+                        doc("1", "1", "{\"type\":\"heartbeat\"}", ""),
+                        doc("1", "1", LOG, ",\"extra\":1"),
+                        doc("1", "1", LOG, ",\"seq\":2"),
+                        doc("1", "1", LOG, ",\"type\":\"event\""),
+                        doc(
+                                "1",
+                                "1",
+                                "{\"type\":\"log\",\"line\":\"x\",\"stream\":\"stdout\",\"line\":\"y\"}",
+                                ""),
+                        doc("1", "1", "[\"log\"]", ""),
+                        doc(
+                                "1",
+                                "1",
+                                "{\"type\":{\"a\":1},\"stream\":\"stdout\",\"line\":\"x\"}",
+                                ""),
+                        doc(
+                                "1",
+                                "1",
+                                "{\"type\":\"log\",\"stream\":\"stdout\",\"line\":\"x\",\"x\":1}",
+                                ""),
+                        doc(
+                                "1",
+                                "1",
+                                "{\"type\":\"log\",\"stream\":\"STDOUT\",\"line\":\"x\"}",
+                                ""),
+                        doc("1", "1", "{\"type\":\"log\",\"stream\":\"stdout\"}", ""),
+                        doc("1", "1", "{\"type\":\"log\",\"stream\":\"stdout\",\"line\":null}", ""),
+                        doc("1", "1", "{\"type\":\"log\",\"stream\":\"stdout\",\"line\":5}", ""),
+                        doc("1.0", "1", LOG, ""),
+                        doc("\"1\"", "1", LOG, ""),
+                        doc("0", "1", LOG, ""),
+                        doc("1001", "1", LOG, ""),
+                        doc("1", "0", LOG, ""),
+                        doc("1", "null", LOG, ""),
+                        doc("1", "92233720368547758070", LOG, ""),
+                        doc("1", "1", LOG, "").replace(JOB, "+b6c1d0e-8a57-4d4b-9f0e-2f5a7c3e9d11"),
+                        doc("1", "1", LOG, "").replace(JOB, "0b6c1d0e8-a57-4d4b-9f0e-2f5a7c3e9d11"),
+                        doc("1", "1", LOG, "").replace(JOB, "0b6c1d0e-8a57-4d4b-9f0e-2f5a7c3e9d1g"),
+                        doc("1", "1", LOG, "").replace("\"type\":\"event\",", ""),
+                        doc("1", "1", LOG, "") + " {}",
+                        doc("1", "1", LOG, "") + "x",
+                        "[" + doc("1", "1", LOG, "") + "]",
+                        "{}",
+                        "null"));
     }
 
     @ParameterizedTest
