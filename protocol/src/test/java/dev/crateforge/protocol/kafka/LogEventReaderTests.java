@@ -23,20 +23,12 @@ class LogEventReaderTests {
     private static final String JOB = "0b6c1d0e-8a57-4d4b-9f0e-2f5a7c3e9d11";
     private static final String BUILDER = "5e2d8f61-3c4b-4a9e-8d7f-1a2b3c4d5e6f";
 
+    /** A log event record as the gateway writes it, with the given fields and extra text. */
     private static String doc(String attempt, String seq, String event, String extra) {
-        return "{\"type\":\"event\",\"jobId\":\""
-                + JOB
-                + "\",\"attempt\":"
-                + attempt
-                + ",\"builderId\":\""
-                + BUILDER
-                + "\",\"seq\":"
-                + seq
-                + ",\"event\":"
-                + event
-                + ",\"receivedAt\":\"2026-12-06T20:00:00.123456Z\""
-                + extra
-                + "}";
+        return String.format(
+                "{\"type\":\"event\",\"jobId\":\"%s\",\"attempt\":%s,\"builderId\":\"%s\",\"seq\":%s,"
+                        + "\"event\":%s,\"receivedAt\":\"2026-12-06T20:00:00.123456Z\"%s}",
+                JOB, attempt, BUILDER, seq, event, extra);
     }
 
     private static final String LOG =
@@ -64,73 +56,62 @@ class LogEventReaderTests {
         "2026-12-06T20:00:0-Z",
     };
 
+    /** Event bodies: a log line of the builder stream, and shapes left to the general decoder. */
+    private static final String[] BODIES = {
+        "{\"type\":\"log\",\"stream\":\"builder\",\"line\":\"\"}",
+        "{\"type\":\"stage\",\"stage\":\"building\"}",
+        "{\"type\":\"heartbeat\"}",
+        "{\"type\":\"log\",\"line\":\"x\",\"stream\":\"stdout\",\"line\":\"y\"}",
+        "[\"log\"]",
+        "{\"type\":{\"a\":1},\"stream\":\"stdout\",\"line\":\"x\"}",
+        "{\"type\":\"log\",\"stream\":\"stdout\",\"line\":\"x\",\"x\":1}",
+        "{\"type\":\"log\",\"stream\":\"STDOUT\",\"line\":\"x\"}",
+        "{\"type\":\"log\",\"stream\":\"stdout\"}",
+        "{\"type\":\"log\",\"stream\":\"stdout\",\"line\":null}",
+        "{\"type\":\"log\",\"stream\":\"stdout\",\"line\":5}",
+    };
+
     static Stream<String> documents() {
         return Stream.concat(
-                Stream.of(RECEIVED_AT)
-                        .map(
-                                at ->
-                                        doc("1", "1", LOG, "")
-                                                .replace("2026-12-06T20:00:00.123456Z", at)),
-                Stream.of(
-                        // Taken by the fast path.
-                        doc("1", "1", LOG, ""),
-                        doc("1000", "9223372036854775807", LOG, ""),
-                        "{\"receivedAt\":\"2026-12-06T20:00:00Z\",\"event\":{\"line\":\"x\",\"stream\":\"stderr\",\"type\":\"log\"},\"seq\":7,\"builderId\":\""
-                                + BUILDER
-                                + "\",\"attempt\":2,\"jobId\":\""
-                                + JOB.toUpperCase()
-                                + "\",\"type\":\"event\"}",
-                        doc(
-                                "1",
-                                "1",
-                                "{\"type\":\"log\",\"stream\":\"builder\",\"line\":\"\"}",
-                                ""),
-                        // Left to the general decoder, accepted or refused there.
-                        doc("1", "1", "{\"type\":\"stage\",\"stage\":\"building\"}", ""),
-                        doc("1", "1", "{\"type\":\"heartbeat\"}", ""),
-                        doc("1", "1", LOG, ",\"extra\":1"),
-                        doc("1", "1", LOG, ",\"seq\":2"),
-                        doc("1", "1", LOG, ",\"type\":\"event\""),
-                        doc(
-                                "1",
-                                "1",
-                                "{\"type\":\"log\",\"line\":\"x\",\"stream\":\"stdout\",\"line\":\"y\"}",
-                                ""),
-                        doc("1", "1", "[\"log\"]", ""),
-                        doc(
-                                "1",
-                                "1",
-                                "{\"type\":{\"a\":1},\"stream\":\"stdout\",\"line\":\"x\"}",
-                                ""),
-                        doc(
-                                "1",
-                                "1",
-                                "{\"type\":\"log\",\"stream\":\"stdout\",\"line\":\"x\",\"x\":1}",
-                                ""),
-                        doc(
-                                "1",
-                                "1",
-                                "{\"type\":\"log\",\"stream\":\"STDOUT\",\"line\":\"x\"}",
-                                ""),
-                        doc("1", "1", "{\"type\":\"log\",\"stream\":\"stdout\"}", ""),
-                        doc("1", "1", "{\"type\":\"log\",\"stream\":\"stdout\",\"line\":null}", ""),
-                        doc("1", "1", "{\"type\":\"log\",\"stream\":\"stdout\",\"line\":5}", ""),
-                        doc("1.0", "1", LOG, ""),
-                        doc("\"1\"", "1", LOG, ""),
-                        doc("0", "1", LOG, ""),
-                        doc("1001", "1", LOG, ""),
-                        doc("1", "0", LOG, ""),
-                        doc("1", "null", LOG, ""),
-                        doc("1", "92233720368547758070", LOG, ""),
-                        doc("1", "1", LOG, "").replace(JOB, "+b6c1d0e-8a57-4d4b-9f0e-2f5a7c3e9d11"),
-                        doc("1", "1", LOG, "").replace(JOB, "0b6c1d0e8-a57-4d4b-9f0e-2f5a7c3e9d11"),
-                        doc("1", "1", LOG, "").replace(JOB, "0b6c1d0e-8a57-4d4b-9f0e-2f5a7c3e9d1g"),
-                        doc("1", "1", LOG, "").replace("\"type\":\"event\",", ""),
-                        doc("1", "1", LOG, "") + " {}",
-                        doc("1", "1", LOG, "") + "x",
-                        "[" + doc("1", "1", LOG, "") + "]",
-                        "{}",
-                        "null"));
+                Stream.of(BODIES).map(body -> doc("1", "1", body, "")),
+                Stream.concat(
+                        Stream.of(RECEIVED_AT)
+                                .map(
+                                        at ->
+                                                doc("1", "1", LOG, "")
+                                                        .replace(
+                                                                "2026-12-06T20:00:00.123456Z", at)),
+                        Stream.of(
+                                // Taken by the fast path.
+                                doc("1", "1", LOG, ""),
+                                doc("1000", "9223372036854775807", LOG, ""),
+                                "{\"receivedAt\":\"2026-12-06T20:00:00Z\",\"event\":{\"line\":\"x\",\"stream\":\"stderr\",\"type\":\"log\"},\"seq\":7,\"builderId\":\""
+                                        + BUILDER
+                                        + "\",\"attempt\":2,\"jobId\":\""
+                                        + JOB.toUpperCase()
+                                        + "\",\"type\":\"event\"}",
+                                doc("1", "1", LOG, ",\"extra\":1"),
+                                doc("1", "1", LOG, ",\"seq\":2"),
+                                doc("1", "1", LOG, ",\"type\":\"event\""),
+                                doc("1.0", "1", LOG, ""),
+                                doc("\"1\"", "1", LOG, ""),
+                                doc("0", "1", LOG, ""),
+                                doc("1001", "1", LOG, ""),
+                                doc("1", "0", LOG, ""),
+                                doc("1", "null", LOG, ""),
+                                doc("1", "92233720368547758070", LOG, ""),
+                                doc("1", "1", LOG, "")
+                                        .replace(JOB, "+b6c1d0e-8a57-4d4b-9f0e-2f5a7c3e9d11"),
+                                doc("1", "1", LOG, "")
+                                        .replace(JOB, "0b6c1d0e8-a57-4d4b-9f0e-2f5a7c3e9d11"),
+                                doc("1", "1", LOG, "")
+                                        .replace(JOB, "0b6c1d0e-8a57-4d4b-9f0e-2f5a7c3e9d1g"),
+                                doc("1", "1", LOG, "").replace("\"type\":\"event\",", ""),
+                                doc("1", "1", LOG, "") + " {}",
+                                doc("1", "1", LOG, "") + "x",
+                                "[" + doc("1", "1", LOG, "") + "]",
+                                "{}",
+                                "null")));
     }
 
     @ParameterizedTest
