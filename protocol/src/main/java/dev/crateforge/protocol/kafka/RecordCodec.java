@@ -16,6 +16,15 @@ public final class RecordCodec {
     }
 
     public static <T> T decode(byte[] value, Class<T> type) throws ProtocolDecodeException {
+        // Log lines are nearly every record of job-events: read those without the general binder.
+        if ((type == JobActivity.class || type == JobActivity.EventReported.class)
+                && value != null
+                && value.length <= ProtocolJson.MAX_DOCUMENT_BYTES) {
+            JobActivity.EventReported event = LogEventReader.read(value);
+            if (event != null) {
+                return type.cast(event);
+            }
+        }
         return ProtocolJson.decode(value, type);
     }
 }

@@ -61,6 +61,9 @@ public class JobLogRepository {
      * attempt, seq) that exists already is left as it is. The answer is one row per job, not one
      * per line.
      *
+     * <p>No foreign key checks the job of each line (migration V17): the caller must hold every job
+     * of {@code rows} locked in its transaction, which is what keeps orphan lines out.
+     *
      * @return per job, the lines actually inserted and their UTF-8 bytes plus one newline each
      */
     public Map<UUID, Stored> insertAll(List<LogRow> rows) {
