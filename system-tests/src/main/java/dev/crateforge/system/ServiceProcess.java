@@ -18,8 +18,17 @@ import java.util.Map;
  *
  * <p>It runs under local-stack's watchdog ({@code ChildMain}), so it dies with the JVM that started
  * it, and it counts as started only once {@code /q/health/ready} says UP.
+ *
+ * <p>Extra JVM options for one module's processes, opt-in, for profiling a service inside a system
+ * run (the stack-wide {@code ChildJvm} options would also reach Kafka and S3Proxy): {@value
+ * #JVM_OPTIONS_PROPERTY}{@code .<module>}, space-separated, {@code {name}} standing for the
+ * process's name so that replicas write distinct files, e.g. {@code
+ * -Dcrateforge.system.jvm-options.artifact-service=-XX:StartFlightRecording=filename=/tmp/{name}.jfr}.
  */
 public final class ServiceProcess implements AutoCloseable {
+
+    /** Prefix of the per-module system property with extra JVM options. */
+    public static final String JVM_OPTIONS_PROPERTY = "crateforge.system.jvm-options";
 
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final HttpClient HTTP =
@@ -46,6 +55,12 @@ public final class ServiceProcess implements AutoCloseable {
         options.add("-Dquarkus.http.port=" + port);
         options.add("-Dquarkus.http.host=127.0.0.1");
         config.forEach((key, value) -> options.add("-D" + key + "=" + value));
+        String extra = System.getProperty(JVM_OPTIONS_PROPERTY + "." + module, "").strip();
+        if (!extra.isEmpty()) {
+            for (String option : extra.split("\\s+")) {
+                options.add(option.replace("{name}", name));
+            }
+        }
         ServerProcess process =
                 ChildJvm.named(name, port, logDir.resolve(name + ".log"))
                         .jvmOptions(options.toArray(String[]::new))

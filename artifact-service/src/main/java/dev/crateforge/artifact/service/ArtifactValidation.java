@@ -8,6 +8,7 @@ import dev.crateforge.protocol.contract.UploadOutcome;
 import dev.crateforge.protocol.job.ArtifactKind;
 import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.io.ByteArrayInputStream;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,9 +23,10 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * metadata} of the job's crate and version ({@link MetadataValidator}), a {@code binary} archive of
  * the builder's layout ({@link BinaryArchiveValidator}).
  *
- * <p>Runs on the stored object, read back as a stream, after its SHA-256 checked out and before the
- * row that makes it visible is written; so the check never holds an artifact in memory, and an
- * upload it refuses leaves nothing behind once the caller deletes the object.
+ * <p>A large artifact is checked on the stored object, read back as a stream, after its SHA-256
+ * checked out and before the row that makes it visible is written; so the check never holds a large
+ * artifact in memory, and an upload it refuses leaves nothing behind once the caller deletes the
+ * object. A small one (see {@code UploadService}) is checked in memory before it is stored.
  */
 @ApplicationScoped
 public class ArtifactValidation {
@@ -72,6 +74,26 @@ public class ArtifactValidation {
             throw Rejection.of(
                     UploadOutcome.STORAGE_FAILED,
                     "the artifact store failed while the artifact was checked; retry");
+        }
+    }
+
+    /**
+     * Checks an artifact small enough to be held in memory, before it is stored: no read-back
+     * request to the store, which cost a whole S3 GET (signing, connection, response) per small
+     * upload.
+     *
+     * @throws Rejection {@code invalid_artifact} when it is not an artifact of {@code kind} for
+     *     this crate and version
+     */
+    public void check(ArtifactKind kind, byte[] artifact, String crate, String version) {
+        InputStream bytes = new ByteArrayInputStream(artifact);
+        try {
+            switch (kind) {
+                case METADATA -> metadata.check(bytes, crate, version);
+                case BINARY -> binary.check(bytes);
+            }
+        } catch (InvalidArtifact e) {
+            throw Rejection.of(UploadOutcome.INVALID_ARTIFACT, e.getMessage());
         }
     }
 

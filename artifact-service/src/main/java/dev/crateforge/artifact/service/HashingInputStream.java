@@ -8,9 +8,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * Passes an upload through while computing its SHA-256 and counting its bytes, so that the bytes go
- * to S3 once and are never held in memory. Refuses to read past {@code limit}: an upload can never
- * write more than it declared.
+ * Passes an upload through while computing its SHA-256 and counting its bytes, so that the bytes of
+ * a large upload go to S3 once and are never held in memory. Refuses to read past {@code limit}: an
+ * upload can never write more than it declared.
  */
 public final class HashingInputStream extends FilterInputStream {
 

@@ -44,6 +44,13 @@ public class UploadService {
     /** The SDK's mark limit for a streamed body (IoUtils.markStreamWithMaxReadLimit): 128 KiB. */
     private static final int RETRY_MARK_LIMIT = 128 * 1024;
 
+    /**
+     * Uploads up to this size (metadata, small binaries) are held in memory: checked before they
+     * are stored, with no read-back. Small enough that a worker pool full of them stays far below
+     * the heap.
+     */
+    private static final int IN_MEMORY_MAX_BYTES = 64 * 1024;
+
     private static final Pattern SHA256_ANY_CASE = Pattern.compile("[0-9a-fA-F]{64}");
 
     private final JobTokenVerifier tokens;
@@ -145,29 +152,11 @@ public class UploadService {
                         kind,
                         UUID.randomUUID());
         HashingInputStream hashing = new HashingInputStream(body, length);
-        try {
-            s3.putObject(
-                    put -> put.bucket(bucket()).key(key).contentType(kind.mediaType()),
-                    RequestBody.fromInputStream(rewindable(hashing), length));
-        } catch (SdkException | IllegalStateException | UncheckedIOException e) {
-            // UncheckedIOException: the SDK's retry could not reset the buffer. An SDK retry after
-            // more than the mark limit was sent cannot rewind the socket: it
-            // fails here, and the builder repeats the whole upload (503 storage_failed).
-            deleteQuietly(key);
-            if (hashing.count() < length) {
-                throw incomplete(hashing, length);
-            }
-            Log.errorf("Storing %s of job %s failed: %s", kind, jobId, e.getMessage());
-            throw Rejection.of(UploadOutcome.STORAGE_FAILED, "the artifact store failed; retry");
-        }
         String sha256;
-        try {
-            sha256 = complete(hashing, length, declared);
-            // Before the row: an artifact that is not what its kind promises is never visible.
-            validation.check(kind, key, build.crate(), build.version());
-        } catch (RuntimeException e) {
-            deleteQuietly(key);
-            throw e;
+        if (length <= IN_MEMORY_MAX_BYTES) {
+            sha256 = storeSmall(kind, key, length, declared, build, hashing);
+        } else {
+            sha256 = storeStreamed(kind, jobId, key, length, declared, build, hashing);
         }
 
         StoredArtifact artifact = new StoredArtifact();
@@ -199,6 +188,75 @@ public class UploadService {
                 "Stored %s of job %s attempt %d: %d bytes, sha256 %s",
                 kind, jobId, artifact.attempt, length, sha256);
         return new Outcome(artifact, true);
+    }
+
+    /**
+     * A small artifact: read whole, hashed and checked in memory, then stored with one PUT, so that
+     * its check needs no read-back from the store, and an artifact refused by the check never
+     * reaches it.
+     */
+    private String storeSmall(
+            ArtifactKind kind,
+            String key,
+            long length,
+            String declared,
+            Build build,
+            HashingInputStream hashing) {
+        byte[] bytes;
+        try {
+            bytes = hashing.readAllBytes();
+        } catch (IOException e) {
+            throw incomplete(hashing, length);
+        }
+        String sha256 = complete(hashing, length, declared);
+        validation.check(kind, bytes, build.crate(), build.version());
+        try {
+            s3.putObject(
+                    put -> put.bucket(bucket()).key(key).contentType(kind.mediaType()),
+                    RequestBody.fromBytes(bytes));
+        } catch (SdkException e) {
+            deleteQuietly(key);
+            Log.errorf("Storing %s under %s failed: %s", kind, key, e.getMessage());
+            throw Rejection.of(UploadOutcome.STORAGE_FAILED, "the artifact store failed; retry");
+        }
+        return sha256;
+    }
+
+    /** A large artifact: streamed to the store while hashed, then checked by reading it back. */
+    private String storeStreamed(
+            ArtifactKind kind,
+            UUID jobId,
+            String key,
+            long length,
+            String declared,
+            Build build,
+            HashingInputStream hashing) {
+        try {
+            s3.putObject(
+                    put -> put.bucket(bucket()).key(key).contentType(kind.mediaType()),
+                    RequestBody.fromInputStream(rewindable(hashing), length));
+        } catch (SdkException | IllegalStateException | UncheckedIOException e) {
+            // UncheckedIOException: the SDK's retry could not reset the buffer. An SDK retry after
+            // more than the mark limit was sent cannot rewind the socket: it
+            // fails here, and the builder repeats the whole upload (503 storage_failed).
+            deleteQuietly(key);
+            if (hashing.count() < length) {
+                throw incomplete(hashing, length);
+            }
+            Log.errorf("Storing %s of job %s failed: %s", kind, jobId, e.getMessage());
+            throw Rejection.of(UploadOutcome.STORAGE_FAILED, "the artifact store failed; retry");
+        }
+        String sha256;
+        try {
+            sha256 = complete(hashing, length, declared);
+            // Before the row: an artifact that is not what its kind promises is never visible.
+            validation.check(kind, key, build.crate(), build.version());
+        } catch (RuntimeException e) {
+            deleteQuietly(key);
+            throw e;
+        }
+
+        return sha256;
     }
 
     private long checkLength(ArtifactKind kind, Long contentLength) {

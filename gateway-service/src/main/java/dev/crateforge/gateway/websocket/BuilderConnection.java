@@ -9,9 +9,7 @@ import dev.crateforge.protocol.message.ServerMessage;
 import io.quarkus.websockets.next.CloseReason;
 import io.quarkus.websockets.next.WebSocketConnection;
 import io.smallrye.mutiny.Uni;
-import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The gateway's state of one builder WebSocket: where it is in the handshake, the challenge it was
@@ -35,8 +33,10 @@ public final class BuilderConnection implements LiveBuilder {
     private final String connectionId;
     private final GatewayMetrics metrics;
     private final DetachedWork detached;
-    private final AtomicBoolean pending = new AtomicBoolean(true);
-    private final Instant openedAt = Instant.now();
+    // Plain fields rather than an AtomicBoolean and an Instant: with thousands of idle builders
+    // per replica, every object per connection counts.
+    private final long openedAtNanos = System.nanoTime();
+    private boolean pending = true;
 
     private volatile Phase phase = Phase.AWAITING_HELLO;
     private volatile KnownBuilder builder;
@@ -56,8 +56,9 @@ public final class BuilderConnection implements LiveBuilder {
         this.detached = detached;
     }
 
-    Instant openedAt() {
-        return openedAt;
+    /** {@link System#nanoTime()} when the socket opened. */
+    long openedAtNanos() {
+        return openedAtNanos;
     }
 
     public Phase phase() {
@@ -92,10 +93,15 @@ public final class BuilderConnection implements LiveBuilder {
         return fingerprint;
     }
 
-    /** The issued challenge, which can be answered once: later calls answer null. */
+    /**
+     * The issued challenge, which can be answered once: later calls answer null. The claimed
+     * fingerprint is forgotten with it (read {@link #fingerprint()} first): once authenticated the
+     * builder's key says it, and an idle connection should not hold it twice.
+     */
     String consumeChallenge() {
         String issued = challenge;
         challenge = null;
+        fingerprint = null;
         return issued;
     }
 
@@ -115,8 +121,10 @@ public final class BuilderConnection implements LiveBuilder {
     }
 
     /** True exactly once: when this connection stops counting as awaiting authentication. */
-    boolean leavePending() {
-        return pending.compareAndSet(true, false);
+    synchronized boolean leavePending() {
+        boolean was = pending;
+        pending = false;
+        return was;
     }
 
     void deadlineTimer(long timerId) {

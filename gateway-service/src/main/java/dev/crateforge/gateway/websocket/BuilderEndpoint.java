@@ -38,8 +38,6 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpClosedException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -72,7 +70,6 @@ public class BuilderEndpoint {
     private final DetachedWork detached;
     private final Vertx vertx;
     private final AtomicInteger pending;
-    private final Map<String, BuilderConnection> bySocket = new ConcurrentHashMap<>();
 
     public BuilderEndpoint(
             ChallengeAuthenticator authenticator,
@@ -103,7 +100,6 @@ public class BuilderEndpoint {
     public void onOpen(WebSocketConnection socket) {
         BuilderConnection connection =
                 new BuilderConnection(socket, authenticator.newConnectionId(), metrics, detached);
-        bySocket.put(socket.id(), connection);
         sessions.opened(socket.id(), connection);
         if (sessions.draining()) {
             connection.leavePending();
@@ -123,7 +119,7 @@ public class BuilderEndpoint {
     @OnTextMessage
     @NonBlocking
     public Uni<Void> onText(WebSocketConnection socket, String text) {
-        BuilderConnection connection = bySocket.get(socket.id());
+        BuilderConnection connection = connection(socket);
         if (connection == null || connection.phase() == BuilderConnection.Phase.CLOSING) {
             return DONE;
         }
@@ -156,7 +152,7 @@ public class BuilderEndpoint {
     @OnBinaryMessage
     @NonBlocking
     public void onBinary(WebSocketConnection socket, Buffer frame) {
-        BuilderConnection connection = bySocket.get(socket.id());
+        BuilderConnection connection = connection(socket);
         if (connection != null) {
             refuse(connection, SocketClose.BINARY_FRAME, "", "binary");
         }
@@ -165,8 +161,8 @@ public class BuilderEndpoint {
     @OnClose
     @NonBlocking
     public void onClose(WebSocketConnection socket) {
-        sessions.closed(socket.id());
-        BuilderConnection connection = bySocket.remove(socket.id());
+        BuilderConnection connection =
+                sessions.closed(socket.id()) instanceof BuilderConnection c ? c : null;
         if (connection == null) {
             return;
         }
@@ -203,7 +199,7 @@ public class BuilderEndpoint {
     @OnError
     @NonBlocking
     public void onError(WebSocketConnection socket, Throwable failure) {
-        BuilderConnection connection = bySocket.get(socket.id());
+        BuilderConnection connection = connection(socket);
         String id = connection == null ? socket.id() : connection.connectionId();
         if (failure instanceof HttpClosedException) {
             // The builder went away without a close frame (crash, lost network): an ordinary
@@ -247,8 +243,7 @@ public class BuilderEndpoint {
         }
         String challenge = authenticator.newChallenge();
         connection.challengeIssued(hello.fingerprint(), challenge);
-        long elapsedMillis =
-                java.time.Duration.between(connection.openedAt(), Instant.now()).toMillis();
+        long elapsedMillis = (System.nanoTime() - connection.openedAtNanos()) / 1_000_000;
         int secondsLeft =
                 (int) Math.max(1, (config.authTimeout().toMillis() - elapsedMillis + 999) / 1000);
         connection.reply(
@@ -269,10 +264,11 @@ public class BuilderEndpoint {
                     "out_of_order");
             return DONE;
         }
+        String fingerprint = connection.fingerprint();
         String issued = connection.consumeChallenge();
         // One operator only: each Mutiny stage costs a context capture, on every handshake.
         return authenticator
-                .authenticate(connection.fingerprint(), connection.connectionId(), issued, response)
+                .authenticate(fingerprint, connection.connectionId(), issued, response)
                 .onItemOrFailure()
                 .transform(
                         (outcome, failure) -> {
@@ -368,6 +364,11 @@ public class BuilderEndpoint {
                 "closing connection %s with %d: %s",
                 connection.connectionId(), close.code(), close.reasonWith(detail));
         connection.close(close, detail);
+    }
+
+    /** This endpoint's connection of {@code socket}, or null once it closed. */
+    private BuilderConnection connection(WebSocketConnection socket) {
+        return sessions.open(socket.id()) instanceof BuilderConnection c ? c : null;
     }
 
     private void leavePending(BuilderConnection connection) {

@@ -63,13 +63,23 @@ public class BuilderSessions {
         return removed;
     }
 
-    /** Tracks an open socket, authenticated or not, so that shutdown can close it. */
+    /**
+     * Tracks an open socket, authenticated or not, so that shutdown can close it. The one map of
+     * open sockets: the endpoint finds its connection here too, which saves a second map entry per
+     * idle builder.
+     */
     public void opened(String socketId, LiveBuilder connection) {
         open.put(socketId, connection);
     }
 
-    public void closed(String socketId) {
-        open.remove(socketId);
+    /** The connection of an open socket, or null once it closed. */
+    public LiveBuilder open(String socketId) {
+        return open.get(socketId);
+    }
+
+    /** Forgets an open socket; answers its connection, or null if it was not tracked. */
+    public LiveBuilder closed(String socketId) {
+        return open.remove(socketId);
     }
 
     /** True once shutdown began: new connections are refused. */
