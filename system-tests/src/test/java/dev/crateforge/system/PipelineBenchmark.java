@@ -7,6 +7,7 @@ import dev.crateforge.localstack.LocalStackOptions;
 import dev.crateforge.localstack.benchmark.BenchmarkResults;
 import dev.crateforge.localstack.benchmark.BenchmarkResults.Better;
 import dev.crateforge.localstack.benchmark.BenchmarkResults.Figure;
+import dev.crateforge.localstack.benchmark.Samples;
 import dev.crateforge.localstack.server.ChildJvm;
 import dev.crateforge.localstack.server.ServerProcess;
 import dev.crateforge.protocol.job.JobState;
@@ -15,13 +16,11 @@ import dev.crateforge.protocol.kafka.RecordCodec;
 import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.protocol.ssh.SshPrivateKey;
 import java.io.IOException;
-import java.lang.management.ManagementFactory;
 import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -159,7 +158,7 @@ class PipelineBenchmark {
             Thread.sleep(WINDOW.toMillis());
             long windowEnd = System.nanoTime();
             Map<String, Long> cpuAfter = snapshot(processes);
-            double load = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+            double load = Samples.loadAverage();
 
             running.set(false);
             threads.forEach(Thread::interrupt);
@@ -301,14 +300,13 @@ class PipelineBenchmark {
         double seconds = (windowEnd - windowStart) / 1e9;
         int done = latencies.size();
         double rate = done / seconds;
-        double[] sorted = latencies.stream().mapToDouble(Double::doubleValue).toArray();
-        Arrays.sort(sorted);
+        double[] latencyMs = latencies.stream().mapToDouble(Double::doubleValue).toArray();
         List<Figure> figures = new ArrayList<>();
         figures.add(
                 Figure.of("complete jobs per second", rate, "jobs/s")
                         .withTarget(TARGET_JOBS_PER_SECOND, Better.HIGHER));
-        figures.add(Figure.of("submit-to-succeeded p50", percentile(sorted, 0.50), "ms"));
-        figures.add(Figure.of("submit-to-succeeded p99", percentile(sorted, 0.99), "ms"));
+        figures.add(Figure.of("submit-to-succeeded p50", Samples.percentile(latencyMs, 50), "ms"));
+        figures.add(Figure.of("submit-to-succeeded p99", Samples.percentile(latencyMs, 99), "ms"));
         figures.add(Figure.of("upload retries (whole run)", retries, "uploads"));
         for (String process : cpuBefore.keySet()) {
             double millis = (cpuAfter.get(process) - cpuBefore.get(process)) * MILLIS_PER_TICK;
@@ -325,11 +323,6 @@ class PipelineBenchmark {
                 SLOTS,
                 INFLIGHT);
         BenchmarkResults.record("pipeline", figures);
-    }
-
-    private static double percentile(double[] sorted, double p) {
-        int index = (int) Math.ceil(p * sorted.length) - 1;
-        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
     }
 
     /** CPU ticks (user + system) so far of each process that takes part, by name. */

@@ -207,8 +207,7 @@ public final class BenchmarkResults {
         }
         node.put("measuredAt", measuredAt);
         // The load beside a figure says how far to trust its absolute value.
-        node.put(
-                "loadAverage", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+        node.put("loadAverage", Samples.loadAverage());
         return node;
     }
 

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.crateforge.localstack.benchmark.BenchmarkResults;
 import dev.crateforge.localstack.benchmark.BenchmarkResults.Better;
 import dev.crateforge.localstack.benchmark.BenchmarkResults.Figure;
+import dev.crateforge.localstack.benchmark.Samples;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.protocol.json.ProtocolDecodeException;
@@ -71,19 +72,11 @@ import org.junit.jupiter.api.Test;
 @WithTestResource(KafkaTestResource.class)
 class AssignmentBenchmark {
 
-    /**
-     * Leases that outlive the run, and the production sweep and queue-gauge intervals (the test
-     * profile runs them every second or two, which would put several times the production load of
-     * both on the measured latencies).
-     */
+    /** {@link ProductionTimers}: no lease ends and no timer runs more often than in production. */
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "crateforge.scheduler.lease", "PT30M",
-                    "crateforge.scheduler.sweep-interval", "5s",
-                    "crateforge.scheduler.queue-metrics-interval", "15s",
-                    "quarkus.log.category.\"dev.crateforge\".level", "WARN");
+            return ProductionTimers.with(Map.of());
         }
     }
 
@@ -211,7 +204,13 @@ class AssignmentBenchmark {
         line(
                 "depths %s, burst ≤ %,d, paced %d/s for %d s (warm-up %d s), %d builders, load"
                         + " average %.2f",
-                DEPTHS, BURST, PACED_RATE, PACED_SECONDS, PACED_WARMUP_SECONDS, BUILDERS, load());
+                DEPTHS,
+                BURST,
+                PACED_RATE,
+                PACED_SECONDS,
+                PACED_WARMUP_SECONDS,
+                BUILDERS,
+                Samples.loadAverage());
         setUpBuilders();
         List<Point> points = new ArrayList<>();
         try (KafkaProducer<String, byte[]> producer = producer();
@@ -237,7 +236,7 @@ class AssignmentBenchmark {
                         settle(depth);
                     }
                 }
-                double loadBefore = load();
+                double loadBefore = Samples.loadAverage();
                 double ceiling = ceiling(phase);
                 settle(depth);
                 double rate = burst(producer, assignments, phase, "burst at " + depth);
@@ -252,7 +251,7 @@ class AssignmentBenchmark {
                                 paced.at(50),
                                 paced.at(99),
                                 loadBefore,
-                                load());
+                                Samples.loadAverage());
                 points.add(point);
                 line(
                         "depth %,d: %,.0f assignments/s, ceiling %,.0f claims/s, ratio %.2f;"
@@ -519,11 +518,6 @@ class AssignmentBenchmark {
         }
     }
 
-    private static double load() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                .getSystemLoadAverage();
-    }
-
     private Sent send(KafkaProducer<String, byte[]> producer, String connection) {
         int k = requestCounter++ % BUILDERS;
         UUID builder = builderId(k);
@@ -637,8 +631,7 @@ class AssignmentBenchmark {
 
         /** The p-th percentile of the total latency, in ms. */
         double at(int p) {
-            return AssignmentBenchmark.percentile(
-                    all.stream().mapToDouble(Latency::totalMs).toArray(), p);
+            return Samples.percentile(all.stream().mapToDouble(Latency::totalMs).toArray(), p);
         }
 
         @Override
@@ -648,21 +641,11 @@ class AssignmentBenchmark {
             return String.format(
                     "latency p50 %.1f ms, p99 %.1f ms (produced → committed: p50 %.1f ms, p99"
                             + " %.1f ms)",
-                    percentile(total, 50),
-                    percentile(total, 99),
-                    percentile(untilCommit, 50),
-                    percentile(untilCommit, 99));
+                    Samples.percentile(total, 50),
+                    Samples.percentile(total, 99),
+                    Samples.percentile(untilCommit, 50),
+                    Samples.percentile(untilCommit, 99));
         }
-    }
-
-    private static double percentile(double[] values, int p) {
-        if (values.length == 0) {
-            return Double.NaN;
-        }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, index)];
     }
 
     private KafkaProducer<String, byte[]> producer() {

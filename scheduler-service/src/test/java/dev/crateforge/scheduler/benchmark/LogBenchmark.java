@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.crateforge.localstack.benchmark.BenchmarkResults;
 import dev.crateforge.localstack.benchmark.BenchmarkResults.Better;
 import dev.crateforge.localstack.benchmark.BenchmarkResults.Figure;
+import dev.crateforge.localstack.benchmark.Samples;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.protocol.kafka.JobActivity;
@@ -35,7 +36,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -83,18 +83,17 @@ class LogBenchmark {
     public static class Profile implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of(
-                    "crateforge.scheduler.log-cap-bytes", "1073741824",
-                    "crateforge.scheduler.lease", "PT30M",
-                    "crateforge.scheduler.sweep-interval", "5s",
-                    "crateforge.scheduler.queue-metrics-interval", "15s",
-                    // The benchmark runs the retention itself, timed, after the reads. The
-                    // scheduled pass (first one a minute after start) would otherwise purge the
-                    // jobs "finished 40 days ago" while the fill is still under way, and the
-                    // reads would then find their logs gone.
-                    "crateforge.scheduler.log-retention", "0",
-                    "crateforge.scheduler.log-retention-interval", "1h",
-                    "quarkus.log.category.\"dev.crateforge\".level", "WARN");
+            return ProductionTimers.with(
+                    Map.of(
+                            "crateforge.scheduler.log-cap-bytes", "1073741824",
+                            // The benchmark runs the retention itself, timed, after the reads. The
+                            // scheduled pass (first one a minute after start) would otherwise purge
+                            // the
+                            // jobs "finished 40 days ago" while the fill is still under way, and
+                            // the
+                            // reads would then find their logs gone.
+                            "crateforge.scheduler.log-retention", "0",
+                            "crateforge.scheduler.log-retention-interval", "1h"));
         }
     }
 
@@ -146,7 +145,7 @@ class LogBenchmark {
     void measure() throws Exception {
         line(
                 "lines per phase %,d over %d jobs, stored %,d, load average %.2f",
-                LINES, JOBS, STORED, loadAverage());
+                LINES, JOBS, STORED, Samples.loadAverage());
         try (KafkaProducer<String, byte[]> producer = gatewayProducer()) {
             // Warm-up: JIT, connections, consumer assignment, topic creation.
             ceiling(producer, Math.max(LINES / 4, 10_000), "warm-up");
@@ -222,7 +221,7 @@ class LogBenchmark {
         double rate = total / seconds;
         line(
                 "%s: %,d lines over %d jobs (produced in %.2f s) stored in %.2f s = %,.0f lines/s (load %.2f)",
-                label, total, jobs.size(), produced, seconds, rate, loadAverage());
+                label, total, jobs.size(), produced, seconds, rate, Samples.loadAverage());
         return rate;
     }
 
@@ -331,11 +330,11 @@ class LogBenchmark {
                         + "'");
         reader.join(10_000);
         double[] ms = latencies.stream().mapToDouble(Double::doubleValue).toArray();
-        double p50 = percentile(ms, 50);
-        double p99 = percentile(ms, 99);
+        double p50 = Samples.percentile(ms, 50);
+        double p99 = Samples.percentile(ms, 99);
         line(
                 "live: %d lines at %d/s over SSE with %,d lines/s beside them: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
-                ms.length, LIVE_RATE, BACKGROUND_RATE, p50, p99, percentile(ms, 100));
+                ms.length, LIVE_RATE, BACKGROUND_RATE, p50, p99, Samples.percentile(ms, 100));
         figures.add(Figure.of("live log line sent → SSE, p50", p50, "ms"));
         figures.add(
                 Figure.of("live log line sent → SSE, p99", p99, "ms")
@@ -428,16 +427,16 @@ class LogBenchmark {
             }
             line(
                     "read %s (1,000 lines) of a stored job, %,d stored: p50 %.1f ms, p99 %.1f ms",
-                    kind, STORED, percentile(ms, 50), percentile(ms, 99));
+                    kind, STORED, Samples.percentile(ms, 50), Samples.percentile(ms, 99));
             figures.add(
                     Figure.of(
                             "log " + kind + " read, p50, " + STORED + " stored",
-                            percentile(ms, 50),
+                            Samples.percentile(ms, 50),
                             "ms"));
             figures.add(
                     Figure.of(
                                     "log " + kind + " read, p99, " + STORED + " stored",
-                                    percentile(ms, 99),
+                                    Samples.percentile(ms, 99),
                                     "ms")
                             .withTarget(300, Better.LOWER));
         }
@@ -498,27 +497,12 @@ class LogBenchmark {
         return now.getEpochSecond() * 1_000_000L + now.getNano() / 1_000;
     }
 
-    private static double loadAverage() {
-        return java.lang.management.ManagementFactory.getOperatingSystemMXBean()
-                .getSystemLoadAverage();
-    }
-
     private static void sleep(long ms) {
         try {
             Thread.sleep(ms);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static double percentile(double[] values, int p) {
-        if (values.length == 0) {
-            return Double.NaN;
-        }
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int index = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
-        return sorted[Math.max(0, index)];
     }
 
     private void line(String format, Object... args) {
