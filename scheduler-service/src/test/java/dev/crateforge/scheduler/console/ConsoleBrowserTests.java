@@ -9,18 +9,12 @@ import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.support.Fixtures;
-import dev.crateforge.scheduler.support.OperatorTokens;
-import dev.crateforge.scheduler.support.SchedulerTest;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.UUID;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -37,7 +31,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)
-class ConsoleBrowserTests extends SchedulerTest {
+class ConsoleBrowserTests extends BrowserTest {
 
     /** Each would change the page's title if the browser ran it. */
     private static final String[] HOSTILE_LINES = {
@@ -47,26 +41,11 @@ class ConsoleBrowserTests extends SchedulerTest {
         "\u001B[1;31mred and bold\u001B[0m after the colour"
     };
 
-    @TestHTTPResource("/")
-    URL base;
-
-    private Browser.Binaries binaries;
-
-    @BeforeEach
-    void findBrowser() {
-        binaries = Browser.find().orElse(null);
-        Assumptions.assumeTrue(binaries != null, "chromium not found: SKIPPING browser tests");
-    }
-
-    private String url(String path) {
-        return base.toString().replaceAll("/$", "") + path;
-    }
-
     @Test
     void theLiveLogShowsHostileLinesAsTextAndRunsNothing() {
         UUID builder = UUID.randomUUID();
         Job job = assigned("browser-live", "c05-unknown-test", "c05-conn", builder);
-        ChromeDriver browser = Browser.open(binaries, 1280, 900);
+        ChromeDriver browser = open(1280, 900);
         try {
             browser.get(url("/console/jobs/" + job.id));
             String title = browser.getTitle();
@@ -106,7 +85,7 @@ class ConsoleBrowserTests extends SchedulerTest {
                         FailureCode.COMPILE_ERROR,
                         HOSTILE_LINES[0]);
 
-        ChromeDriver browser = Browser.open(binaries, 1280, 900);
+        ChromeDriver browser = open(1280, 900);
         try {
             browser.get(url("/console/jobs/" + job.id));
             assertThat(browser.findElement(By.cssSelector(".failure")).getText())
@@ -128,19 +107,16 @@ class ConsoleBrowserTests extends SchedulerTest {
                 submissions
                         .submit(Fixtures.job("browser-cancel", "1.0.0", "k08-unknown-test"))
                         .job();
-        ChromeDriver browser = Browser.open(binaries, 375, 900);
+        ChromeDriver browser = open(375, 900);
         try {
-            browser.get(url("/console/login"));
-            browser.findElement(By.id("token")).sendKeys(OperatorTokens.admin());
-            browser.findElement(By.cssSelector("form.login button")).click();
-            await().atMost(WAIT).until(() -> !browser.findElements(By.id("signed-in")).isEmpty());
+            signIn(browser);
             assertThat(browser.findElement(By.id("signed-in")).getText())
                     .contains("Signed in as ada with admin");
 
             browser.get(url("/console/jobs/" + job.id));
             ((JavascriptExecutor) browser)
                     .executeScript("document.querySelector('.actions').scrollIntoView();");
-            Path shots = Files.createDirectories(Path.of("target/console-screenshots"));
+            Path shots = screenshots();
             Files.write(
                     shots.resolve("job-signed-in-375.png"),
                     browser.getScreenshotAs(OutputType.BYTES));
@@ -172,9 +148,9 @@ class ConsoleBrowserTests extends SchedulerTest {
                 1,
                 "Compiling browser-layout v1.0.0 (" + "/very/long/path".repeat(12) + ")");
         submissions.submit(Fixtures.job("browser-layout-" + width, "1.1.0", target));
-        ChromeDriver browser = Browser.open(binaries, width, 900);
+        ChromeDriver browser = open(width, 900);
         try {
-            Path shots = Files.createDirectories(Path.of("target/console-screenshots"));
+            Path shots = screenshots();
             java.util.Map<String, String> pages = new java.util.LinkedHashMap<>();
             pages.put("queue", "/console");
             pages.put("job", "/console/jobs/" + job.id);

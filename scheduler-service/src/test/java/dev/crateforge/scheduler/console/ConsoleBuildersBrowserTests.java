@@ -7,17 +7,11 @@ import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.protocol.ssh.SshPrivateKey;
 import dev.crateforge.scheduler.support.GatewayStandIn;
-import dev.crateforge.scheduler.support.OperatorTokens;
-import dev.crateforge.scheduler.support.SchedulerTest;
 import io.quarkus.test.common.WithTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.io.IOException;
-import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -38,29 +32,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(GatewayStandIn.class)
-class ConsoleBuildersBrowserTests extends SchedulerTest {
-
-    @TestHTTPResource("/")
-    URL base;
-
-    private Browser.Binaries binaries;
-
-    @BeforeEach
-    void findBrowser() {
-        binaries = Browser.find().orElse(null);
-        Assumptions.assumeTrue(binaries != null, "chromium not found: SKIPPING browser tests");
-    }
-
-    private String url(String path) {
-        return base.toString().replaceAll("/$", "") + path;
-    }
-
-    private void signIn(ChromeDriver browser) {
-        browser.get(url("/console/login"));
-        browser.findElement(By.id("token")).sendKeys(OperatorTokens.admin());
-        browser.findElement(By.cssSelector("form.login button")).click();
-        await().atMost(WAIT).until(() -> !browser.findElements(By.id("signed-in")).isEmpty());
-    }
+class ConsoleBuildersBrowserTests extends BrowserTest {
 
     private static void fillRegisterForm(ChromeDriver browser, String name, String key) {
         browser.findElement(By.id("publicKey")).sendKeys(key);
@@ -77,12 +49,12 @@ class ConsoleBuildersBrowserTests extends SchedulerTest {
     }
 
     private static Path shots() throws IOException {
-        return Files.createDirectories(Path.of("target/console-screenshots"));
+        return screenshots();
     }
 
     @Test
     void anAdminRegistersDisablesAndDeletesABuilder() throws IOException {
-        ChromeDriver browser = Browser.open(binaries, 1920, 1100);
+        ChromeDriver browser = open(1920, 1100);
         try {
             signIn(browser);
             browser.get(url("/console/builders"));
@@ -106,7 +78,7 @@ class ConsoleBuildersBrowserTests extends SchedulerTest {
                                             + "' and action = 'register-builder' and actor = 'ada'"))
                     .isEqualTo(1);
             Files.write(
-                    shots().resolve("builders-register-1920.png"),
+                    screenshots().resolve("builders-register-1920.png"),
                     browser.getScreenshotAs(OutputType.BYTES));
 
             row(browser, "browser-h-builder").findElement(By.cssSelector("button.disable")).click();
@@ -154,7 +126,7 @@ class ConsoleBuildersBrowserTests extends SchedulerTest {
 
     @Test
     void aRejectedKeyShowsTheGatewaysPreciseMessage() throws IOException {
-        ChromeDriver browser = Browser.open(binaries, 375, 900);
+        ChromeDriver browser = open(375, 900);
         try {
             signIn(browser);
             browser.get(url("/console/builders"));
@@ -176,7 +148,7 @@ class ConsoleBuildersBrowserTests extends SchedulerTest {
             ((JavascriptExecutor) browser)
                     .executeScript("document.getElementById('builder-error').scrollIntoView();");
             Files.write(
-                    shots().resolve("builders-rejected-375.png"),
+                    screenshots().resolve("builders-rejected-375.png"),
                     browser.getScreenshotAs(OutputType.BYTES));
         } finally {
             browser.quit();
@@ -186,7 +158,7 @@ class ConsoleBuildersBrowserTests extends SchedulerTest {
     @ParameterizedTest
     @ValueSource(ints = {375, 1920})
     void theHealthPageStatesEveryServiceAndFitsTheScreen(int width) throws IOException {
-        ChromeDriver browser = Browser.open(binaries, width, 1000);
+        ChromeDriver browser = open(width, 1000);
         try {
             signIn(browser);
             browser.get(url("/console"));
@@ -210,7 +182,7 @@ class ConsoleBuildersBrowserTests extends SchedulerTest {
                                             "return document.documentElement.scrollWidth - window.innerWidth;");
             assertThat(overflow).isLessThanOrEqualTo(0);
             Files.write(
-                    shots().resolve("health-" + width + ".png"),
+                    screenshots().resolve("health-" + width + ".png"),
                     browser.getScreenshotAs(OutputType.BYTES));
 
             browser.get(url("/console/builders"));
