@@ -81,11 +81,7 @@ final class IntakePolicy {
         String bare = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
         try {
             for (InetAddress address : InetAddress.getAllByName(bare)) {
-                if (address.isLoopbackAddress()
-                        || address.isAnyLocalAddress()
-                        || address.isLinkLocalAddress()
-                        || address.isSiteLocalAddress()
-                        || isUniqueLocal(address)) {
+                if (PrivateAddresses.isPrivate(address)) {
                     return Optional.of("the download URL points at a private address");
                 }
             }
@@ -93,12 +89,6 @@ final class IntakePolicy {
             return Optional.empty();
         }
         return Optional.empty();
-    }
-
-    /** IPv6 unique local addresses (fc00::/7), which {@link InetAddress} does not call private. */
-    private static boolean isUniqueLocal(InetAddress address) {
-        byte[] bytes = address.getAddress();
-        return bytes.length == 16 && (bytes[0] & 0xfe) == 0xfc;
     }
 
     private static Set<String> lowercase(List<String> names) {

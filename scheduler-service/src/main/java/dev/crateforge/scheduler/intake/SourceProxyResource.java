@@ -2,6 +2,7 @@ package dev.crateforge.scheduler.intake;
 
 import dev.crateforge.scheduler.job.JobRepository;
 import io.quarkus.logging.Log;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.security.PermitAll;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -13,13 +14,16 @@ import jakarta.ws.rs.core.StreamingOutput;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
+import org.apache.http.Header;
+import org.apache.http.HttpEntity;
+import org.apache.http.client.config.RequestConfig;
+import org.apache.http.client.methods.CloseableHttpResponse;
+import org.apache.http.client.methods.HttpGet;
+import org.apache.http.impl.client.CloseableHttpClient;
+import org.apache.http.impl.client.HttpClients;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
@@ -31,15 +35,19 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
  * URL: a registry that redirects to a CDN never hands its token to the CDN. Every hop is judged as
  * the intake judges download URLs (no private or loopback address unless the registry allows them,
  * http(s) only, never from https down to http), so a registry's redirect cannot turn the scheduler
- * into a client of the cluster's own services. A signed URL is served only while a build of that
- * source is assigned or running, and at most {@value #MAX_CONCURRENT_FETCHES} at once: a URL seen
- * elsewhere is no standing download link. Neither the token nor the signature is logged.
+ * into a client of the cluster's own services; and the addresses judged are the ones connected to
+ * ({@link VettedResolver}), so a host cannot pass the check with one DNS answer and be reached at
+ * another. A signed URL is served only while a build of that source is assigned or running, and at
+ * most {@value #MAX_CONCURRENT_FETCHES} at once: a URL seen elsewhere is no standing download link.
+ * Neither the token nor the signature is logged.
  */
 @Path(SourceProxy.PATH)
 @Tag(name = "registries")
 public class SourceProxyResource {
 
     private static final int MAX_REDIRECTS = 5;
+
+    private static final int CONNECT_TIMEOUT_MILLIS = 10_000;
 
     /**
      * The most this proxy relays of one file: what the reference builder accepts of a source by
@@ -54,16 +62,46 @@ public class SourceProxyResource {
     private final SourceProxy proxy;
     private final JobRepository jobs;
     private final Semaphore fetches = new Semaphore(MAX_CONCURRENT_FETCHES);
-    private final HttpClient http =
-            HttpClient.newBuilder()
-                    .connectTimeout(Duration.ofSeconds(10))
-                    .followRedirects(HttpClient.Redirect.NEVER)
-                    .build();
+    private final CloseableHttpClient publicOnly;
+    private final CloseableHttpClient anyAddress;
 
     public SourceProxyResource(IntakeConfig config, SourceProxy proxy, JobRepository jobs) {
         this.config = config;
         this.proxy = proxy;
         this.jobs = jobs;
+        this.publicOnly = client(false);
+        this.anyAddress = client(true);
+    }
+
+    /**
+     * An HTTP client that resolves names only through a {@link VettedResolver}, follows no redirect
+     * itself (each hop is judged here) and hands the bytes on as the registry sent them: no content
+     * decoding, which would change what the builder's checksum is taken of.
+     */
+    private CloseableHttpClient client(boolean allowPrivateAddresses) {
+        int timeout = Math.toIntExact(config.pollTimeout().toMillis());
+        return HttpClients.custom()
+                .setDnsResolver(new VettedResolver(allowPrivateAddresses))
+                .setDefaultRequestConfig(
+                        RequestConfig.custom()
+                                .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
+                                .setConnectionRequestTimeout(CONNECT_TIMEOUT_MILLIS)
+                                .setSocketTimeout(timeout)
+                                .setRedirectsEnabled(false)
+                                .build())
+                .disableRedirectHandling()
+                .disableContentCompression()
+                .disableCookieManagement()
+                .disableAutomaticRetries()
+                .setMaxConnTotal(MAX_CONCURRENT_FETCHES)
+                .setMaxConnPerRoute(MAX_CONCURRENT_FETCHES)
+                .build();
+    }
+
+    @PreDestroy
+    void close() throws IOException {
+        publicOnly.close();
+        anyAddress.close();
     }
 
     @GET
@@ -114,19 +152,22 @@ public class SourceProxyResource {
     }
 
     /** The registry's answer streamed back; the fetch's permit is released when it is sent. */
-    private Response relay(HttpResponse<InputStream> answer, String crate, String version) {
-        InputStream body = answer.body();
-        long declared = answer.headers().firstValueAsLong("Content-Length").orElse(-1);
+    private Response relay(CloseableHttpResponse answer, String crate, String version) {
+        HttpEntity entity = answer.getEntity();
+        long declared = entity == null ? 0 : entity.getContentLength();
         if (declared > MAX_SOURCE_BYTES) {
-            closeQuietly(body);
+            closeQuietly(answer);
             throw upstreamFailure(crate, version, "is over " + MAX_SOURCE_BYTES + " bytes");
         }
         Response.ResponseBuilder ok =
                 Response.ok(
                                 (StreamingOutput)
                                         out -> {
-                                            try (body) {
-                                                copyAtMost(body, out, MAX_SOURCE_BYTES);
+                                            try (answer) {
+                                                if (entity != null) {
+                                                    InputStream body = entity.getContent();
+                                                    copyAtMost(body, out, MAX_SOURCE_BYTES);
+                                                }
                                             } finally {
                                                 fetches.release();
                                             }
@@ -138,9 +179,10 @@ public class SourceProxyResource {
         return ok.build();
     }
 
-    private HttpResponse<InputStream> fetch(
+    private CloseableHttpResponse fetch(
             URI first, IntakeConfig.Registry registry, String crate, String version) {
         IntakePolicy policy = new IntakePolicy(registry);
+        CloseableHttpClient http = registry.allowPrivateAddresses() ? anyAddress : publicOnly;
         String token = registry.token().orElseThrow();
         URI at = first;
         for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
@@ -148,29 +190,30 @@ public class SourceProxyResource {
             if (refused.isPresent()) {
                 throw upstreamFailure(crate, version, "was refused: " + refused.get());
             }
-            HttpRequest.Builder request =
-                    HttpRequest.newBuilder(at).timeout(config.pollTimeout()).GET();
+            HttpGet request = new HttpGet(at);
             if (sameOrigin(first, at)) {
-                request.header("Authorization", token);
+                request.setHeader("Authorization", token);
             }
-            HttpResponse<InputStream> response;
+            CloseableHttpResponse response;
             try {
-                response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+                response = http.execute(request);
+            } catch (VettedResolver.PrivateAddressRefused e) {
+                throw upstreamFailure(
+                        crate,
+                        version,
+                        "was refused: the download URL points at a private address");
             } catch (IOException e) {
-                Log.warnf(e, "Source proxy: fetching %s@%s failed", crate, version);
+                Log.warnf("Source proxy: fetching %s@%s failed: %s", crate, version, e.toString());
                 throw upstreamFailure(crate, version, "is unreachable");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw upstreamFailure(crate, version, "interrupted");
             }
-            int status = response.statusCode();
+            int status = response.getStatusLine().getStatusCode();
             if (status == 200) {
                 return response;
             }
-            closeQuietly(response.body());
-            Optional<String> location = response.headers().firstValue("Location");
-            if (status >= 300 && status < 400 && location.isPresent()) {
-                at = nextHop(at, location.get(), crate, version);
+            closeQuietly(response);
+            Header location = response.getFirstHeader("Location");
+            if (status >= 300 && status < 400 && location != null) {
+                at = nextHop(at, location.getValue(), crate, version);
                 continue;
             }
             throw upstreamFailure(crate, version, "answered " + status);
@@ -229,9 +272,9 @@ public class SourceProxyResource {
         }
     }
 
-    private static void closeQuietly(InputStream in) {
+    private static void closeQuietly(CloseableHttpResponse response) {
         try {
-            in.close();
+            response.close();
         } catch (IOException ignored) {
             // Only the connection's reuse is at stake.
         }
