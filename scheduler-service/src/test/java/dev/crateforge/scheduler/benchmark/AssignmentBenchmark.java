@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.crateforge.localstack.benchmark.BenchmarkResults;
 import dev.crateforge.localstack.benchmark.BenchmarkResults.Better;
 import dev.crateforge.localstack.benchmark.BenchmarkResults.Figure;
+import dev.crateforge.localstack.benchmark.DatabaseActivity;
 import dev.crateforge.localstack.benchmark.Samples;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
@@ -480,20 +481,29 @@ class AssignmentBenchmark {
         Instant startedAt = Instant.now();
         long start = System.nanoTime();
         long periodNanos = 1_000_000_000L / PACED_RATE;
-        for (int i = 0; i < count; i++) {
-            long wait = start + i * periodNanos - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        // Beside the slowest requests: what PostgreSQL did on its own meanwhile (autovacuum,
+        // checkpoints), on the same clock.
+        DatabaseActivity database =
+                DatabaseActivity.sample(dataSource, start, Duration.ofMillis(20));
+        try {
+            for (int i = 0; i < count; i++) {
+                long wait = start + i * periodNanos - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                String connection = label + "-" + i;
+                sent.put(connection, send(producer, connection));
             }
-            String connection = label + "-" + i;
-            sent.put(connection, send(producer, connection));
+            assignments.awaitAll(sent.keySet(), Duration.ofMinutes(1));
+        } finally {
+            database.close();
         }
-        assignments.awaitAll(sent.keySet(), Duration.ofMinutes(1));
         Latencies latencies = assignments.latencies(sent, start);
         line(
                 "%s %d requests/s for %d s: %,d assignments; %s",
                 label, PACED_RATE, seconds, latencies.count(), latencies);
         line("%s, slowest (phase began %s): %s", label, startedAt, latencies.slowest(10));
+        line("%s, the database meanwhile: %s", label, database.report(Duration.ofMillis(100)));
         return latencies;
     }
 
@@ -620,12 +630,20 @@ class AssignmentBenchmark {
             return all.size();
         }
 
-        /** The slowest requests with the moment (ms into the phase) they were sent. */
+        /**
+         * The slowest requests with the moment (ms into the phase) they were sent, and how much of
+         * each came before the scheduler's commit: what says whether a stall is in consuming and
+         * claiming, or in the outbox relay and the way back through the broker.
+         */
         String slowest(int n) {
             return all.stream()
                     .sorted(Comparator.comparingDouble(Latency::totalMs).reversed())
                     .limit(n)
-                    .map(l -> String.format("%.0f ms at %.0f", l.totalMs(), l.sentAtMs()))
+                    .map(
+                            l ->
+                                    String.format(
+                                            "%.0f ms (%.0f until commit) at %.0f",
+                                            l.totalMs(), l.untilCommitMs(), l.sentAtMs()))
                     .collect(Collectors.joining(", "));
         }
 
