@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.crateforge.localstack.benchmark.BenchmarkResults;
 import dev.crateforge.localstack.benchmark.BenchmarkResults.Better;
 import dev.crateforge.localstack.benchmark.BenchmarkResults.Figure;
+import dev.crateforge.localstack.benchmark.DatabaseActivity;
 import dev.crateforge.localstack.benchmark.Samples;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
@@ -47,10 +48,16 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import javax.sql.DataSource;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -289,6 +296,11 @@ class LogBenchmark {
         reader.setDaemon(true);
         reader.start();
         AtomicBoolean running = new AtomicBoolean(true);
+        // The same lines read straight off the topic: what of the live latency the broker's part
+        // is (producer, broker, a consumer's fetch), and what the scheduler adds (its poll's
+        // transaction, the wake of the follower, the SSE write).
+        ConcurrentLinkedQueue<Double> onTopic = new ConcurrentLinkedQueue<>();
+        Thread topicReader = topicReader(topic, running, onTopic);
         Thread background =
                 new Thread(
                         () -> {
@@ -308,21 +320,29 @@ class LogBenchmark {
                         },
                         "background-lines");
         background.start();
-        sleep(2_000); // background ingestion under way, the reader subscribed
+        sleep(2_000); // background ingestion under way, the readers subscribed
         long period = 1_000_000_000L / LIVE_RATE;
         long start = System.nanoTime();
-        for (int i = 1; i <= LIVE_LINES; i++) {
-            long wait = start + i * period - System.nanoTime();
-            if (wait > 0) {
-                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+        DatabaseActivity database =
+                DatabaseActivity.sample(dataSource, start, Duration.ofMillis(20));
+        try {
+            for (int i = 1; i <= LIVE_LINES; i++) {
+                long wait = start + i * period - System.nanoTime();
+                if (wait > 0) {
+                    Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+                producer.send(
+                        record(topic, followed, i, "live line " + i + " sent=" + nowMicros()));
             }
-            producer.send(record(topic, followed, i, "live line " + i + " sent=" + nowMicros()));
+            await().atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> latencies.size() >= LIVE_LINES);
+        } finally {
+            database.close();
         }
-        await().atMost(Duration.ofSeconds(30))
-                .pollInterval(Duration.ofMillis(50))
-                .until(() -> latencies.size() >= LIVE_LINES);
         running.set(false);
         background.join();
+        topicReader.join();
         // The attempt ends: the stream sends what is left and closes.
         db.execute(
                 "update job set state = 'succeeded', finished_at = now() where id = '"
@@ -335,10 +355,66 @@ class LogBenchmark {
         line(
                 "live: %d lines at %d/s over SSE with %,d lines/s beside them: p50 %.1f ms, p99 %.1f ms, max %.1f ms",
                 ms.length, LIVE_RATE, BACKGROUND_RATE, p50, p99, Samples.percentile(ms, 100));
+        double[] kafkaMs = onTopic.stream().mapToDouble(Double::doubleValue).toArray();
+        line(
+                "live, the same lines read off the topic by a plain consumer: %d lines, p50 %.1f ms,"
+                        + " p99 %.1f ms, max %.1f ms",
+                kafkaMs.length,
+                Samples.percentile(kafkaMs, 50),
+                Samples.percentile(kafkaMs, 99),
+                Samples.percentile(kafkaMs, 100));
+        line("live, the database meanwhile: %s", database.report(Duration.ofMillis(100)));
         figures.add(Figure.of("live log line sent → SSE, p50", p50, "ms"));
         figures.add(
                 Figure.of("live log line sent → SSE, p99", p99, "ms")
                         .withTarget(100, Better.LOWER));
+    }
+
+    /**
+     * A plain consumer of {@code topic} from its end, noting the latency of every live line it
+     * sees, until {@code running} is false.
+     */
+    private Thread topicReader(
+            String topic, AtomicBoolean running, ConcurrentLinkedQueue<Double> latencies) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                ByteArrayDeserializer.class.getName());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p);
+        List<TopicPartition> partitions =
+                consumer.partitionsFor(topic).stream()
+                        .map(info -> new TopicPartition(topic, info.partition()))
+                        .toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position); // resolve the end now, before any live line
+        Thread thread =
+                new Thread(
+                        () -> {
+                            try (consumer) {
+                                while (running.get()) {
+                                    for (ConsumerRecord<String, byte[]> record :
+                                            consumer.poll(Duration.ofMillis(100))) {
+                                        Matcher m =
+                                                SENT.matcher(
+                                                        new String(
+                                                                record.value(),
+                                                                StandardCharsets.UTF_8));
+                                        if (m.find()) {
+                                            long sent = Long.parseLong(m.group(1));
+                                            latencies.add((nowMicros() - sent) / 1000.0);
+                                        }
+                                    }
+                                }
+                            }
+                        },
+                        "topic-reader");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
     }
 
     /** Finished jobs with {@link #STORED_LINES_PER_JOB} lines each, straight into the tables. */
