@@ -325,13 +325,7 @@ class HandshakeTests extends GatewayTest {
 
         client.close();
 
-        Awaitility.await()
-                .atMost(Duration.ofSeconds(10))
-                .untilAsserted(
-                        () ->
-                                assertThat(given().get("/q/metrics").asString())
-                                        .containsPattern(
-                                                "(?m)^crateforge_gateway_disconnects_total\\{by=\"builder\"\\} [1-9]"));
+        awaitMetrics("(?m)^crateforge_gateway_disconnects_total\\{by=\"builder\"\\} [1-9]");
     }
 
     @Test
@@ -439,13 +433,17 @@ class HandshakeTests extends GatewayTest {
                 .contains("crateforge_gateway_messages_in_total");
         // The gauge counts the one builder still connected (connections of earlier tests are
         // closed, though their close may still be on its way).
+        awaitMetrics("(?m)^crateforge_gateway_connected_builders 1\\.0$");
+    }
+
+    /** Waits until the metrics page has a line matching {@code pattern}. */
+    private static void awaitMetrics(String pattern) {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
                 .untilAsserted(
                         () ->
                                 assertThat(given().get("/q/metrics").asString())
-                                        .containsPattern(
-                                                "(?m)^crateforge_gateway_connected_builders 1\\.0$"));
+                                        .containsPattern(pattern));
     }
 
     private Closed authenticateExpectingClose(String helloKey, String signingKey, String namespace)

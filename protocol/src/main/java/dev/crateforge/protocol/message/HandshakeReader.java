@@ -20,16 +20,8 @@ import dev.crateforge.protocol.json.ProtocolJson;
  */
 final class HandshakeReader {
 
-    /**
-     * The protocol's parser limits (string length, nesting), without the parser's own duplicate
-     * detection (a set of names per object): a repeated field is caught below instead, and sent to
-     * the general decoder, which detects it and names it.
-     */
-    private static final JsonFactory FACTORY =
-            ProtocolJson.mapper()
-                    .getFactory()
-                    .copy()
-                    .disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** Repeated fields are caught below, not by the parser: see the factory. */
+    private static final JsonFactory FACTORY = ProtocolJson.tokenReaderFactory();
 
     private static final int TYPE = 1;
     private static final int PROTOCOL_VERSION = 2;

@@ -2,7 +2,7 @@ package dev.crateforge.protocol.message;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.crateforge.protocol.json.ProtocolDecodeException;
+import dev.crateforge.protocol.json.DecodeOutcome;
 import dev.crateforge.protocol.json.ProtocolJson;
 import java.util.UUID;
 import java.util.stream.Stream;
@@ -94,9 +94,10 @@ class HandshakeCodecTests {
     @ParameterizedTest
     @MethodSource("frames")
     void decodesExactlyAsTheGeneralDecoder(String frame) {
-        Object general = outcome(() -> ProtocolJson.decode(frame, ClientMessage.class));
+        Object general = DecodeOutcome.of(() -> ProtocolJson.decode(frame, ClientMessage.class));
 
-        assertThat(outcome(() -> MessageCodec.decodeHandshakeMessage(frame))).isEqualTo(general);
+        assertThat(DecodeOutcome.of(() -> MessageCodec.decodeHandshakeMessage(frame)))
+                .isEqualTo(general);
     }
 
     @Test
@@ -115,7 +116,7 @@ class HandshakeCodecTests {
         String duplicated = HELLO.replace("}", ",\"fingerprint\":\"" + FINGERPRINT + "\"}");
 
         assertThat(HandshakeReader.read(duplicated)).isNull();
-        assertThat(outcome(() -> MessageCodec.decodeHandshakeMessage(duplicated)))
+        assertThat(DecodeOutcome.of(() -> MessageCodec.decodeHandshakeMessage(duplicated)))
                 .isEqualTo("refused: duplicate field 'fingerprint'");
     }
 
@@ -124,8 +125,8 @@ class HandshakeCodecTests {
         String huge =
                 RESPONSE.replace("Y2hhbGxlbmdl", "c".repeat(ProtocolJson.MAX_DOCUMENT_BYTES + 1));
 
-        assertThat(outcome(() -> MessageCodec.decodeHandshakeMessage(huge)))
-                .isEqualTo(outcome(() -> ProtocolJson.decode(huge, ClientMessage.class)))
+        assertThat(DecodeOutcome.of(() -> MessageCodec.decodeHandshakeMessage(huge)))
+                .isEqualTo(DecodeOutcome.of(() -> ProtocolJson.decode(huge, ClientMessage.class)))
                 .asString()
                 .startsWith("refused: document larger than");
     }
@@ -148,18 +149,5 @@ class HandshakeCodecTests {
             assertThat(frame).isEqualTo(ProtocolJson.encode(message));
             assertThat(MessageCodec.decodeServerMessage(frame)).isEqualTo(message);
         }
-    }
-
-    /** The decoded message, or the refusal's words. */
-    private static Object outcome(Decode decode) {
-        try {
-            return decode.run();
-        } catch (ProtocolDecodeException e) {
-            return "refused: " + e.getMessage();
-        }
-    }
-
-    private interface Decode {
-        Object run() throws ProtocolDecodeException;
     }
 }
