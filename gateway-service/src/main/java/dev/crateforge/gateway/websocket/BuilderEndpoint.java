@@ -317,9 +317,10 @@ public class BuilderEndpoint {
         metrics.handshake("succeeded", "none");
         directory.markSeen(builder.id());
         // Not INFO: a fleet reconnecting after a deploy would write two lines per builder, and
-        // formatting and writing them was a tenth of a handshake's cost. Who is connected is in
-        // the Connected/Disconnected records (the console's builder view), the metrics count
-        // connects and disconnects, and failures, replacements and timeouts stay at INFO.
+        // formatting and writing them was a tenth of the endpoint's own work per handshake. Who is
+        // connected is in the Connected/Disconnected records (the console's builder view), the
+        // metrics count connects and disconnects, and failures, replacements and timeouts stay at
+        // INFO.
         Log.debugf(
                 "builder %s (%s) authenticated on connection %s",
                 builder.id(), builder.name(), connection.connectionId());

@@ -8,8 +8,8 @@ import dev.crateforge.protocol.json.ProtocolJson;
 /**
  * Reads the two messages of every handshake, {@link Hello} and {@link ChallengeResponse}, straight
  * off the token stream. The general decoder buffers the document to find the {@code type} id and
- * binds the record through reflection; on the gateway that was a sixth of what a full handshake
- * costs beyond a bare WebSocket, for two flat objects of at most four string or integer fields.
+ * binds the record through reflection: about 5 % of the gateway's own work per handshake in an idle
+ * profile, for two flat objects of at most four string or integer fields.
  *
  * <p>The contract is the one of {@code LogEventReader}: anything this reader does not fully
  * understand (another type, a missing, unknown, repeated, null or differently typed field, a nested
