@@ -14,6 +14,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
 
 /**
  * Everything the gateway writes to Kafka, keyed as {@link Topics} prescribes. Each method answers
@@ -65,12 +66,14 @@ public class GatewayPublisher {
                 .deferred(
                         () -> {
                             Timer.Sample sample = metrics.startPublish();
+                            // Built with its metadata: addMetadata would copy it into a new map.
                             Message<T> message =
-                                    Message.of(value)
-                                            .addMetadata(
+                                    Message.of(
+                                            value,
+                                            Metadata.of(
                                                     OutgoingKafkaRecordMetadata.<String>builder()
                                                             .withKey(key)
-                                                            .build());
+                                                            .build()));
                             return emitter.sendMessage(message)
                                     .onItemOrFailure()
                                     .invoke(

@@ -54,6 +54,19 @@ public class GatewayMetrics {
                 .increment();
     }
 
+    /**
+     * An authenticated connection ended, counted by who closed it: the gateway (a close of the
+     * contract, also counted in {@link #closed}) or the builder (or its network).
+     */
+    public void disconnected(boolean byGateway) {
+        counter(
+                        "crateforge.gateway.disconnects",
+                        "Authenticated connections that ended, by who closed them",
+                        "by",
+                        byGateway ? "gateway" : "builder")
+                .increment();
+    }
+
     public void messageIn(String type) {
         counter(
                         "crateforge.gateway.messages.in",

@@ -135,7 +135,10 @@ public class BuilderEndpoint {
         }
         ClientMessage message;
         try {
-            message = MessageCodec.decodeClientMessage(text);
+            message =
+                    authenticated
+                            ? MessageCodec.decodeClientMessage(text)
+                            : MessageCodec.decodeHandshakeMessage(text);
         } catch (ProtocolDecodeException e) {
             refuse(connection, SocketClose.MALFORMED_MESSAGE, e.getMessage(), "malformed");
             return DONE;
@@ -181,9 +184,11 @@ public class BuilderEndpoint {
             CloseReason peer = socket.closeReason();
             reason = "closed by the builder (" + (peer == null ? "no code" : peer.getCode()) + ")";
         }
-        Log.infof(
+        // DEBUG, like the line at authentication: see finishHandshake.
+        Log.debugf(
                 "builder %s disconnected from connection %s: %s",
                 builder.id(), connection.connectionId(), reason);
+        metrics.disconnected(connection.closeReason() != null);
         detached.run(
                 publisher.connectionChanged(
                         new BuilderConnectionChange.Disconnected(
@@ -311,7 +316,12 @@ public class BuilderEndpoint {
                         });
         metrics.handshake("succeeded", "none");
         directory.markSeen(builder.id());
-        Log.infof(
+        // Not INFO: a fleet reconnecting after a deploy would write two lines per builder, and
+        // formatting and writing them was a tenth of the endpoint's own work per handshake. Who is
+        // connected is in the Connected/Disconnected records (the console's builder view), the
+        // metrics count connects and disconnects, and failures, replacements and timeouts stay at
+        // INFO.
+        Log.debugf(
                 "builder %s (%s) authenticated on connection %s",
                 builder.id(), builder.name(), connection.connectionId());
         connection.reply(new Authenticated(builder.id(), builder.name(), config.maxMessageBytes()));

@@ -278,7 +278,12 @@ class HandshakeTests extends GatewayTest {
                 "{}|missing field 'type'",
                 "[1,2,3]|expected a JSON object, got an array",
                 "{\"type\":\"make_me_admin\"}|unknown message type 'make_me_admin'",
-                "{\"type\":\"hello\",\"protocolVersion\":\"1\",\"fingerprint\":\"x\"}|field 'protocolVersion' has the wrong type (expected an integer)"
+                "{\"type\":\"hello\",\"protocolVersion\":\"1\",\"fingerprint\":\"x\"}|field 'protocolVersion' has the wrong type (expected an integer)",
+                // Shapes the handshake's token reader leaves to the strict decoder, which names
+                // them.
+                "{\"type\":\"hello\",\"protocolVersion\":1,\"protocolVersion\":1}|duplicate field 'protocolVersion'",
+                "{\"type\":\"hello\",\"protocolVersion\":1,\"fingerprint\":\"SHA256:uNiVztksCsDhcc0u9e8BujQXVUpKZIDTMczCvj3tD2s\",\"admin\":true}|unknown field 'admin'",
+                "{\"type\":\"hello\",\"protocolVersion\":1,\"fingerprint\":\"SHA256:short\"}|field 'fingerprint' is not an SSH SHA256 fingerprint"
             })
     void closesAMalformedFirstFrameNamingWhatIsWrong(String frame, String detail) {
         BuilderClient client = connect();
@@ -297,6 +302,30 @@ class HandshakeTests extends GatewayTest {
                 .isNotEqualTo(SocketClose.AUTHENTICATION_FAILED.reason());
         assertThat(closed.reason().getBytes(StandardCharsets.UTF_8).length)
                 .isLessThanOrEqualTo(123);
+    }
+
+    @Test
+    void closesAChallengeResponseWithARepeatedFieldNamingIt() {
+        BuilderClient client = connect();
+        client.hello(TestKeys.fingerprint("ed25519"));
+
+        client.sendText(
+                "{\"type\":\"challenge_response\",\"challenge\":\"c\",\"signature\":\"s\","
+                        + "\"challenge\":\"c\"}");
+
+        assertThat(client.awaitClose())
+                .isEqualTo(closed(SocketClose.MALFORMED_MESSAGE, "duplicate field 'challenge'"));
+    }
+
+    @Test
+    void countsDisconnectsByWhoClosed() throws Exception {
+        register("ed25519");
+        BuilderClient client = connect();
+        client.authenticate(TestKeys.privateKey("ed25519"));
+
+        client.close();
+
+        awaitMetrics("(?m)^crateforge_gateway_disconnects_total\\{by=\"builder\"\\} [1-9]");
     }
 
     @Test
@@ -404,13 +433,17 @@ class HandshakeTests extends GatewayTest {
                 .contains("crateforge_gateway_messages_in_total");
         // The gauge counts the one builder still connected (connections of earlier tests are
         // closed, though their close may still be on its way).
+        awaitMetrics("(?m)^crateforge_gateway_connected_builders 1\\.0$");
+    }
+
+    /** Waits until the metrics page has a line matching {@code pattern}. */
+    private static void awaitMetrics(String pattern) {
         Awaitility.await()
                 .atMost(Duration.ofSeconds(10))
                 .untilAsserted(
                         () ->
                                 assertThat(given().get("/q/metrics").asString())
-                                        .containsPattern(
-                                                "(?m)^crateforge_gateway_connected_builders 1\\.0$"));
+                                        .containsPattern(pattern));
     }
 
     private Closed authenticateExpectingClose(String helloKey, String signingKey, String namespace)

@@ -1,6 +1,7 @@
 package dev.crateforge.protocol.json;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonParser;
@@ -44,6 +45,9 @@ public final class ProtocolJson {
 
     private static final ObjectMapper MAPPER = createMapper();
 
+    private static final JsonFactory TOKEN_READERS =
+            MAPPER.getFactory().copy().disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
     /** The most characters of a peer's text that an error message quotes. */
     private static final int MAX_QUOTED_CHARS = 32;
 
@@ -56,6 +60,16 @@ public final class ProtocolJson {
     /** The shared, thread-safe mapper. Do not reconfigure it. */
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /**
+     * A parser factory with the protocol's limits (string length, nesting, names) but without the
+     * parser's own duplicate detection (a set of names per object, a visible cost per document),
+     * for readers of one hot message shape that catch a repeated field themselves and hand anything
+     * unusual to {@link #decode}, which detects and names it.
+     */
+    public static JsonFactory tokenReaderFactory() {
+        return TOKEN_READERS;
     }
 
     /** Serializes a protocol value to JSON text. */

@@ -23,15 +23,8 @@ import java.util.UUID;
  */
 final class LogEventReader {
 
-    /**
-     * The protocol's parser limits, without the parser's own duplicate detection (a set of names
-     * per object, a visible cost per record): a repeated field is caught below instead.
-     */
-    private static final JsonFactory FACTORY =
-            ProtocolJson.mapper()
-                    .getFactory()
-                    .copy()
-                    .disable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** Repeated fields are caught below, not by the parser: see the factory. */
+    private static final JsonFactory FACTORY = ProtocolJson.tokenReaderFactory();
 
     private LogEventReader() {}
 

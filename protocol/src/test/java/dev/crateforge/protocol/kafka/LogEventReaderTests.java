@@ -2,7 +2,7 @@ package dev.crateforge.protocol.kafka;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.crateforge.protocol.json.ProtocolDecodeException;
+import dev.crateforge.protocol.json.DecodeOutcome;
 import dev.crateforge.protocol.json.ProtocolJson;
 import dev.crateforge.protocol.message.JobEventBody;
 import dev.crateforge.protocol.message.LogStream;
@@ -118,13 +118,13 @@ class LogEventReaderTests {
     @MethodSource("documents")
     void decodesExactlyAsTheGeneralDecoder(String json) {
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        Object general = outcome(() -> ProtocolJson.decode(bytes, JobActivity.class));
-        Object fast = outcome(() -> RecordCodec.decode(bytes, JobActivity.class));
+        Object general = DecodeOutcome.of(() -> ProtocolJson.decode(bytes, JobActivity.class));
+        Object fast = DecodeOutcome.of(() -> RecordCodec.decode(bytes, JobActivity.class));
         assertThat(fast).isEqualTo(general);
         Object fastEvent =
-                outcome(() -> RecordCodec.decode(bytes, JobActivity.EventReported.class));
+                DecodeOutcome.of(() -> RecordCodec.decode(bytes, JobActivity.EventReported.class));
         Object generalEvent =
-                outcome(() -> ProtocolJson.decode(bytes, JobActivity.EventReported.class));
+                DecodeOutcome.of(() -> ProtocolJson.decode(bytes, JobActivity.EventReported.class));
         assertThat(fastEvent).isEqualTo(generalEvent);
     }
 
@@ -139,18 +139,5 @@ class LogEventReaderTests {
                         new JobEventBody.Log(LogStream.STDERR, "error[E0308]: \"mismatched\" ✗"),
                         Instant.parse("2026-12-06T20:00:00.123456789Z"));
         assertThat(LogEventReader.read(RecordCodec.encode(event))).isEqualTo(event);
-    }
-
-    /** The decoded value, or the refusal's message. */
-    private static Object outcome(Decode decode) {
-        try {
-            return decode.run();
-        } catch (ProtocolDecodeException e) {
-            return "refused: " + e.getMessage();
-        }
-    }
-
-    private interface Decode {
-        Object run() throws ProtocolDecodeException;
     }
 }
