@@ -1,5 +1,6 @@
 package dev.crateforge.scheduler.logs;
 
+import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.scheduler.job.TransactionSql;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
@@ -150,6 +152,76 @@ public class JobLogRepository {
                                         toInstant(r[5])))
                 .toList();
     }
+
+    /**
+     * What a live follower reads, with one statement: the job's attempt and state, and the lines of
+     * {@code attempt} after {@code afterSeq}, all from one snapshot, so that a job seen over has no
+     * line left that this read missed. {@code numberBefore} is the place of the line at {@code
+     * afterSeq} when the follower knows it (the last line it sent), or negative to count it once
+     * over the primary key; a follower at the end of a long log then pays for new lines only.
+     *
+     * @return empty when there is no such job
+     */
+    @SuppressWarnings("unchecked")
+    public Optional<Followed> follow(
+            UUID jobId, int attempt, long afterSeq, long numberBefore, int limit) {
+        String base =
+                numberBefore >= 0
+                        ? ":numberBefore"
+                        : """
+                          (select count(*) from job_log p
+                           where p.job_id = :job and p.attempt = :attempt and p.seq <= :after)""";
+        var query =
+                em.createNativeQuery(
+                                "select j.attempt as job_attempt, j.state,"
+                                        + " l.seq, l.stream, l.line, l.created_at, "
+                                        + base
+                                        + " + row_number() over (order by l.seq)"
+                                        + """
+                                         from job j
+                                         left join lateral
+                                           (select seq, stream, line, created_at from job_log
+                                            where job_id = j.id and attempt = :attempt
+                                              and seq > :after
+                                            order by seq limit :limit) l on true
+                                         where j.id = :job
+                                         order by l.seq
+                                        """)
+                        .setParameter("job", jobId)
+                        .setParameter("attempt", attempt)
+                        .setParameter("after", afterSeq)
+                        .setParameter("limit", limit);
+        if (numberBefore >= 0) {
+            query.setParameter("numberBefore", numberBefore);
+        }
+        List<Object[]> rows = query.getResultList();
+        if (rows.isEmpty()) {
+            return Optional.empty();
+        }
+        Object[] first = rows.get(0);
+        List<LogLine> lines =
+                first[2] == null
+                        ? List.of()
+                        : rows.stream()
+                                .map(
+                                        r ->
+                                                new LogLine(
+                                                        attempt,
+                                                        ((Number) r[6]).longValue(),
+                                                        ((Number) r[2]).longValue(),
+                                                        (String) r[3],
+                                                        (String) r[4],
+                                                        toInstant(r[5])))
+                                .toList();
+        return Optional.of(
+                new Followed(
+                        ((Number) first[0]).intValue(),
+                        JobState.fromWireName((String) first[1]),
+                        lines));
+    }
+
+    /** A live follower's read: the job's current attempt and state, and the new lines. */
+    public record Followed(int jobAttempt, JobState state, List<LogLine> lines) {}
 
     /** Stores stage changes with one statement; a resent one is left as it is. */
     public void insertStages(List<StageChange> stages) {

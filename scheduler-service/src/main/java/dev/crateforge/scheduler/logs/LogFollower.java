@@ -1,7 +1,5 @@
 package dev.crateforge.scheduler.logs;
 
-import dev.crateforge.scheduler.job.Job;
-import dev.crateforge.scheduler.job.JobRepository;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -9,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,18 +32,17 @@ public class LogFollower {
     /** What one read found, and whether the attempt has ended with nothing left to send. */
     public record Batch(List<LogLine> lines, boolean finished) {}
 
-    private final JobRepository jobs;
     private final JobLogRepository logs;
     private final LogSignal signal;
 
-    public LogFollower(JobRepository jobs, JobLogRepository logs, LogSignal signal) {
-        this.jobs = jobs;
+    public LogFollower(JobLogRepository logs, LogSignal signal) {
         this.logs = logs;
         this.signal = signal;
     }
 
     public Multi<LogLine> follow(UUID jobId, int attempt, long after) {
         AtomicLong last = new AtomicLong(after);
+        AtomicLong number = new AtomicLong(-1); // unknown until the first read counts it
         AtomicReference<CompletableFuture<Void>> wake = new AtomicReference<>();
         AtomicBoolean full = new AtomicBoolean(true);
         return Multi.createBy()
@@ -71,7 +69,7 @@ public class LogFollower {
                                                 // Armed before the read: a commit after it wakes
                                                 // us.
                                                 wake.set(signal.next(jobId));
-                                                Batch batch = read(jobId, attempt, last);
+                                                Batch batch = read(jobId, attempt, last, number);
                                                 full.set(batch.lines().size() >= BATCH);
                                                 return batch;
                                             });
@@ -89,14 +87,24 @@ public class LogFollower {
                 .transformToIterable(Batch::lines);
     }
 
+    /**
+     * One read, one statement ({@link JobLogRepository#follow}): the state and the lines come from
+     * the same snapshot, so an attempt seen over has no line left unread; {@code number} carries
+     * the place of the last line sent, so that only the first read counts the lines before it.
+     */
     @Transactional
-    Batch read(UUID jobId, int attempt, AtomicLong last) {
-        // State first: if the attempt was over before the read, the read saw its last line.
-        Job job = jobs.findById(jobId);
-        boolean over = job == null || job.attempt != attempt || job.state.isFinal();
-        List<LogLine> lines = logs.after(jobId, attempt, last.get(), BATCH);
+    Batch read(UUID jobId, int attempt, AtomicLong last, AtomicLong number) {
+        Optional<JobLogRepository.Followed> followed =
+                logs.follow(jobId, attempt, last.get(), number.get(), BATCH);
+        List<LogLine> lines = followed.map(JobLogRepository.Followed::lines).orElse(List.of());
+        boolean over =
+                followed.isEmpty()
+                        || followed.get().jobAttempt() != attempt
+                        || followed.get().state().isFinal();
         if (!lines.isEmpty()) {
-            last.set(lines.get(lines.size() - 1).seq());
+            LogLine lastLine = lines.get(lines.size() - 1);
+            last.set(lastLine.seq());
+            number.set(lastLine.number());
         }
         return new Batch(lines, over && lines.size() < BATCH);
     }
