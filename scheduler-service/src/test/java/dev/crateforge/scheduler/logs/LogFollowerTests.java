@@ -1,7 +1,6 @@
 package dev.crateforge.scheduler.logs;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
@@ -28,15 +27,10 @@ class LogFollowerTests extends SchedulerTest {
 
     @Inject LogFollower follower;
 
-    private void awaitStored(Job job, long lines) {
-        await().atMost(WAIT)
-                .until(
-                        () ->
-                                db.count(
-                                                "select count(*) from job_log where job_id = '"
-                                                        + job.id
-                                                        + "'")
-                                        == lines);
+    private AssertSubscriber<LogLine> follow(UUID jobId, int attempt, long after) {
+        return follower.follow(jobId, attempt, after)
+                .subscribe()
+                .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
     }
 
     private void end(Job job) {
@@ -53,12 +47,9 @@ class LogFollowerTests extends SchedulerTest {
         logLine(job, builder, 1, "first");
         event(job, builder, job.attempt, 2, new JobEventBody.StageChanged(BuildStage.BUILDING));
         logLine(job, builder, 3, "second");
-        awaitStored(job, 2);
+        awaitLogLines(job, 2);
 
-        AssertSubscriber<LogLine> reader =
-                follower.follow(job.id, job.attempt, 0)
-                        .subscribe()
-                        .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<LogLine> reader = follow(job.id, job.attempt, 0);
         reader.awaitItems(2);
         logLine(job, builder, 7, "third");
         reader.awaitItems(3);
@@ -80,12 +71,9 @@ class LogFollowerTests extends SchedulerTest {
         for (long seq : new long[] {1, 3, 5}) {
             logLine(job, builder, seq, "line " + seq);
         }
-        awaitStored(job, 3);
+        awaitLogLines(job, 3);
 
-        AssertSubscriber<LogLine> reader =
-                follower.follow(job.id, job.attempt, 3)
-                        .subscribe()
-                        .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<LogLine> reader = follow(job.id, job.attempt, 3);
         reader.awaitItems(1);
         logLine(job, builder, 8, "line 8");
         reader.awaitItems(2);
@@ -104,13 +92,10 @@ class LogFollowerTests extends SchedulerTest {
         UUID builder = UUID.randomUUID();
         Job job = assigned("follow-replaced", "s03-unknown-test", "s03-conn", builder);
         logLine(job, builder, 1, "of attempt one");
-        awaitStored(job, 1);
+        awaitLogLines(job, 1);
         db.execute("update job set attempt = attempt + 1 where id = '" + job.id + "'");
 
-        AssertSubscriber<LogLine> reader =
-                follower.follow(job.id, job.attempt, 0)
-                        .subscribe()
-                        .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<LogLine> reader = follow(job.id, job.attempt, 0);
 
         reader.awaitCompletion(WAIT);
         assertThat(reader.getItems()).extracting(LogLine::line).containsExactly("of attempt one");
@@ -118,10 +103,7 @@ class LogFollowerTests extends SchedulerTest {
 
     @Test
     void aJobThatDoesNotExistHasAnEmptyStream() {
-        AssertSubscriber<LogLine> reader =
-                follower.follow(UUID.randomUUID(), 1, 0)
-                        .subscribe()
-                        .withSubscriber(AssertSubscriber.create(Long.MAX_VALUE));
+        AssertSubscriber<LogLine> reader = follow(UUID.randomUUID(), 1, 0);
 
         reader.awaitCompletion(WAIT);
         assertThat(reader.getItems()).isEmpty();

@@ -87,6 +87,15 @@ public abstract class SchedulerTest {
         UUID builder = UUID.randomUUID();
         Job job = assigned(crate, target, target + "-conn", builder);
         logLine(job, builder, 1, line);
+        awaitLogLines(job, 1);
+        kafka.send(
+                Topics.JOB_EVENTS, job.id.toString(), Fixtures.failure(job, builder, code, reason));
+        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
+        return db.job(job.id);
+    }
+
+    /** Waits until the job has {@code lines} stored log lines (of any attempt). */
+    protected void awaitLogLines(Job job, long lines) {
         await().atMost(WAIT)
                 .until(
                         () ->
@@ -94,11 +103,7 @@ public abstract class SchedulerTest {
                                                 "select count(*) from job_log where job_id = '"
                                                         + job.id
                                                         + "'")
-                                        == 1);
-        kafka.send(
-                Topics.JOB_EVENTS, job.id.toString(), Fixtures.failure(job, builder, code, reason));
-        await().atMost(WAIT).until(() -> db.job(job.id).state == JobState.FAILED);
-        return db.job(job.id);
+                                        == lines);
     }
 
     /** Sends one stdout log line of the job's current attempt. */
