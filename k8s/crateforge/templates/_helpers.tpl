@@ -389,6 +389,10 @@ automountServiceAccountToken: false
 {{- printf "CRATEFORGE_REGISTRY_TOKEN_%s" (. | upper | replace "-" "_") -}}
 {{- end -}}
 
+{{- define "crateforge.intakeIndexPasswordEnv" -}}
+{{- printf "CRATEFORGE_REGISTRY_INDEX_PASSWORD_%s" (. | upper | replace "-" "_") -}}
+{{- end -}}
+
 {{/*
 The registries as the scheduler's properties (crateforge.intake.registries.<name>.*), mounted as a
 file and named by QUARKUS_CONFIG_LOCATIONS: a map keyed by registry name does not survive the
@@ -446,6 +450,12 @@ crateforge.intake.source-proxy-key=${CRATEFORGE_INTAKE_SOURCE_PROXY_KEY}
 {{- end }}
 {{- if .tokenSecret }}
 {{ $p }}token=${ {{- include "crateforge.intakeTokenEnv" .name -}} }
+{{- end }}
+{{- with .indexUsername }}
+{{ $p }}index-username={{ . }}
+{{- end }}
+{{- if .indexPasswordSecret }}
+{{ $p }}index-password=${ {{- include "crateforge.intakeIndexPasswordEnv" .name -}} }
 {{- end }}
 {{- end }}
 {{- end -}}

@@ -482,6 +482,11 @@ class ChartWiringTests {
                 .containsEntry(r + "acme-private.reproduce", "2")
                 .containsEntry(
                         r + "acme-private.token", "${CRATEFORGE_REGISTRY_TOKEN_ACME_PRIVATE}")
+                .containsEntry(r + "acme-private.index-username", "crateforge-intake")
+                .containsEntry(
+                        r + "acme-private.index-password",
+                        "${CRATEFORGE_REGISTRY_INDEX_PASSWORD_ACME_PRIVATE}")
+                .doesNotContainKey(r + "crates-io.index-password")
                 .containsEntry(
                         "crateforge.intake.source-proxy-url", "https://crateforge.example.com")
                 .containsEntry(
@@ -498,6 +503,13 @@ class ChartWiringTests {
         assertThat(token.getValue()).isNull();
         assertThat(token.getValueFrom().getSecretKeyRef().getName()).isEqualTo("acme-registry");
         assertThat(token.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("token");
+        EnvVar indexPassword =
+                env(rendered, "scheduler", "CRATEFORGE_REGISTRY_INDEX_PASSWORD_ACME_PRIVATE");
+        assertThat(indexPassword.getValue()).isNull();
+        assertThat(indexPassword.getValueFrom().getSecretKeyRef().getName())
+                .isEqualTo("acme-registry");
+        assertThat(indexPassword.getValueFrom().getSecretKeyRef().getKey())
+                .isEqualTo("index-password");
         assertThat(
                         env(rendered, "scheduler", "CRATEFORGE_INTAKE_SOURCE_PROXY_KEY")
                                 .getValueFrom()

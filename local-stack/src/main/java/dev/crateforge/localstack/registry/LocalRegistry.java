@@ -3,6 +3,7 @@ package dev.crateforge.localstack.registry;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -21,6 +22,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.CommitBuilder;
@@ -32,6 +34,9 @@ import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.transport.PacketLineOut;
+import org.eclipse.jgit.transport.RefAdvertiser;
+import org.eclipse.jgit.transport.UploadPack;
 
 /**
  * A small Cargo registry on this machine: a git index in the layout cargo reads (Cargo book,
@@ -66,6 +71,7 @@ public final class LocalRegistry implements AutoCloseable {
     private final Map<String, byte[]> crateFiles = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
     private volatile String token;
+    private volatile String gitAuthorization;
 
     private LocalRegistry(Path indexDir, Git git, HttpServer http) {
         this.indexDir = indexDir;
@@ -98,6 +104,7 @@ public final class LocalRegistry implements AutoCloseable {
             http.createContext("/crates/", registry::serve);
             http.createContext("/index/", registry::serveSparse);
             http.createContext("/publish/", registry::servePublish);
+            http.createContext("/git/", registry::serveGit);
             http.start();
             registry.writeFile(
                     "config.json", "{\"dl\":\"" + registry.downloadBase() + "\",\"api\":null}\n");
@@ -117,6 +124,31 @@ public final class LocalRegistry implements AutoCloseable {
      */
     public void requireToken(String token) {
         this.token = token;
+    }
+
+    /**
+     * Puts the index's git HTTP endpoint ({@link #gitIndexUrl()}) behind HTTP basic authentication
+     * with this user and password, as a private index on a git host is; null makes it public again.
+     * The file URL ({@link #indexUrl()}) is unaffected.
+     */
+    public void requireGitCredentials(String user, String password) {
+        this.gitAuthorization =
+                user == null
+                        ? null
+                        : "Basic "
+                                + java.util.Base64.getEncoder()
+                                        .encodeToString(
+                                                (user + ":" + password)
+                                                        .getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The same index over git's smart HTTP protocol (fetch only), as a git host serves it. */
+    public String gitIndexUrl() {
+        return "http://"
+                + http.getAddress().getHostString()
+                + ":"
+                + http.getAddress().getPort()
+                + "/git/index.git";
     }
 
     /** Where the index repository is: a path git (and JGit) can fetch from. */
@@ -434,6 +466,57 @@ public final class LocalRegistry implements AutoCloseable {
             exchange.sendResponseHeaders(200, body.length);
             try (OutputStream out = exchange.getResponseBody()) {
                 out.write(body);
+            }
+        }
+    }
+
+    /**
+     * Git's smart HTTP protocol, the two requests a fetch makes: the ref advertisement ({@code GET
+     * …/info/refs?service=git-upload-pack}) and the pack negotiation ({@code POST
+     * …/git-upload-pack}), both answered by JGit's {@link UploadPack} in stateless mode.
+     */
+    private void serveGit(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String required = gitAuthorization;
+            if (required != null
+                    && !MessageDigest.isEqual(
+                            required.getBytes(StandardCharsets.UTF_8),
+                            String.valueOf(exchange.getRequestHeaders().getFirst("Authorization"))
+                                    .getBytes(StandardCharsets.UTF_8))) {
+                exchange.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"index\"");
+                exchange.sendResponseHeaders(401, -1);
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            if ("GET".equals(method)
+                    && path.equals("/git/index.git/info/refs")
+                    && "service=git-upload-pack".equals(exchange.getRequestURI().getQuery())) {
+                exchange.getResponseHeaders()
+                        .set("Content-Type", "application/x-git-upload-pack-advertisement");
+                exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+                exchange.sendResponseHeaders(200, 0);
+                OutputStream out = exchange.getResponseBody();
+                PacketLineOut packets = new PacketLineOut(out);
+                packets.writeString("# service=git-upload-pack\n");
+                packets.end();
+                UploadPack upload = new UploadPack(git.getRepository());
+                upload.setBiDirectionalPipe(false);
+                upload.sendAdvertisedRefs(new RefAdvertiser.PacketLineOutRefAdvertiser(packets));
+                out.flush();
+            } else if ("POST".equals(method) && path.equals("/git/index.git/git-upload-pack")) {
+                InputStream in = exchange.getRequestBody();
+                if ("gzip".equals(exchange.getRequestHeaders().getFirst("Content-Encoding"))) {
+                    in = new GZIPInputStream(in);
+                }
+                exchange.getResponseHeaders()
+                        .set("Content-Type", "application/x-git-upload-pack-result");
+                exchange.sendResponseHeaders(200, 0);
+                UploadPack upload = new UploadPack(git.getRepository());
+                upload.setBiDirectionalPipe(false);
+                upload.upload(in, exchange.getResponseBody(), null);
+            } else {
+                exchange.sendResponseHeaders(404, -1);
             }
         }
     }

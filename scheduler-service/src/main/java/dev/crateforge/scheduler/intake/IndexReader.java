@@ -23,6 +23,7 @@ import org.eclipse.jgit.revwalk.RevObject;
 import org.eclipse.jgit.revwalk.RevSort;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
+import org.eclipse.jgit.transport.CredentialsProvider;
 import org.eclipse.jgit.transport.FetchResult;
 import org.eclipse.jgit.transport.RefSpec;
 import org.eclipse.jgit.treewalk.EmptyTreeIterator;
@@ -45,10 +46,20 @@ final class IndexReader implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final String remote;
+    private final Optional<CredentialsProvider> credentials;
     private final Repository repository;
 
     IndexReader(String remote, Path clone) {
+        this(remote, clone, Optional.empty());
+    }
+
+    /**
+     * @param credentials what a private index over HTTP(S) asks for (basic authentication); JGit
+     *     sends them only when the host answers 401
+     */
+    IndexReader(String remote, Path clone, Optional<CredentialsProvider> credentials) {
         this.remote = remote;
+        this.credentials = credentials;
         try {
             Files.createDirectories(clone);
             this.repository =
@@ -74,6 +85,7 @@ final class IndexReader implements AutoCloseable {
                             .setRemote(remote)
                             .setRefSpecs(new RefSpec("+refs/heads/*:refs/remotes/origin/*"))
                             .setTimeout((int) Math.max(1, timeout.toSeconds()))
+                            .setCredentialsProvider(credentials.orElse(null))
                             .call();
             for (String name : List.of(Constants.HEAD, "refs/heads/master", "refs/heads/main")) {
                 Ref ref = result.getAdvertisedRef(name);

@@ -79,6 +79,21 @@ public interface IntakeConfig {
         Optional<String> token();
 
         /**
+         * The user name for a private git index over HTTP(S) (basic authentication, e.g. a git
+         * host's deploy-token name); with {@link #indexPassword()}. Default {@code crateforge},
+         * which hosts that only read the password (a personal access token) accept.
+         */
+        @WithDefault("crateforge")
+        String indexUsername();
+
+        /**
+         * The password or access token for a private git index over HTTP(S), sent only to the
+         * index's host when it asks (HTTP 401). Never logged; set it from a Secret (environment
+         * variable {@code CRATEFORGE_INTAKE_REGISTRIES_<NAME>_INDEX_PASSWORD}).
+         */
+        Optional<String> indexPassword();
+
+        /**
          * How many independent builds on different builders must agree before an artifact of this
          * registry is published (1..5; 1 builds once).
          */

@@ -99,6 +99,15 @@ public class IntakeTimer {
                                 + " characters, the same on every replica");
             }
         }
+        if (hasUserInfo(registry.index())) {
+            // A credential in the URL would show in every fetch error the intake logs and
+            // reports; the password has a setting of its own that is never logged.
+            throw new IllegalStateException(
+                    "crateforge.intake.registries."
+                            + name
+                            + ".index: put no user name or password in the URL; set"
+                            + " index-username and index-password instead");
+        }
         if (registry.reproduce() < 1 || registry.reproduce() > Reproduction.MOST_BUILDS) {
             throw new IllegalStateException(
                     "crateforge.intake.registries."
@@ -142,6 +151,15 @@ public class IntakeTimer {
                     .forEach(c -> metrics.lag(c.registry(), c.lagCommits()));
         } catch (RuntimeException e) {
             Log.debugf("Intake gauges not refreshed: %s", e.getMessage());
+        }
+    }
+
+    /** Whether a URL names a user (and maybe a password) before its host. */
+    static boolean hasUserInfo(String index) {
+        try {
+            return new java.net.URI(index).getRawUserInfo() != null;
+        } catch (java.net.URISyntaxException e) {
+            return false; // a local path, or a URL git rejects with its own message
         }
     }
 }

@@ -38,6 +38,7 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.revwalk.RevCommit;
+import org.eclipse.jgit.transport.UsernamePasswordCredentialsProvider;
 
 /**
  * Follows the registries' git indexes. One poll of a registry is one database transaction under the
@@ -165,7 +166,16 @@ public class RegistryWatcher {
         IndexReader reader =
                 readers.computeIfAbsent(
                         name,
-                        n -> new IndexReader(registry.index(), workDirectory.resolve(n + ".git")));
+                        n ->
+                                new IndexReader(
+                                        registry.index(),
+                                        workDirectory.resolve(n + ".git"),
+                                        registry.indexPassword()
+                                                .map(
+                                                        password ->
+                                                                new UsernamePasswordCredentialsProvider(
+                                                                        registry.indexUsername(),
+                                                                        password))));
         ObjectId head = reader.fetch(config.pollTimeout());
         Batch batch = new Batch(name, new IntakePolicy(registry), reader);
         ObjectId reached = read(name, registry, cursor, reader, head, batch);
