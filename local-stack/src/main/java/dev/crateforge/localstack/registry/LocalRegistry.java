@@ -144,11 +144,16 @@ public final class LocalRegistry implements AutoCloseable {
 
     /** The same index over git's smart HTTP protocol (fetch only), as a git host serves it. */
     public String gitIndexUrl() {
+        return url("/git/index.git");
+    }
+
+    /** {@code path} on this registry's HTTP server. */
+    private String url(String path) {
         return "http://"
                 + http.getAddress().getHostString()
                 + ":"
                 + http.getAddress().getPort()
-                + "/git/index.git";
+                + path;
     }
 
     /** Where the index repository is: a path git (and JGit) can fetch from. */
@@ -162,20 +167,12 @@ public final class LocalRegistry implements AutoCloseable {
      * If-None-Match}.
      */
     public String sparseIndexUrl() {
-        return "http://"
-                + http.getAddress().getHostString()
-                + ":"
-                + http.getAddress().getPort()
-                + "/index/";
+        return url("/index/");
     }
 
     /** The {@code dl} value of {@code config.json}. */
     public String downloadBase() {
-        return "http://"
-                + http.getAddress().getHostString()
-                + ":"
-                + http.getAddress().getPort()
-                + "/crates";
+        return url("/crates");
     }
 
     /**
