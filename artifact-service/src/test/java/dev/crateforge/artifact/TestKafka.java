@@ -6,12 +6,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -60,12 +63,37 @@ public final class TestKafka {
         send(new ProducerRecord<>(topic(topic), key, value));
     }
 
-    private static void send(ProducerRecord<String, byte[]> record) {
+    /**
+     * Publishes raw values back to back, then waits for every ack: they reach the broker together,
+     * so a consumer usually polls them together.
+     */
+    public static void publishAllRaw(String topic, List<Map.Entry<String, byte[]>> records) {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (Map.Entry<String, byte[]> record : records) {
+                sent.add(
+                        producer.send(
+                                new ProducerRecord<>(
+                                        topic(topic), record.getKey(), record.getValue())));
+            }
+            producer.flush();
+            for (Future<RecordMetadata> each : sent) {
+                each.get();
+            }
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot publish to " + topic, e);
+        }
+    }
+
+    private static KafkaProducer<String, byte[]> producer() {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap());
         p.put("acks", "all");
-        try (KafkaProducer<String, byte[]> producer =
-                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static void send(ProducerRecord<String, byte[]> record) {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
             producer.send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish to " + record.topic(), e);
