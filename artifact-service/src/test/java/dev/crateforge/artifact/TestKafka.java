@@ -1,5 +1,6 @@
 package dev.crateforge.artifact;
 
+import dev.crateforge.localstack.isolation.RecordBursts;
 import dev.crateforge.protocol.kafka.RecordCodec;
 import dev.crateforge.protocol.kafka.Topics;
 import java.time.Duration;
@@ -9,12 +10,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
-import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -69,19 +68,7 @@ public final class TestKafka {
      */
     public static void publishAllRaw(String topic, List<Map.Entry<String, byte[]>> records) {
         try (KafkaProducer<String, byte[]> producer = producer()) {
-            List<Future<RecordMetadata>> sent = new ArrayList<>();
-            for (Map.Entry<String, byte[]> record : records) {
-                sent.add(
-                        producer.send(
-                                new ProducerRecord<>(
-                                        topic(topic), record.getKey(), record.getValue())));
-            }
-            producer.flush();
-            for (Future<RecordMetadata> each : sent) {
-                each.get();
-            }
-        } catch (Exception e) {
-            throw new IllegalStateException("cannot publish to " + topic, e);
+            RecordBursts.send(producer, topic(topic), records);
         }
     }
 
