@@ -24,6 +24,7 @@ import dev.crateforge.scheduler.messaging.EventPublisher;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.FlushModeType;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -155,6 +156,7 @@ public class LifecycleService {
         QuarkusTransaction.requiringNew()
                 .run(
                         () -> {
+                            flushAtCommit();
                             byJob.forEach(this::activity);
                             jobs.flush();
                         });
@@ -246,6 +248,7 @@ public class LifecycleService {
      * fault, rather than at commit, where it could not be told from the database being down.
      */
     public void artifactsStored(List<ArtifactStored> batch) {
+        flushAtCommit();
         List<ArtifactStored> byJob = new ArrayList<>(batch);
         byJob.sort(Comparator.comparing(stored -> stored.jobId().toString()));
         byJob.forEach(this::artifactStored);
@@ -298,6 +301,7 @@ public class LifecycleService {
      * #artifactsStored}, flushed before the commit so that a refused record is the record's fault.
      */
     public void connectionsChanged(List<BuilderConnectionChange> batch) {
+        flushAtCommit();
         for (BuilderConnectionChange change : batch) {
             if (change instanceof BuilderConnectionChange.Connected connected) {
                 connected(connected);
@@ -306,6 +310,19 @@ public class LifecycleService {
             }
         }
         jobs.flush();
+    }
+
+    /**
+     * Lets the current transaction write its job entities once, at the end, instead of before each
+     * SQL statement. By default Hibernate flushes the whole session before every native query, so a
+     * transaction of n records flushed n times per record's statements: most of the cost of the
+     * read-only pre-check ({@code JobRepository.holder}) in the profile. No statement of these
+     * handlers needs the job rows they changed: a pre-check that reads a row this transaction
+     * already changed only decides whether to lock it, and every decision is taken on the locked
+     * entity itself, which holds the changes.
+     */
+    private void flushAtCommit() {
+        jobs.getEntityManager().setFlushMode(FlushModeType.COMMIT);
     }
 
     public void connected(BuilderConnectionChange.Connected change) {
