@@ -5,12 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
+import dev.crateforge.protocol.contract.FailureCode;
 import dev.crateforge.protocol.job.ArtifactKind;
 import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.kafka.ArtifactStored;
 import dev.crateforge.protocol.kafka.BuilderConnectionChange;
+import dev.crateforge.protocol.kafka.JobActivity;
 import dev.crateforge.protocol.kafka.RecordCodec;
 import dev.crateforge.protocol.kafka.Topics;
+import dev.crateforge.protocol.message.JobEventBody;
+import dev.crateforge.protocol.message.LogStream;
 import dev.crateforge.scheduler.job.Job;
 import dev.crateforge.scheduler.support.Fixtures;
 import dev.crateforge.scheduler.support.SchedulerTest;
@@ -19,17 +23,19 @@ import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
- * The artifacts and builder-connections channels take a poll in one transaction: a record the
- * database refuses is dead-lettered alone and the others of its poll are applied, and a poll
- * delivered again changes nothing. The records of one test are produced back to back under one key,
- * so that they land in one partition, in order, and are usually polled together (the consumer does
- * not read keys; on the topic they are keyed by job or builder).
+ * The artifacts and builder-connections channels take a poll in one transaction, the job-events
+ * channel one per level of its poll: a record the database refuses is dead-lettered alone and the
+ * others of its poll are applied, each job's records keep their order, and a poll delivered again
+ * changes nothing. The records of one test are produced back to back under one key, so that they
+ * land in one partition, in order, and are usually polled together (the consumer does not read
+ * keys; on the topic they are keyed by job or builder).
  */
 @QuarkusTest
 @WithTestResource(PostgresTestResource.class)
@@ -59,6 +65,11 @@ class BatchConsumerTests extends SchedulerTest {
                                 job.id, 1, ArtifactKind.BINARY, sha, 42L, Instant.now())));
     }
 
+    private void awaitState(JobState state, Job... jobs) {
+        await().atMost(WAIT)
+                .until(() -> Arrays.stream(jobs).allMatch(job -> db.job(job.id).state == state));
+    }
+
     private long artifactRows(Job job) {
         return db.count("select count(*) from job_artifact where job_id = '" + job.id + "'");
     }
@@ -83,11 +94,7 @@ class BatchConsumerTests extends SchedulerTest {
                             stored(key, first, SHA_GOOD),
                             stored(key, refused, refusedSha),
                             stored(key, last, SHA_GOOD)));
-            await().atMost(WAIT)
-                    .until(
-                            () ->
-                                    db.job(first.id).state == JobState.SUCCEEDED
-                                            && db.job(last.id).state == JobState.SUCCEEDED);
+            awaitState(JobState.SUCCEEDED, first, last);
             List<String> deadLetters =
                     texts(
                             dead.until(
@@ -119,11 +126,7 @@ class BatchConsumerTests extends SchedulerTest {
         List<Map.Entry<String, byte[]>> poll =
                 List.of(stored(key, one, SHA_GOOD), stored(key, two, SHA_GOOD));
         kafka.sendAllRaw(Topics.ARTIFACTS, poll);
-        await().atMost(WAIT)
-                .until(
-                        () ->
-                                db.job(one.id).state == JobState.SUCCEEDED
-                                        && db.job(two.id).state == JobState.SUCCEEDED);
+        awaitState(JobState.SUCCEEDED, one, two);
         Job oneDone = db.job(one.id);
         Job twoDone = db.job(two.id);
 
@@ -189,6 +192,82 @@ class BatchConsumerTests extends SchedulerTest {
         await().atMost(WAIT).until(() -> openConnections(marker) == 1);
         assertThat(openConnections(builder)).isEqualTo(1);
         assertThat(closed(builder)).isEqualTo(1);
+    }
+
+    @Test
+    void aPollOfSeveralJobsLinesAndCompletionsKeepsEachJobsOrderAndAgainChangesNothing() {
+        UUID builderA = UUID.randomUUID();
+        UUID builderB = UUID.randomUUID();
+        Job a = assigned("levels-a", "m07-unknown-test", "m07-conn", builderA);
+        Job b = assigned("levels-b", "m08-unknown-test", "m08-conn", builderB);
+        String key = a.id.toString();
+        List<Map.Entry<String, byte[]>> poll =
+                List.of(
+                        line(key, a, builderA, 1, "a before"),
+                        line(key, b, builderB, 1, "b before"),
+                        Map.entry(
+                                key,
+                                RecordCodec.encode(
+                                        Fixtures.failure(
+                                                a,
+                                                builderA,
+                                                FailureCode.COMPILE_ERROR,
+                                                "a broke"))),
+                        line(key, b, builderB, 2, "b before, too"),
+                        Map.entry(
+                                key,
+                                RecordCodec.encode(
+                                        Fixtures.failure(
+                                                b,
+                                                builderB,
+                                                FailureCode.COMPILE_ERROR,
+                                                "b broke"))),
+                        line(key, a, builderA, 2, "a after the end"),
+                        line(key, b, builderB, 3, "b after the end"));
+        kafka.sendAllRaw(Topics.JOB_EVENTS, poll);
+        awaitState(JobState.FAILED, a, b);
+        assertThat(lines(a)).containsExactly("a before");
+        assertThat(lines(b)).containsExactly("b before", "b before, too");
+        Job aDone = db.job(a.id);
+        Job bDone = db.job(b.id);
+
+        // The same poll again, then a line of a live job behind it: once that one is stored, the
+        // replay has been applied too.
+        UUID builderC = UUID.randomUUID();
+        Job c = assigned("levels-c", "m09-unknown-test", "m09-conn", builderC);
+        List<Map.Entry<String, byte[]>> again = new ArrayList<>(poll);
+        again.add(line(key, c, builderC, 1, "c marker"));
+        kafka.sendAllRaw(Topics.JOB_EVENTS, again);
+        await().atMost(WAIT).until(() -> lines(c).size() == 1);
+        for (Job before : List.of(aDone, bDone)) {
+            Job now = db.job(before.id);
+            assertThat(now.state).isEqualTo(JobState.FAILED);
+            assertThat(now.updatedAt).isEqualTo(before.updatedAt);
+            assertThat(now.failureReason).isEqualTo(before.failureReason);
+            assertThat(now.logBytes).isEqualTo(before.logBytes);
+        }
+        assertThat(lines(a)).containsExactly("a before");
+        assertThat(lines(b)).containsExactly("b before", "b before, too");
+    }
+
+    private static Map.Entry<String, byte[]> line(
+            String key, Job job, UUID builder, long seq, String text) {
+        return Map.entry(
+                key,
+                RecordCodec.encode(
+                        new JobActivity.EventReported(
+                                job.id,
+                                1,
+                                builder,
+                                seq,
+                                new JobEventBody.Log(LogStream.STDOUT, text),
+                                Instant.now())));
+    }
+
+    @SuppressWarnings("unchecked")
+    private List<String> lines(Job job) {
+        return (List<String>)
+                db.list("select line from job_log where job_id = '" + job.id + "' order by seq");
     }
 
     private long openConnections(UUID builder) {
