@@ -110,9 +110,8 @@ public class LifecycleService {
      * completions costs a few transactions rather than two per job.
      *
      * <p>A transaction thus uses one persistence style: SQL never runs beside entities it could
-     * make stale, and no flush has to be forced. A crash between two of these transactions
-     * redelivers the whole poll; every handler is idempotent, so the records already applied change
-     * nothing the second time.
+     * make stale. A crash between two of these transactions redelivers the whole poll; every
+     * handler is idempotent, so the records already applied change nothing the second time.
      */
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public void activities(List<JobActivity> batch) {
