@@ -1,11 +1,13 @@
 package dev.crateforge.artifact;
 
+import dev.crateforge.localstack.isolation.RecordBursts;
 import dev.crateforge.protocol.kafka.RecordCodec;
 import dev.crateforge.protocol.kafka.Topics;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -60,12 +62,25 @@ public final class TestKafka {
         send(new ProducerRecord<>(topic(topic), key, value));
     }
 
-    private static void send(ProducerRecord<String, byte[]> record) {
+    /**
+     * Publishes raw values back to back, then waits for every ack: they reach the broker together,
+     * so a consumer usually polls them together.
+     */
+    public static void publishAllRaw(String topic, List<Map.Entry<String, byte[]>> records) {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            RecordBursts.send(producer, topic(topic), records);
+        }
+    }
+
+    private static KafkaProducer<String, byte[]> producer() {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap());
         p.put("acks", "all");
-        try (KafkaProducer<String, byte[]> producer =
-                new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer())) {
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    private static void send(ProducerRecord<String, byte[]> record) {
+        try (KafkaProducer<String, byte[]> producer = producer()) {
             producer.send(record).get();
         } catch (Exception e) {
             throw new IllegalStateException("cannot publish to " + record.topic(), e);

@@ -16,6 +16,14 @@ public class JobAttemptRepository implements PanacheRepositoryBase<JobAttempt, U
         return findByIdOptional(jobId);
     }
 
+    /** The known ones of these jobs, in no particular order. */
+    public List<JobAttempt> findJobs(Collection<UUID> jobIds) {
+        if (jobIds.isEmpty()) {
+            return List.of();
+        }
+        return list("jobId in ?1", jobIds);
+    }
+
     /** The known builds of these reproductions, by job id (a stable order for stable documents). */
     public List<JobAttempt> findMembers(Collection<UUID> groups) {
         if (groups.isEmpty()) {

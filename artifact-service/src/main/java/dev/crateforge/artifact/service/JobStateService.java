@@ -21,8 +21,13 @@ import jakarta.enterprise.event.Event;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -57,26 +62,62 @@ public class JobStateService {
      * @return true if it changed what this service knows
      */
     public boolean apply(JobStateChanged change) {
-        JobAttempt job = jobs.findById(change.jobId());
-        boolean isNew = job == null;
-        if (!isNew && !movesForward(job, change)) {
-            if (announcesNewReproduction(job, change)) {
-                keepReproduction(job, change);
-                job.updatedAt = Instant.now();
-                Log.debugf(
-                        "Job %s attempt %d: reproduction now %s",
-                        job.jobId, job.attempt, job.reproductionVerdict);
-                return true;
+        return applyAll(List.of(change)) == 1;
+    }
+
+    /**
+     * Applies a poll's worth of state changes in their order, in one transaction: the jobs they
+     * name are read with one query rather than one per record, and a job named twice sees its first
+     * change before its second. The flush at the end makes a change the database refuses fail here,
+     * as the records' own fault, rather than at commit, where it could not be told from the
+     * database being down.
+     *
+     * @return how many of the changes changed what this service knows
+     */
+    public int applyAll(List<JobStateChanged> changes) {
+        Set<UUID> ids = new HashSet<>();
+        changes.forEach(change -> ids.add(change.jobId()));
+        Map<UUID, JobAttempt> known = new HashMap<>();
+        jobs.findJobs(ids).forEach(job -> known.put(job.jobId, job));
+        int changed = 0;
+        for (JobStateChanged change : changes) {
+            JobAttempt job = known.get(change.jobId());
+            if (job == null) {
+                job = new JobAttempt();
+                job.jobId = change.jobId();
+                apply(job, change);
+                jobs.persist(job);
+                known.put(job.jobId, job);
+                changed++;
+            } else if (applyKnown(job, change)) {
+                changed++;
             }
+        }
+        jobs.flush();
+        return changed;
+    }
+
+    /** A change of a job already known: applied if it moves the job forward or is a new verdict. */
+    private boolean applyKnown(JobAttempt job, JobStateChanged change) {
+        if (movesForward(job, change)) {
+            apply(job, change);
+            return true;
+        }
+        if (announcesNewReproduction(job, change)) {
+            keepReproduction(job, change);
+            job.updatedAt = Instant.now();
             Log.debugf(
-                    "Ignoring %s of job %s attempt %d: already at %s of attempt %d",
-                    change.state(), change.jobId(), change.attempt(), job.state, job.attempt);
-            return false;
+                    "Job %s attempt %d: reproduction now %s",
+                    job.jobId, job.attempt, job.reproductionVerdict);
+            return true;
         }
-        if (isNew) {
-            job = new JobAttempt();
-            job.jobId = change.jobId();
-        }
+        Log.debugf(
+                "Ignoring %s of job %s attempt %d: already at %s of attempt %d",
+                change.state(), change.jobId(), change.attempt(), job.state, job.attempt);
+        return false;
+    }
+
+    private void apply(JobAttempt job, JobStateChanged change) {
         job.attempt = change.attempt();
         job.state = change.state().wireName();
         job.builderId = change.builderId();
@@ -93,11 +134,7 @@ public class JobStateService {
         job.builderPublicKey = provenance == null ? null : provenance.builderPublicKey();
         job.provenanceEnvelope = provenance == null ? null : checkedEnvelope(change, provenance);
         keepReproduction(job, change);
-        if (isNew) {
-            jobs.persist(job);
-        }
         Log.debugf("Job %s attempt %d is %s", job.jobId, job.attempt, job.state);
-        return true;
     }
 
     public Optional<JobAttempt> find(UUID jobId) {

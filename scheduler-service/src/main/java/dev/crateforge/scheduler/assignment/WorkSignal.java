@@ -8,6 +8,8 @@ import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.persistence.EntityManager;
+import jakarta.transaction.Status;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -37,6 +39,11 @@ public class WorkSignal {
     private final AfterCommit afterCommit;
     private final EntityManager em;
     private final AgroalDataSource dataSource;
+
+    /** Marks a transaction that already sent the notification. */
+    private static final Object NOTIFIED = new Object();
+
+    private final TransactionSynchronizationRegistry transactions;
     private final BlockingQueue<Boolean> wakeups = new ArrayBlockingQueue<>(1);
     private volatile boolean running;
     private Thread worker;
@@ -46,7 +53,9 @@ public class WorkSignal {
             AssignmentService assignments,
             AfterCommit afterCommit,
             EntityManager em,
-            AgroalDataSource dataSource) {
+            AgroalDataSource dataSource,
+            TransactionSynchronizationRegistry transactions) {
+        this.transactions = transactions;
         this.assignments = assignments;
         this.afterCommit = afterCommit;
         this.em = em;
@@ -78,8 +87,19 @@ public class WorkSignal {
         return thread;
     }
 
-    /** Call inside the transaction that queued a job: every replica hears of it once it commits. */
+    /**
+     * Call inside the transaction that queued a job: every replica hears of it once it commits. A
+     * transaction that queues or frees many (a batch of records) notifies once: the statement is a
+     * round trip that also flushes Hibernate's session, and PostgreSQL would fold the repeats into
+     * one notification anyway.
+     */
     public void jobsQueued() {
+        if (transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
+            if (transactions.getResource(NOTIFIED) != null) {
+                return;
+            }
+            transactions.putResource(NOTIFIED, Boolean.TRUE);
+        }
         em.createNativeQuery("select pg_notify('" + CHANNEL + "', '')").getSingleResult();
         afterCommit.run(this::wake);
     }

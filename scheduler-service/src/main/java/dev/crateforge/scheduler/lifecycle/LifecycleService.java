@@ -24,12 +24,16 @@ import dev.crateforge.scheduler.messaging.EventPublisher;
 import io.quarkus.logging.Log;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.FlushModeType;
 import jakarta.transaction.Transactional;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -96,30 +100,65 @@ public class LifecycleService {
     }
 
     /**
-     * Handles one poll's worth of job-events records in their order. Each run of consecutive
-     * builder events is applied by {@link EventIngestion} with a fixed number of plain SQL
-     * statements, in a transaction of its own; any other record (completion, undeliverable notice)
-     * works on the job entity, in a transaction of its own, after the events before it, so a
-     * completion still lands after the log lines sent before it.
+     * Handles one poll's worth of job-events records, each job's in their order. Builder events are
+     * applied by {@link EventIngestion} with a fixed number of plain SQL statements; the other
+     * records (completions, undeliverable notices) work on job entities. Only a job's own records
+     * must keep their order, so the poll is cut in levels: a record's level is the number of its
+     * job's other (non-event) records before it. Level by level, the level's events go in one
+     * transaction, then its other records in one more, so a completion still lands after the log
+     * lines sent before it and before those sent after it, and a poll of many jobs' lines and
+     * completions costs a few transactions rather than two per job.
      *
      * <p>A transaction thus uses one persistence style: SQL never runs beside entities it could
-     * make stale, and no flush has to be forced. A crash between two of these transactions
-     * redelivers the whole poll; every handler is idempotent, so the records already applied change
-     * nothing the second time.
+     * make stale. A crash between two of these transactions redelivers the whole poll; every
+     * handler is idempotent, so the records already applied change nothing the second time.
      */
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public void activities(List<JobActivity> batch) {
-        List<JobActivity.EventReported> run = new ArrayList<>();
+        Map<UUID, Integer> othersSeen = new HashMap<>();
+        List<List<JobActivity.EventReported>> events = new ArrayList<>();
+        List<List<JobActivity>> others = new ArrayList<>();
         for (JobActivity activity : batch) {
+            int level = othersSeen.getOrDefault(activity.jobId(), 0);
             if (activity instanceof JobActivity.EventReported event) {
-                run.add(event);
-                continue;
+                level(events, level).add(event);
+            } else {
+                level(others, level).add(activity);
+                othersSeen.put(activity.jobId(), level + 1);
             }
-            applyEvents(run);
-            run.clear();
-            QuarkusTransaction.requiringNew().run(() -> activity(activity));
         }
-        applyEvents(run);
+        for (int level = 0; level < Math.max(events.size(), others.size()); level++) {
+            if (level < events.size()) {
+                applyEvents(events.get(level));
+            }
+            if (level < others.size()) {
+                applyOthers(others.get(level));
+            }
+        }
+    }
+
+    private static <T> List<T> level(List<List<T>> levels, int level) {
+        while (levels.size() <= level) {
+            levels.add(new ArrayList<>());
+        }
+        return levels.get(level);
+    }
+
+    /**
+     * One level's completions and undeliverable notices (at most one per job) in one transaction,
+     * taken in job-id order as {@link #artifactsStored} takes its jobs, and flushed before the
+     * commit so that a record the database refuses is the record's fault.
+     */
+    private void applyOthers(List<JobActivity> level) {
+        List<JobActivity> byJob = new ArrayList<>(level);
+        byJob.sort(Comparator.comparing(activity -> activity.jobId().toString()));
+        QuarkusTransaction.requiringNew()
+                .run(
+                        () -> {
+                            flushAtCommit();
+                            byJob.forEach(this::activity);
+                            jobs.flush();
+                        });
     }
 
     private void applyEvents(List<JobActivity.EventReported> run) {
@@ -195,8 +234,28 @@ public class LifecycleService {
                                 artifacts.forAttempt(job.id, completed.attempt())));
     }
 
+    /**
+     * One poll's worth of artifact records, in one transaction. They are taken in job-id order (a
+     * stable sort: each job's own records keep their order, which is all the topic promises) so
+     * that this transaction locks job rows in the order the event batches lock them ({@link
+     * LiveAttemptRepository#lockLive}) and cannot deadlock with them (by the text of the id, which
+     * sorts as PostgreSQL sorts a uuid; {@code UUID.compareTo} does not). However many jobs it
+     * finishes, the waiting requests are woken once ({@link
+     * dev.crateforge.scheduler.assignment.WorkSignal#jobsQueued}).
+     *
+     * <p>The flush at the end makes a record the database refuses fail here, as the record's own
+     * fault, rather than at commit, where it could not be told from the database being down.
+     */
+    public void artifactsStored(List<ArtifactStored> batch) {
+        flushAtCommit();
+        List<ArtifactStored> byJob = new ArrayList<>(batch);
+        byJob.sort(Comparator.comparing(stored -> stored.jobId().toString()));
+        byJob.forEach(this::artifactStored);
+        jobs.flush();
+    }
+
     /** An artifact was stored; it may be the one a waiting completion needs. */
-    public void artifactStored(ArtifactStored stored) {
+    private void artifactStored(ArtifactStored stored) {
         if (!artifacts.record(stored)) {
             Log.infof("Ignoring artifact record of unknown job %s", stored.jobId());
             return;
@@ -234,6 +293,35 @@ public class LifecycleService {
                                                 undeliverable.builderId(),
                                                 undeliverable.connectionId(),
                                                 undeliverable.reason())));
+    }
+
+    /**
+     * One poll's worth of connection records, in their order, in one transaction; as {@link
+     * #artifactsStored}, flushed before the commit so that a refused record is the record's fault.
+     */
+    public void connectionsChanged(List<BuilderConnectionChange> batch) {
+        flushAtCommit();
+        for (BuilderConnectionChange change : batch) {
+            if (change instanceof BuilderConnectionChange.Connected connected) {
+                connected(connected);
+            } else if (change instanceof BuilderConnectionChange.Disconnected disconnected) {
+                disconnected(disconnected);
+            }
+        }
+        jobs.flush();
+    }
+
+    /**
+     * Lets the current transaction write its job entities once, at the end, instead of before each
+     * SQL statement. By default Hibernate flushes the whole session before every native query, so a
+     * transaction of n records flushed n times per record's statements: most of the cost of the
+     * read-only pre-check ({@code JobRepository.holder}) in the profile. No statement of these
+     * handlers needs the job rows they changed: a pre-check that reads a row this transaction
+     * already changed only decides whether to lock it, and every decision is taken on the locked
+     * entity itself, which holds the changes.
+     */
+    private void flushAtCommit() {
+        jobs.getEntityManager().setFlushMode(FlushModeType.COMMIT);
     }
 
     public void connected(BuilderConnectionChange.Connected change) {

@@ -13,14 +13,18 @@ import io.smallrye.common.annotation.Blocking;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
 import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 /**
  * The scheduler's inbound topics. Values arrive as bytes and are decoded here so that a record that
- * does not decode is dead-lettered with its original bytes. Job requests and job events come in
- * batches (a poll of requests in one transaction, a poll of events in one per run of events or
- * other record); the other topics are processed one record per transaction.
+ * does not decode is dead-lettered with its original bytes. Every topic but the gateways'
+ * heartbeats comes in batches: a poll of requests, of builder connections or of stored artifacts in
+ * one transaction, a poll of events in one per run of events or other record. A transaction costs
+ * far more CPU than the work of one record (Hibernate's flush, the JTA commit, the database round
+ * trips), so one per poll is what keeps the scheduler's CPU per job low. The heartbeats are a few
+ * records a minute and stay one per transaction.
  *
  * <p>What happens to a record that fails is decided by the shared {@link RecordProcessing}, for
  * every channel alike: a record that can never be processed (it does not decode, or the code
@@ -79,28 +83,35 @@ public class SchedulerConsumers {
                 lifecycle::activity);
     }
 
+    /**
+     * One poll of builder-connections at a time ({@code batch=true}) in one transaction ({@link
+     * LifecycleService#connectionsChanged}), record by record should it fail for a reason of its
+     * own.
+     */
     @Incoming(Channels.BUILDER_CONNECTIONS)
     @Blocking
-    public CompletionStage<Void> builderConnection(KafkaRecord<String, byte[]> record) {
-        return processing.single(
-                record,
+    public CompletionStage<Void> builderConnections(KafkaRecordBatch<String, byte[]> batch) {
+        return processing.batch(
+                batch,
                 Channels.BUILDER_CONNECTIONS,
                 BuilderConnectionChange.class,
-                change -> {
-                    if (change instanceof BuilderConnectionChange.Connected connected) {
-                        lifecycle.connected(connected);
-                    } else if (change
-                            instanceof BuilderConnectionChange.Disconnected disconnected) {
-                        lifecycle.disconnected(disconnected);
-                    }
-                });
+                lifecycle::connectionsChanged,
+                change -> lifecycle.connectionsChanged(List.of(change)));
     }
 
+    /**
+     * One poll of artifacts at a time ({@code batch=true}) in one transaction ({@link
+     * LifecycleService#artifactsStored}), record by record should it fail for a reason of its own.
+     */
     @Incoming(Channels.ARTIFACTS)
     @Blocking
-    public CompletionStage<Void> artifactStored(KafkaRecord<String, byte[]> record) {
-        return processing.single(
-                record, Channels.ARTIFACTS, ArtifactStored.class, lifecycle::artifactStored);
+    public CompletionStage<Void> artifactsStored(KafkaRecordBatch<String, byte[]> batch) {
+        return processing.batch(
+                batch,
+                Channels.ARTIFACTS,
+                ArtifactStored.class,
+                lifecycle::artifactsStored,
+                stored -> lifecycle.artifactsStored(List.of(stored)));
     }
 
     @Incoming(Channels.GATEWAY_HEARTBEATS)

@@ -1,5 +1,6 @@
 package dev.crateforge.scheduler.support;
 
+import dev.crateforge.localstack.isolation.RecordBursts;
 import dev.crateforge.protocol.kafka.RecordCodec;
 import dev.crateforge.protocol.kafka.Topics;
 import java.time.Duration;
@@ -65,21 +66,7 @@ public final class TestKafka implements AutoCloseable {
      * to back, so a consumer polls them together.
      */
     public void sendAllRaw(String topic, List<Map.Entry<String, byte[]>> records) {
-        List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
-        for (Map.Entry<String, byte[]> record : records) {
-            sent.add(
-                    producer.send(
-                            new ProducerRecord<>(
-                                    topic(topic), record.getKey(), record.getValue())));
-        }
-        producer.flush();
-        try {
-            for (java.util.concurrent.Future<?> each : sent) {
-                each.get();
-            }
-        } catch (InterruptedException | ExecutionException e) {
-            throw new IllegalStateException(e);
-        }
+        RecordBursts.send(producer, topic(topic), records);
     }
 
     /** Reads a topic from its beginning. */
