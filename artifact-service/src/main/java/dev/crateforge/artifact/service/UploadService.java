@@ -251,11 +251,13 @@ public class UploadService {
                 if (refused.isPresent()) {
                     throw refused.get();
                 }
-                if (hashing.count() < length) {
-                    throw incomplete(hashing, length);
-                }
                 if (StreamedCheck.stoppedTheUpload(e)) {
                     throw check.whyStopped();
+                }
+                // Only the body's own end counts: a store that fails stops reading it (S3Proxy
+                // answers a missing bucket at once), and that is its failure, not the client's.
+                if (hashing.endedEarly()) {
+                    throw incomplete(hashing, length);
                 }
                 Log.errorf("Storing %s of job %s failed: %s", kind, jobId, e.getMessage());
                 throw Rejection.of(

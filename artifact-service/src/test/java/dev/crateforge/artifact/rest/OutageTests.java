@@ -117,9 +117,15 @@ class OutageTests {
                 .contents()
                 .forEach(o -> s3.deleteObject(d -> d.bucket(bucket).key(o.key())));
         s3.deleteBucket(d -> d.bucket(bucket));
+        TestJobs large = runningJob(ArtifactKind.BINARY);
         try {
             UploadOutcomeTests.expect(UploadOutcome.STORAGE_FAILED, put(job, bytes));
             assertThat(catalog.ofAttempt(job.jobId, 1, ArtifactKind.METADATA)).isEmpty();
+            // A large artifact, checked while it streams: the store's refusal is still the
+            // store's, whether or not it read the body before it answered.
+            UploadOutcomeTests.expect(
+                    UploadOutcome.STORAGE_FAILED, put(large, TestArtifacts.binary(1 << 20)));
+            assertThat(catalog.ofAttempt(large.jobId, 1, ArtifactKind.BINARY)).isEmpty();
         } finally {
             s3.createBucket(c -> c.bucket(bucket));
         }

@@ -114,7 +114,9 @@ public final class CheckPipe {
 
     private void awaitRoom() {
         try {
-            if (!writable.await(stallNanos, TimeUnit.NANOSECONDS) && size == ring.length) {
+            if (!writable.await(stallNanos, TimeUnit.NANOSECONDS)
+                    && size == ring.length
+                    && readerState == ReaderState.READING) {
                 readerState = ReaderState.STOPPED;
                 throw new ReaderStopped("the content check fell behind the upload");
             }
