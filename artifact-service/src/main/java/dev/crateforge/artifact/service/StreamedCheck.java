@@ -80,11 +80,11 @@ public final class StreamedCheck implements AutoCloseable {
     }
 
     /**
-     * The body as the store client reads it, each byte passed to the check once as it goes by.
-     * Stops with {@link CheckPipe.ReaderStopped} (unchecked, so the client does not retry) once the
-     * check refused.
+     * The body as the store client reads it, each byte passed to the check once as it goes by (the
+     * hashing source neither skips nor rewinds). Stops with {@link CheckPipe.ReaderStopped}
+     * (unchecked, so the client does not retry) once the check refused.
      */
-    public InputStream tee(InputStream body) {
+    public InputStream tee(HashingInputStream body) {
         return new FilterInputStream(body) {
             @Override
             public int read() throws IOException {
@@ -99,18 +99,6 @@ public final class StreamedCheck implements AutoCloseable {
                     pipe.write(bytes, offset, n);
                 }
                 return n;
-            }
-
-            @Override
-            public long skip(long n) {
-                // Skipped bytes would not be checked.
-                return 0;
-            }
-
-            @Override
-            public boolean markSupported() {
-                // A reset would pass bytes to the check twice.
-                return false;
             }
         };
     }

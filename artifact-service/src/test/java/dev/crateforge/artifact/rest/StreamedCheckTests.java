@@ -17,7 +17,6 @@ import dev.crateforge.localstack.quarkus.PostgresTestResource;
 import dev.crateforge.localstack.quarkus.S3TestResource;
 import dev.crateforge.protocol.contract.UploadOutcome;
 import dev.crateforge.protocol.job.ArtifactKind;
-import dev.crateforge.protocol.job.JobState;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -36,7 +35,6 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -80,13 +78,7 @@ class StreamedCheckTests {
     }
 
     private TestJobs runningJob() {
-        return new TestJobs(
-                        catalog,
-                        "streamed" + UUID.randomUUID().toString().substring(0, 8),
-                        VERSION,
-                        ArtifactKind.BINARY)
-                .moveTo(1, JobState.ASSIGNED)
-                .moveTo(1, JobState.RUNNING);
+        return TestJobs.running(catalog, "streamed", VERSION, ArtifactKind.BINARY);
     }
 
     private static Response put(TestJobs job, byte[] bytes) {
