@@ -75,6 +75,8 @@ public final class StreamedCheck implements AutoCloseable {
             failure = e;
             pipe.readerEnded(ReaderState.STOPPED);
         } finally {
+            // An Error too must not leave the upload waiting for room: no-op after a verdict.
+            pipe.readerEnded(ReaderState.STOPPED);
             ended.countDown();
         }
     }
