@@ -96,6 +96,21 @@ public final class TestJobs {
                 record(lastAttempt, lastState, lastProvenance, at));
     }
 
+    /**
+     * A job of a crate named {@code prefix} and 8 random characters, whose attempt 1 is running
+     * (assigned, then running, both known to the service).
+     */
+    public static TestJobs running(
+            ArtifactCatalog catalog, String prefix, String version, ArtifactKind kind) {
+        return new TestJobs(
+                        catalog,
+                        prefix + UUID.randomUUID().toString().substring(0, 8),
+                        version,
+                        kind)
+                .moveTo(1, JobState.ASSIGNED)
+                .moveTo(1, JobState.RUNNING);
+    }
+
     /** Announces the state and waits until the service knows it. */
     public TestJobs moveTo(int attempt, JobState state) {
         return announce(attempt, state, null);

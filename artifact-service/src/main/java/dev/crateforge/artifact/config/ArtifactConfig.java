@@ -89,6 +89,14 @@ public interface ArtifactConfig {
         @WithDefault("8589934592")
         long binaryMaxUnpackedBytes();
 
+        /**
+         * Most large uploads (over 64 KiB) whose contents are checked at once, each on a thread of
+         * its own while its body streams to the store; one more is answered 503 {@code unavailable}
+         * before its body is read.
+         */
+        @WithDefault("32")
+        int concurrentChecks();
+
         /** The cap for one kind. */
         default long maxBytes(ArtifactKind kind) {
             return switch (kind) {

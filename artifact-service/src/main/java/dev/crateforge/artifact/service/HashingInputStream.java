@@ -17,6 +17,7 @@ public final class HashingInputStream extends FilterInputStream {
     private final MessageDigest digest;
     private final long limit;
     private long count;
+    private boolean endedEarly;
 
     public HashingInputStream(InputStream in, long limit) {
         super(in);
@@ -33,10 +34,18 @@ public final class HashingInputStream extends FilterInputStream {
         if (count >= limit) {
             return -1;
         }
-        int b = super.read();
+        int b;
+        try {
+            b = super.read();
+        } catch (IOException e) {
+            endedEarly = true;
+            throw e;
+        }
         if (b >= 0) {
             digest.update((byte) b);
             count++;
+        } else {
+            endedEarly = true;
         }
         return b;
     }
@@ -46,10 +55,18 @@ public final class HashingInputStream extends FilterInputStream {
         if (count >= limit) {
             return -1;
         }
-        int n = super.read(buffer, offset, (int) Math.min(length, limit - count));
+        int n;
+        try {
+            n = super.read(buffer, offset, (int) Math.min(length, limit - count));
+        } catch (IOException e) {
+            endedEarly = true;
+            throw e;
+        }
         if (n > 0) {
             digest.update(buffer, offset, n);
             count += n;
+        } else if (n < 0) {
+            endedEarly = true;
         }
         return n;
     }
@@ -80,6 +97,15 @@ public final class HashingInputStream extends FilterInputStream {
         while (read(buffer, 0, buffer.length) >= 0) {
             // only hashing
         }
+    }
+
+    /**
+     * True when the source failed or ended before {@code limit} bytes: the sender's body was cut
+     * short. False when the reader merely stopped reading (a store that failed), so the two are
+     * never confused.
+     */
+    public boolean endedEarly() {
+        return endedEarly;
     }
 
     /** Bytes read so far. */

@@ -14,7 +14,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -28,15 +27,16 @@ import software.amazon.awssdk.services.s3.S3Client;
 /**
  * Accepts one artifact upload: checks the job token and that its attempt is live, streams the body
  * to S3 while hashing it, and records the artifact only once the bytes are complete, their SHA-256
- * checks out and they are an artifact of their kind ({@link ArtifactValidation}). Every refusal is
- * an {@link UploadOutcome} of the protocol's table.
+ * checks out and they are an artifact of their kind ({@link ArtifactValidation}, checked while they
+ * stream for a large artifact, from the one read of the body). Every refusal is an {@link
+ * UploadOutcome} of the protocol's table.
  *
  * <p>Not transactional on purpose: an upload of gigabytes must not hold a database connection. The
  * row is written in one short transaction at the end, and the row (not the object) is what makes
  * the artifact visible; its {@code ArtifactStored} record is written to the outbox in that same
  * transaction, so the upload is answered once it commits, whether the broker is up or not. A single
- * S3 PUT is atomic, so an upload cut off half way never creates an object; an object whose hash
- * does not check out, or that loses a race, is deleted at once.
+ * S3 PUT is atomic, so an upload cut off half way never creates an object; an object whose hash or
+ * contents do not check out, or that loses a race, is deleted at once.
  */
 @ApplicationScoped
 public class UploadService {
@@ -222,7 +222,11 @@ public class UploadService {
         return sha256;
     }
 
-    /** A large artifact: streamed to the store while hashed, then checked by reading it back. */
+    /**
+     * A large artifact: streamed to the store while hashed and, from the same read of the body,
+     * checked on a thread of its own ({@link StreamedCheck}). A refusal found early stops the PUT
+     * at once; the verdict, like the hash, decides before the row is written.
+     */
     private String storeStreamed(
             ArtifactKind kind,
             UUID jobId,
@@ -231,32 +235,44 @@ public class UploadService {
             String declared,
             Build build,
             HashingInputStream hashing) {
-        try {
-            s3.putObject(
-                    put -> put.bucket(bucket()).key(key).contentType(kind.mediaType()),
-                    RequestBody.fromInputStream(rewindable(hashing), length));
-        } catch (SdkException | IllegalStateException | UncheckedIOException e) {
-            // UncheckedIOException: the SDK's retry could not reset the buffer. An SDK retry after
-            // more than the mark limit was sent cannot rewind the socket: it
-            // fails here, and the builder repeats the whole upload (503 storage_failed).
-            deleteQuietly(key);
-            if (hashing.count() < length) {
-                throw incomplete(hashing, length);
+        try (StreamedCheck check =
+                validation.whileStreaming(kind, length, build.crate(), build.version())) {
+            try {
+                s3.putObject(
+                        put -> put.bucket(bucket()).key(key).contentType(kind.mediaType()),
+                        RequestBody.fromInputStream(rewindable(check.tee(hashing)), length));
+            } catch (RuntimeException e) {
+                // SdkException, or UncheckedIOException when the SDK's retry could not reset the
+                // buffer: an SDK retry after more than the mark limit was sent cannot rewind the
+                // socket, and the builder repeats the whole upload (503 storage_failed). Or the
+                // check's own stop, which is not the store's fault.
+                deleteQuietly(key);
+                Optional<Rejection> refused = check.refusal();
+                if (refused.isPresent()) {
+                    throw refused.get();
+                }
+                if (StreamedCheck.stoppedTheUpload(e)) {
+                    throw check.whyStopped();
+                }
+                // Only the body's own end counts: a store that fails stops reading it (S3Proxy
+                // answers a missing bucket at once), and that is its failure, not the client's.
+                if (hashing.endedEarly()) {
+                    throw incomplete(hashing, length);
+                }
+                Log.errorf("Storing %s of job %s failed: %s", kind, jobId, e.getMessage());
+                throw Rejection.of(
+                        UploadOutcome.STORAGE_FAILED, "the artifact store failed; retry");
             }
-            Log.errorf("Storing %s of job %s failed: %s", kind, jobId, e.getMessage());
-            throw Rejection.of(UploadOutcome.STORAGE_FAILED, "the artifact store failed; retry");
+            try {
+                String sha256 = complete(hashing, length, declared);
+                // Before the row: an artifact that is not what its kind promises is never visible.
+                check.awaitVerdict(validation.verdictWait());
+                return sha256;
+            } catch (RuntimeException e) {
+                deleteQuietly(key);
+                throw e;
+            }
         }
-        String sha256;
-        try {
-            sha256 = complete(hashing, length, declared);
-            // Before the row: an artifact that is not what its kind promises is never visible.
-            validation.check(kind, key, build.crate(), build.version());
-        } catch (RuntimeException e) {
-            deleteQuietly(key);
-            throw e;
-        }
-
-        return sha256;
     }
 
     private long checkLength(ArtifactKind kind, Long contentLength) {
@@ -391,12 +407,12 @@ public class UploadService {
      * The body as the SDK's retry can rewind it, within {@link #RETRY_MARK_LIMIT}: the SDK marks
      * the stream with that limit before the first attempt, so a retry after a stale connection
      * (which fails before or soon after the first body bytes) re-sends from this buffer instead of
-     * failing with "does not support mark/reset". Sound because the hash and the count sit below
-     * the buffer: bytes re-sent from it are never hashed or counted twice. Heap per upload stays
-     * flat.
+     * failing with "does not support mark/reset". Sound because the hash, the count and the content
+     * check's tee sit below the buffer: bytes re-sent from it are never hashed, counted or checked
+     * twice. Heap per upload stays flat.
      */
-    private static InputStream rewindable(HashingInputStream hashing) {
-        return new BufferedInputStream(hashing, RETRY_MARK_LIMIT);
+    private static InputStream rewindable(InputStream body) {
+        return new BufferedInputStream(body, RETRY_MARK_LIMIT);
     }
 
     private void deleteQuietly(String key) {

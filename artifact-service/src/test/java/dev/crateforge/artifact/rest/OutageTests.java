@@ -13,13 +13,11 @@ import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.S3TestResource;
 import dev.crateforge.protocol.contract.UploadOutcome;
 import dev.crateforge.protocol.job.ArtifactKind;
-import dev.crateforge.protocol.job.JobState;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import jakarta.inject.Inject;
 import java.time.Duration;
-import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -52,13 +50,7 @@ class OutageTests {
     String bucket;
 
     private TestJobs runningJob(ArtifactKind kind) {
-        return new TestJobs(
-                        catalog,
-                        "outage" + UUID.randomUUID().toString().substring(0, 8),
-                        VERSION,
-                        kind)
-                .moveTo(1, JobState.ASSIGNED)
-                .moveTo(1, JobState.RUNNING);
+        return TestJobs.running(catalog, "outage", VERSION, kind);
     }
 
     private static Response put(TestJobs job, byte[] bytes) {
@@ -117,9 +109,15 @@ class OutageTests {
                 .contents()
                 .forEach(o -> s3.deleteObject(d -> d.bucket(bucket).key(o.key())));
         s3.deleteBucket(d -> d.bucket(bucket));
+        TestJobs large = runningJob(ArtifactKind.BINARY);
         try {
             UploadOutcomeTests.expect(UploadOutcome.STORAGE_FAILED, put(job, bytes));
             assertThat(catalog.ofAttempt(job.jobId, 1, ArtifactKind.METADATA)).isEmpty();
+            // A large artifact, checked while it streams: the store's refusal is still the
+            // store's, whether or not it read the body before it answered.
+            UploadOutcomeTests.expect(
+                    UploadOutcome.STORAGE_FAILED, put(large, TestArtifacts.binary(1 << 20)));
+            assertThat(catalog.ofAttempt(large.jobId, 1, ArtifactKind.BINARY)).isEmpty();
         } finally {
             s3.createBucket(c -> c.bucket(bucket));
         }

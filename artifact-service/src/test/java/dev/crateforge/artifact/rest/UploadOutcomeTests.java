@@ -226,10 +226,15 @@ class UploadOutcomeTests {
         TestJobs job = runningJob(ArtifactKind.BINARY);
         double before = UploadTests.rejections(UploadOutcome.UPLOAD_INCOMPLETE.reason());
         URI uri = base.toURI();
+        // The start of a valid archive: bytes the content check refuses would be answered
+        // invalid_artifact as soon as it sees them, before the body is known to be cut short.
+        byte[] archive = TestArtifacts.binary(1_000_000);
         try (Socket socket = new Socket(uri.getHost(), uri.getPort())) {
             OutputStream out = socket.getOutputStream();
-            out.write(head(job, "Content-Length: 1000000\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(new byte[100_000]);
+            out.write(
+                    head(job, "Content-Length: " + archive.length + "\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
+            out.write(archive, 0, 100_000);
             out.flush();
         }
         await().atMost(Duration.ofSeconds(60))

@@ -34,6 +34,33 @@ class HashingInputStreamTests {
     }
 
     @Test
+    void tellsABodyCutShortFromAReaderThatStopped() throws Exception {
+        HashingInputStream stopped =
+                new HashingInputStream(new ByteArrayInputStream(new byte[10]), 10);
+        stopped.read(new byte[4], 0, 4);
+        assertThat(stopped.endedEarly()).isFalse();
+        stopped.drain();
+        assertThat(stopped.endedEarly()).isFalse();
+
+        HashingInputStream cut = new HashingInputStream(new ByteArrayInputStream(new byte[4]), 10);
+        cut.drain();
+        assertThat(cut.endedEarly()).isTrue();
+
+        HashingInputStream failed =
+                new HashingInputStream(
+                        new java.io.InputStream() {
+                            @Override
+                            public int read() throws java.io.IOException {
+                                throw new java.io.IOException("connection reset");
+                            }
+                        },
+                        10);
+        org.assertj.core.api.Assertions.assertThatThrownBy(failed::read)
+                .isInstanceOf(java.io.IOException.class);
+        assertThat(failed.endedEarly()).isTrue();
+    }
+
+    @Test
     void refusesMarkAndSkipSoNoByteIsHashedTwiceOrMissed() {
         HashingInputStream in = new HashingInputStream(new ByteArrayInputStream(new byte[10]), 10);
         assertThat(in.markSupported()).isFalse();

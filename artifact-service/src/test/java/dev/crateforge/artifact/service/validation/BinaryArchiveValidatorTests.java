@@ -91,6 +91,24 @@ class BinaryArchiveValidatorTests {
     }
 
     @Test
+    void ignoresBytesAfterTheArchiveUnlessTheyStartABrokenGzipMember() {
+        byte[] archive = TestArtifacts.binary(10_000);
+        // What follows the gzip trailer is read as a further member only when it starts with a
+        // gzip header (java.util.zip): anything else ends the stream and is not looked at.
+        assertThatCode(() -> check(concat(archive, "trailing text".getBytes())))
+                .doesNotThrowAnyException();
+        assertThatCode(() -> check(concat(archive, archive))).doesNotThrowAnyException();
+        assertThatThrownBy(() -> check(concat(archive, Arrays.copyOf(archive, 100))))
+                .hasMessage("the binary artifact's compressed stream is broken or cut short");
+    }
+
+    static byte[] concat(byte[] first, byte[] second) {
+        byte[] both = Arrays.copyOf(first, first.length + second.length);
+        System.arraycopy(second, 0, both, first.length, second.length);
+        return both;
+    }
+
+    @Test
     void refusesAnArchiveThatUnpacksBeyondTheLimit() {
         // 2 MiB of zeros compress to a few KiB: a small gzip bomb for a 1 MiB limit.
         assertThatThrownBy(() -> check(TestArtifacts.binary(Map.of("bomb", new byte[2 << 20]))))
