@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Locale;
@@ -214,7 +215,9 @@ public class UploadService {
             s3.putObject(
                     put -> put.bucket(bucket()).key(key).contentType(kind.mediaType()),
                     RequestBody.fromBytes(bytes));
-        } catch (SdkException e) {
+        } catch (SdkException | UncheckedIOException e) {
+            // UncheckedIOException: a connection the store dropped, should it surface unwrapped;
+            // a fault of the store is retriable, never the build's.
             deleteQuietly(key);
             Log.errorf("Storing %s under %s failed: %s", kind, key, e.getMessage());
             throw Rejection.of(UploadOutcome.STORAGE_FAILED, "the artifact store failed; retry");
