@@ -1,6 +1,9 @@
 package dev.crateforge.messaging.outbox;
 
 import io.agroal.api.AgroalDataSource;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -11,6 +14,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -54,12 +58,16 @@ public class OutboxRelay {
             """;
 
     private static final String READ =
-            "select id, topic, key, payload from outbox where shard = any (?) order by id limit ?";
+            "select id, topic, key, payload, created_at from outbox where shard = any (?)"
+                    + " order by id limit ?";
 
     private final AgroalDataSource dataSource;
     private final OutboxConfig config;
     private final Map<String, Object> kafka;
     private final String application;
+    private final Timer passes;
+    private final Timer delays;
+    private final Counter relayed;
     private final BlockingQueue<Boolean> wakeups = new ArrayBlockingQueue<>(1);
     private volatile boolean running;
     private KafkaProducer<String, byte[]> producer;
@@ -69,7 +77,22 @@ public class OutboxRelay {
             AgroalDataSource dataSource,
             OutboxConfig config,
             @Identifier("default-kafka-broker") Map<String, Object> kafka,
-            @ConfigProperty(name = "quarkus.application.name") String application) {
+            @ConfigProperty(name = "quarkus.application.name") String application,
+            MeterRegistry registry) {
+        this.passes =
+                Timer.builder("crateforge.outbox.pass")
+                        .description("Relay passes that sent records: claim, send, ack, delete")
+                        .register(registry);
+        this.delays =
+                Timer.builder("crateforge.outbox.delay")
+                        .description(
+                                "From the start of the transaction that wrote a record to the"
+                                        + " broker's acknowledgement of it")
+                        .register(registry);
+        this.relayed =
+                Counter.builder("crateforge.outbox.relayed")
+                        .description("Records sent, acknowledged and deleted")
+                        .register(registry);
         this.dataSource = dataSource;
         this.config = config;
         this.kafka = kafka;
@@ -146,12 +169,14 @@ public class OutboxRelay {
      * can run passes beside the relay thread, as other replicas would.
      */
     public int relayOnce() throws Exception {
+        long started = System.nanoTime();
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
                 List<Long> ids = new ArrayList<>();
                 List<Future<RecordMetadata>> acks = new ArrayList<>();
                 List<Short> shards = new ArrayList<>();
+                List<Timestamp> written = new ArrayList<>();
                 try (PreparedStatement lock = connection.prepareStatement(LOCK_SHARDS);
                         ResultSet locked = lock.executeQuery()) {
                     while (locked.next()) {
@@ -168,6 +193,7 @@ public class OutboxRelay {
                     try (ResultSet rows = claim.executeQuery()) {
                         while (rows.next()) {
                             ids.add(rows.getLong(1));
+                            written.add(rows.getTimestamp(5));
                             acks.add(
                                     producer.send(
                                             new ProducerRecord<>(
@@ -181,10 +207,19 @@ public class OutboxRelay {
                 for (Future<RecordMetadata> ack : acks) {
                     ack.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 }
+                long acknowledged = System.currentTimeMillis();
                 if (!ids.isEmpty()) {
                     delete(connection, ids);
                 }
                 connection.commit();
+                if (!ids.isEmpty()) {
+                    passes.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    relayed.increment(ids.size());
+                    for (Timestamp at : written) {
+                        delays.record(
+                                Math.max(0, acknowledged - at.getTime()), TimeUnit.MILLISECONDS);
+                    }
+                }
                 return ids.size();
             } catch (Exception e) {
                 try {

@@ -7,6 +7,7 @@ import dev.crateforge.localstack.benchmark.BenchmarkResults;
 import dev.crateforge.localstack.benchmark.BenchmarkResults.Better;
 import dev.crateforge.localstack.benchmark.BenchmarkResults.Figure;
 import dev.crateforge.localstack.benchmark.DatabaseActivity;
+import dev.crateforge.localstack.benchmark.MachineStalls;
 import dev.crateforge.localstack.benchmark.Samples;
 import dev.crateforge.localstack.quarkus.KafkaTestResource;
 import dev.crateforge.localstack.quarkus.PostgresTestResource;
@@ -16,6 +17,8 @@ import dev.crateforge.protocol.kafka.JobRequested;
 import dev.crateforge.protocol.kafka.RecordCodec;
 import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.scheduler.support.Db;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -43,6 +46,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -191,6 +195,7 @@ class AssignmentBenchmark {
 
     @Inject Db db;
     @Inject DataSource dataSource;
+    @Inject MeterRegistry meters;
 
     private final List<String> report = new ArrayList<>();
 
@@ -485,6 +490,11 @@ class AssignmentBenchmark {
         // checkpoints), on the same clock.
         DatabaseActivity database =
                 DatabaseActivity.sample(dataSource, start, Duration.ofMillis(20));
+        // And what the machine did to everyone: tasks waiting for a CPU, this JVM's GC pauses.
+        MachineStalls machine = MachineStalls.sample(start, Duration.ofMillis(5));
+        Timer passes = meters.timer("crateforge.outbox.pass");
+        long passesBefore = passes.count();
+        double passMsBefore = passes.totalTime(TimeUnit.MILLISECONDS);
         try {
             for (int i = 0; i < count; i++) {
                 long wait = start + i * periodNanos - System.nanoTime();
@@ -497,12 +507,29 @@ class AssignmentBenchmark {
             assignments.awaitAll(sent.keySet(), Duration.ofMinutes(1));
         } finally {
             database.close();
+            machine.close();
         }
         Latencies latencies = assignments.latencies(sent, start);
         line(
                 "%s %d requests/s for %d s: %,d assignments; %s",
                 label, PACED_RATE, seconds, latencies.count(), latencies);
-        line("%s, slowest (phase began %s): %s", label, startedAt, latencies.slowest(10));
+        line("%s, slowest (phase began %s): %s", label, startedAt, latencies.slowest(10, machine));
+        line(
+                "%s, the machine meanwhile: %s; CPU wait in the windows of the slowest 1 %%:"
+                        + " %.0f %%, of all requests: %.0f %%",
+                label,
+                machine.report(),
+                latencies.cpuWait(machine, 99) * 100,
+                latencies.cpuWait(machine, 0) * 100);
+        long passCount = passes.count() - passesBefore;
+        line(
+                "%s, outbox relay: %,d passes, mean %.1f ms, longest in the last minute %.1f ms",
+                label,
+                passCount,
+                passCount == 0
+                        ? 0.0
+                        : (passes.totalTime(TimeUnit.MILLISECONDS) - passMsBefore) / passCount,
+                passes.max(TimeUnit.MILLISECONDS));
         line("%s, the database meanwhile: %s", label, database.report(Duration.ofMillis(100)));
         return latencies;
     }
@@ -554,8 +581,12 @@ class AssignmentBenchmark {
      */
     private record Sent(long nanos, Instant wallClock) {}
 
-    /** When an assignment arrived, and when the scheduler says it committed it. */
-    private record Arrival(long nanos, Instant assignedAt) {}
+    /**
+     * When an assignment arrived; when the scheduler made it (its {@code assignedAt}, taken just
+     * before the outbox insert and the commit); and when the outbox relay handed it to its producer
+     * (the record's create time, in ms).
+     */
+    private record Arrival(long nanos, Instant assignedAt, long relayedAtMs) {}
 
     /**
      * Reads the assignment topic on a thread of its own, so that a receive time is the moment the
@@ -580,7 +611,8 @@ class AssignmentBenchmark {
                         JobAssigned assigned =
                                 RecordCodec.decode(record.value(), JobAssigned.class);
                         arrivals.put(
-                                assigned.connectionId(), new Arrival(now, assigned.assignedAt()));
+                                assigned.connectionId(),
+                                new Arrival(now, assigned.assignedAt(), record.timestamp()));
                     }
                 }
             } catch (ProtocolDecodeException e) {
@@ -601,15 +633,18 @@ class AssignmentBenchmark {
                     (connection, request) -> {
                         Arrival arrival = arrivals.remove(connection);
                         if (arrival != null) {
+                            double untilAssigned =
+                                    Duration.between(request.wallClock(), arrival.assignedAt())
+                                                    .toNanos()
+                                            / 1e6;
+                            double untilRelayed =
+                                    arrival.relayedAtMs() - request.wallClock().toEpochMilli();
                             all.add(
                                     new Latency(
                                             (request.nanos() - phaseStart) / 1e6,
                                             (arrival.nanos() - request.nanos()) / 1e6,
-                                            Duration.between(
-                                                                    request.wallClock(),
-                                                                    arrival.assignedAt())
-                                                            .toNanos()
-                                                    / 1e6));
+                                            untilAssigned,
+                                            untilRelayed));
                         }
                     });
             return new Latencies(all);
@@ -622,8 +657,14 @@ class AssignmentBenchmark {
         }
     }
 
-    /** One request's latency in ms, and the part until the scheduler's commit. */
-    private record Latency(double sentAtMs, double totalMs, double untilCommitMs) {}
+    /**
+     * One request's latency in ms; the part until the scheduler assigned it (consuming, claiming,
+     * signing: everything before the outbox insert and the commit); and the part until the outbox
+     * relay sent it (adding the commit and the relay's wait and claim). The rest is the broker and
+     * the way back. The last split is on the millisecond clock of the record's timestamp.
+     */
+    private record Latency(
+            double sentAtMs, double totalMs, double untilAssignedMs, double untilRelayedMs) {}
 
     private record Latencies(List<Latency> all) {
         int count() {
@@ -632,19 +673,40 @@ class AssignmentBenchmark {
 
         /**
          * The slowest requests with the moment (ms into the phase) they were sent, and how much of
-         * each came before the scheduler's commit: what says whether a stall is in consuming and
-         * claiming, or in the outbox relay and the way back through the broker.
+         * each came before the assignment and before the relay sent it: what says whether a stall
+         * is in consuming and claiming, in the commit and the outbox relay, or in the way back
+         * through the broker.
          */
-        String slowest(int n) {
+        String slowest(int n, MachineStalls machine) {
             return all.stream()
                     .sorted(Comparator.comparingDouble(Latency::totalMs).reversed())
                     .limit(n)
                     .map(
                             l ->
                                     String.format(
-                                            "%.0f ms (%.0f until commit) at %.0f",
-                                            l.totalMs(), l.untilCommitMs(), l.sentAtMs()))
-                    .collect(Collectors.joining(", "));
+                                            "%.0f ms (assigned %.0f, relayed %.0f) at %.0f, %s",
+                                            l.totalMs(),
+                                            l.untilAssignedMs(),
+                                            l.untilRelayedMs(),
+                                            l.sentAtMs(),
+                                            machine.describe(
+                                                    l.sentAtMs(), l.sentAtMs() + l.totalMs())))
+                    .collect(Collectors.joining("; "));
+        }
+
+        /**
+         * The mean share of their windows during which some task waited for a CPU, over the
+         * requests at or above the p-th percentile of latency (all of them for 0).
+         */
+        double cpuWait(MachineStalls machine, int p) {
+            double threshold = p == 0 ? Double.NEGATIVE_INFINITY : at(p);
+            return all.stream()
+                    .filter(l -> l.totalMs() >= threshold)
+                    .mapToDouble(
+                            l -> machine.cpuWaitShare(l.sentAtMs(), l.sentAtMs() + l.totalMs()))
+                    .filter(share -> share >= 0)
+                    .average()
+                    .orElse(-1);
         }
 
         /** The p-th percentile of the total latency, in ms. */
@@ -655,14 +717,22 @@ class AssignmentBenchmark {
         @Override
         public String toString() {
             double[] total = all.stream().mapToDouble(Latency::totalMs).toArray();
-            double[] untilCommit = all.stream().mapToDouble(Latency::untilCommitMs).toArray();
+            double[] assigned = all.stream().mapToDouble(Latency::untilAssignedMs).toArray();
+            double[] relayed = all.stream().mapToDouble(Latency::untilRelayedMs).toArray();
+            double[] back =
+                    all.stream().mapToDouble(l -> l.totalMs() - l.untilRelayedMs()).toArray();
             return String.format(
-                    "latency p50 %.1f ms, p99 %.1f ms (produced → committed: p50 %.1f ms, p99"
-                            + " %.1f ms)",
+                    "latency p50 %.1f ms, p99 %.1f ms (produced → assigned: p50 %.1f, p99 %.1f;"
+                            + " → relayed: p50 %.0f, p99 %.0f; relayed → received: p50 %.0f,"
+                            + " p99 %.0f)",
                     Samples.percentile(total, 50),
                     Samples.percentile(total, 99),
-                    Samples.percentile(untilCommit, 50),
-                    Samples.percentile(untilCommit, 99));
+                    Samples.percentile(assigned, 50),
+                    Samples.percentile(assigned, 99),
+                    Samples.percentile(relayed, 50),
+                    Samples.percentile(relayed, 99),
+                    Samples.percentile(back, 50),
+                    Samples.percentile(back, 99));
         }
     }
 

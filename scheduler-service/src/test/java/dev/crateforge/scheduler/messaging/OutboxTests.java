@@ -9,6 +9,7 @@ import dev.crateforge.messaging.outbox.OutboxRelay;
 import dev.crateforge.protocol.kafka.BuilderControl;
 import dev.crateforge.protocol.kafka.Topics;
 import dev.crateforge.scheduler.support.SchedulerTest;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,6 +31,7 @@ class OutboxTests extends SchedulerTest {
 
     @Inject EventPublisher publisher;
     @Inject OutboxRelay relay;
+    @Inject MeterRegistry meters;
 
     private static List<BuilderControl.UnknownJob> of(
             List<Map.Entry<String, BuilderControl>> seen, UUID job) {
@@ -45,6 +47,8 @@ class OutboxTests extends SchedulerTest {
         UUID builder = UUID.randomUUID();
         UUID committed = UUID.randomUUID();
         UUID rolledBack = UUID.randomUUID();
+        double relayedBefore = meters.counter("crateforge.outbox.relayed").count();
+        long delaysBefore = meters.timer("crateforge.outbox.delay").count();
         try (var control = kafka.reader(Topics.BUILDER_CONTROL, BuilderControl.class)) {
             try {
                 QuarkusTransaction.requiringNew()
@@ -63,6 +67,17 @@ class OutboxTests extends SchedulerTest {
             assertThat(of(control.drain(java.time.Duration.ofSeconds(1)), rolledBack)).isEmpty();
         }
         await().atMost(WAIT).until(() -> db.count("select count(*) from outbox") == 0);
+        // The relay's metrics count what it sent (other tests' records may be counted too); they
+        // are recorded just after the pass commits.
+        await().atMost(WAIT)
+                .untilAsserted(
+                        () -> {
+                            assertThat(meters.counter("crateforge.outbox.relayed").count())
+                                    .isGreaterThanOrEqualTo(relayedBefore + 1);
+                            assertThat(meters.timer("crateforge.outbox.delay").count())
+                                    .isGreaterThanOrEqualTo(delaysBefore + 1);
+                            assertThat(meters.timer("crateforge.outbox.pass").count()).isPositive();
+                        });
     }
 
     @Test
