@@ -124,13 +124,13 @@ public class JobLogRepository {
         List<Object[]> rows =
                 em.createNativeQuery(
                                 """
-                                select l.attempt,
+                                select
                                     (select count(*) from job_log p
                                      where p.job_id = :job and p.attempt = :attempt
                                        and p.seq <= :after)
                                     + row_number() over (order by l.seq),
                                     l.seq, l.stream, l.line, l.created_at
-                                from (select attempt, seq, stream, line, created_at from job_log
+                                from (select seq, stream, line, created_at from job_log
                                       where job_id = :job and attempt = :attempt and seq > :after
                                       order by seq limit :limit) l
                                 order by l.seq
@@ -140,17 +140,21 @@ public class JobLogRepository {
                         .setParameter("after", afterSeq)
                         .setParameter("limit", limit)
                         .getResultList();
-        return rows.stream()
-                .map(
-                        r ->
-                                new LogLine(
-                                        ((Number) r[0]).intValue(),
-                                        ((Number) r[1]).longValue(),
-                                        ((Number) r[2]).longValue(),
-                                        (String) r[3],
-                                        (String) r[4],
-                                        toInstant(r[5])))
-                .toList();
+        return rows.stream().map(r -> line(attempt, r, 0)).toList();
+    }
+
+    /**
+     * A line of {@code attempt} from the columns {@code number, seq, stream, line, created_at}
+     * starting at {@code from}: the shape both reads select.
+     */
+    private static LogLine line(int attempt, Object[] row, int from) {
+        return new LogLine(
+                attempt,
+                ((Number) row[from]).longValue(),
+                ((Number) row[from + 1]).longValue(),
+                (String) row[from + 2],
+                (String) row[from + 3],
+                toInstant(row[from + 4]));
     }
 
     /**
@@ -173,10 +177,10 @@ public class JobLogRepository {
                            where p.job_id = :job and p.attempt = :attempt and p.seq <= :after)""";
         var query =
                 em.createNativeQuery(
-                                "select j.attempt as job_attempt, j.state,"
-                                        + " l.seq, l.stream, l.line, l.created_at, "
+                                "select j.attempt as job_attempt, j.state, "
                                         + base
-                                        + " + row_number() over (order by l.seq)"
+                                        + " + row_number() over (order by l.seq),"
+                                        + " l.seq, l.stream, l.line, l.created_at"
                                         + """
                                          from job j
                                          left join lateral
@@ -199,20 +203,9 @@ public class JobLogRepository {
             return Optional.empty();
         }
         Object[] first = rows.get(0);
+        // No line after afterSeq: the left join gives one row with the job and no line.
         List<LogLine> lines =
-                first[2] == null
-                        ? List.of()
-                        : rows.stream()
-                                .map(
-                                        r ->
-                                                new LogLine(
-                                                        attempt,
-                                                        ((Number) r[6]).longValue(),
-                                                        ((Number) r[2]).longValue(),
-                                                        (String) r[3],
-                                                        (String) r[4],
-                                                        toInstant(r[5])))
-                                .toList();
+                first[3] == null ? List.of() : rows.stream().map(r -> line(attempt, r, 2)).toList();
         return Optional.of(
                 new Followed(
                         ((Number) first[0]).intValue(),
