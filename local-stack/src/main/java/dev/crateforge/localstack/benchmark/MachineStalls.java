@@ -33,6 +33,7 @@ import javax.management.openmbean.CompositeData;
 public final class MachineStalls implements AutoCloseable {
 
     private static final Path CPU_PRESSURE = Path.of("/proc/pressure/cpu");
+    private static final Path CPU_TIMES = Path.of("/proc/stat");
 
     /** A pause of this JVM's collector: when it began and how long it took, in ms. */
     public record Pause(String collector, double atMs, double durationMs) {}
@@ -42,6 +43,9 @@ public final class MachineStalls implements AutoCloseable {
 
     /** ms since the origin → microseconds some task had waited for a CPU, since boot. */
     private final TreeMap<Long, Long> stalled = new TreeMap<>();
+
+    /** ms since the origin → the machine's CPU time taken by the hypervisor (steal), in ticks. */
+    private final TreeMap<Long, long[]> stolen = new TreeMap<>();
 
     private final List<Pause> pauses = new ArrayList<>();
     private final List<NotificationEmitter> emitters = new ArrayList<>();
@@ -84,8 +88,10 @@ public final class MachineStalls implements AutoCloseable {
             while (running) {
                 long at = (System.nanoTime() - origin) / 1_000_000;
                 long total = someTotal(Files.readString(CPU_PRESSURE));
+                long[] times = stealAndTotal(Files.readString(CPU_TIMES));
                 synchronized (this) {
                     stalled.put(at, total);
+                    stolen.put(at, times);
                 }
                 firstSample.countDown();
                 Thread.sleep(period.toMillis());
@@ -111,6 +117,22 @@ public final class MachineStalls implements AutoCloseable {
             }
         }
         throw new IllegalArgumentException("no 'some ... total=' line in " + pressure);
+    }
+
+    /**
+     * From the {@code cpu} line of {@code /proc/stat}: the steal ticks (time a virtual machine's
+     * CPUs were ready but the host ran something else, invisible to the pressure figures) and all
+     * ticks.
+     */
+    static long[] stealAndTotal(String stat) {
+        String cpu = stat.lines().filter(l -> l.startsWith("cpu ")).findFirst().orElseThrow();
+        String[] fields = cpu.trim().split("\\s+");
+        long total = 0;
+        for (int i = 1; i < fields.length && i <= 8; i++) {
+            total += Long.parseLong(fields[i]);
+        }
+        long steal = fields.length > 8 ? Long.parseLong(fields[8]) : 0;
+        return new long[] {steal, total};
     }
 
     private void collected(Notification notification, Object handback) {
@@ -180,11 +202,16 @@ public final class MachineStalls implements AutoCloseable {
         }
         double share = cpuWaitShare(stalled.firstKey(), stalled.lastKey());
         double longest = pauses.stream().mapToDouble(Pause::durationMs).max().orElse(0);
+        long[] first = stolen.firstEntry().getValue();
+        long[] last = stolen.lastEntry().getValue();
+        long ticks = last[1] - first[1];
+        double steal = ticks <= 0 ? 0 : (double) (last[0] - first[0]) / ticks;
         return String.format(
                 Locale.ROOT,
-                "some task waited for a CPU %.0f %% of the phase; %d GC pauses in this JVM,"
-                        + " longest %.0f ms",
+                "some task waited for a CPU %.0f %% of the phase; the host took %.1f %% of the"
+                        + " CPUs' time (steal); %d GC pauses in this JVM, longest %.0f ms",
                 share * 100,
+                steal * 100,
                 pauses.size(),
                 longest);
     }

@@ -23,6 +23,16 @@ class MachineStallsTest {
     }
 
     @Test
+    void readsStealAndAllTicksOfTheCpuLine() {
+        String stat =
+                "cpu  171202 0 16896 83235 676 0 2018 7810 0 0\n"
+                        + "cpu0 85601 0 8448 41617 338 0 1009 3905 0 0\n";
+
+        assertThat(MachineStalls.stealAndTotal(stat))
+                .containsExactly(7810L, 171202L + 16896 + 83235 + 676 + 2018 + 7810);
+    }
+
+    @Test
     void aCollectionDuringThePhaseIsSeenAndSharesStayWithinTheWindow() throws Exception {
         long origin = System.nanoTime();
         try (MachineStalls stalls = MachineStalls.sample(origin, Duration.ofMillis(5))) {
@@ -36,7 +46,7 @@ class MachineStallsTest {
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> stalls.cpuWaitShare(0, now) >= 0);
                 assertThat(stalls.cpuWaitShare(0, now)).isBetween(0.0, 1.0);
-                assertThat(stalls.report()).contains("waited for a CPU");
+                assertThat(stalls.report()).contains("waited for a CPU").contains("steal");
             } else {
                 System.err.println(
                         "MachineStallsTest: SKIPPING the CPU pressure check: this kernel has no"
