@@ -28,8 +28,21 @@ public final class DatabaseActivity implements AutoCloseable {
     private static final String BACKGROUND =
             "select backend_type, coalesce(query, '') from pg_stat_activity"
                     + " where backend_type = 'autovacuum worker' and state is distinct from 'idle'";
+
+    /**
+     * Statements of other sessions that have been running for longer than a sampling period or so:
+     * the service's own periodic work (a count over the whole queue) shows here by its text.
+     */
+    private static final String LONG_STATEMENTS =
+            "select regexp_replace(left(query, 90), '\\s+', ' ', 'g') from pg_stat_activity"
+                    + " where state = 'active' and backend_type = 'client backend'"
+                    + " and pid <> pg_backend_pid() and clock_timestamp() - query_start > make_interval(secs => ?)";
+
     private static final String CHECKPOINTS =
             "select num_timed + num_requested, buffers_written from pg_stat_checkpointer";
+
+    /** How long a statement must have run to be noted. */
+    private static final Duration LONG = Duration.ofMillis(30);
 
     private final DataSource dataSource;
     private final long origin;
@@ -67,8 +80,10 @@ public final class DatabaseActivity implements AutoCloseable {
     private void sample() {
         try (Connection connection = dataSource.getConnection();
                 PreparedStatement background = connection.prepareStatement(BACKGROUND);
-                PreparedStatement checkpoints = connection.prepareStatement(CHECKPOINTS)) {
+                PreparedStatement checkpoints = connection.prepareStatement(CHECKPOINTS);
+                PreparedStatement longStatements = connection.prepareStatement(LONG_STATEMENTS)) {
             connection.setAutoCommit(true);
+            longStatements.setDouble(1, LONG.toMillis() / 1000.0);
             long lastCheckpoints = -1;
             long lastBuffers = -1;
             while (running) {
@@ -76,6 +91,16 @@ public final class DatabaseActivity implements AutoCloseable {
                 try (ResultSet rows = background.executeQuery()) {
                     while (rows.next()) {
                         note(describe(rows.getString(2)), at);
+                    }
+                }
+                try (ResultSet rows = longStatements.executeQuery()) {
+                    while (rows.next()) {
+                        note(
+                                "a statement running over "
+                                        + LONG.toMillis()
+                                        + " ms: "
+                                        + rows.getString(1),
+                                at);
                     }
                 }
                 try (ResultSet row = checkpoints.executeQuery()) {
@@ -124,7 +149,7 @@ public final class DatabaseActivity implements AutoCloseable {
             return "not sampled: " + failure;
         }
         if (seen.isEmpty()) {
-            return "no autovacuum, no checkpoint";
+            return "no autovacuum, no checkpoint, no statement over " + LONG.toMillis() + " ms";
         }
         List<String> lines = new ArrayList<>();
         seen.forEach((what, times) -> lines.add(what + " at " + spans(times, gap.toMillis())));

@@ -16,6 +16,31 @@ import org.postgresql.ds.PGSimpleDataSource;
 class DatabaseActivityTest {
 
     @Test
+    void aLongStatementOfAnotherSessionIsNamed() throws Exception {
+        Database database = LocalStack.shared().newDatabase();
+        PGSimpleDataSource dataSource = new PGSimpleDataSource();
+        dataSource.setUrl(database.jdbcUrl());
+        dataSource.setUser(database.username());
+        dataSource.setPassword(database.password());
+
+        try (DatabaseActivity activity =
+                        DatabaseActivity.sample(
+                                dataSource, System.nanoTime(), Duration.ofMillis(10));
+                Connection connection = dataSource.getConnection();
+                Statement statement = connection.createStatement()) {
+            assertThat(activity.report(Duration.ofMillis(100))).contains("no statement over");
+
+            statement.execute("select pg_sleep(0.5)");
+
+            await().atMost(Duration.ofSeconds(30))
+                    .until(
+                            () ->
+                                    activity.report(Duration.ofMillis(100))
+                                            .contains("running over 30 ms: select pg_sleep(0.5)"));
+        }
+    }
+
+    @Test
     void aCheckpointDuringThePhaseIsReported() throws Exception {
         Database database = LocalStack.shared().newDatabase();
         PGSimpleDataSource dataSource = new PGSimpleDataSource();

@@ -9,7 +9,9 @@ import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
  * The timers: the lease sweep (runs on every replica; {@code SKIP LOCKED} keeps them apart; it also
@@ -29,7 +31,12 @@ public class Housekeeping {
     private final SchedulerMetrics metrics;
     private final ReproductionService reproductions;
     private final ReputationRepository reputations;
+    private static final Duration SETTLE_OVERLAP = Duration.ofMinutes(1);
+    private static final Duration FULL_SETTLE_EVERY = Duration.ofMinutes(10);
+
     private volatile Instant lastEligibilityCheck = Instant.now();
+    private volatile Instant lastSettleLook = Instant.EPOCH;
+    private volatile Instant lastFullSettle;
 
     public Housekeeping(
             LifecycleService lifecycle,
@@ -60,13 +67,34 @@ public class Housekeeping {
                 handled = lifecycle.sweepOverdue(SWEEP_BATCH);
             } while (handled == SWEEP_BATCH);
             wakeForEndedBackoff();
-            while (reproductions.settleEnded(SWEEP_BATCH) == SWEEP_BATCH) {
-                // more groups ended than one batch holds
-            }
+            settleReproductions();
             gateways.retireExpired();
             lifecycle.purgeClosedConnections();
         } catch (RuntimeException e) {
             Log.error("Lease sweep failed; the next run retries", e);
+        }
+    }
+
+    /**
+     * Settles the reproductions whose builds all ended. A group can only become settleable when one
+     * of its builds ends, so a sweep looks at the groups with a build that ended since the last
+     * look (less an overlap for transactions that committed late); every {@link
+     * #FULL_SETTLE_EVERY}, and at start-up, it looks at every pending group, for anything a
+     * narrowed look could have missed (a replica's clock, a transaction longer than the overlap).
+     */
+    void settleReproductions() {
+        Instant now = Instant.now();
+        Instant full = lastFullSettle;
+        Optional<Instant> endedSince =
+                full == null || now.isAfter(full.plus(FULL_SETTLE_EVERY))
+                        ? Optional.empty()
+                        : Optional.of(lastSettleLook.minus(SETTLE_OVERLAP));
+        while (reproductions.settleEnded(SWEEP_BATCH, endedSince) == SWEEP_BATCH) {
+            // more groups ended than one batch holds
+        }
+        lastSettleLook = now;
+        if (endedSince.isEmpty()) {
+            lastFullSettle = now;
         }
     }
 

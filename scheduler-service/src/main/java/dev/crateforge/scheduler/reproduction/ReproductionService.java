@@ -60,14 +60,15 @@ public class ReproductionService {
     }
 
     /**
-     * Settles up to {@code limit} reproductions whose builds all ended; other replicas settle
-     * others at the same time.
+     * Settles up to {@code limit} reproductions whose builds all ended, among all pending ones or,
+     * with {@code endedSince}, among those with a build that ended since then; other replicas
+     * settle others at the same time.
      *
      * @return how many were settled
      */
     @Transactional(Transactional.TxType.REQUIRES_NEW)
-    public int settleEnded(int limit) {
-        List<UUID> groups = reproductions.lockSettleable(limit);
+    public int settleEnded(int limit, Optional<Instant> endedSince) {
+        List<UUID> groups = reproductions.lockSettleable(limit, endedSince);
         groups.forEach(this::settle);
         return groups.size();
     }

@@ -23,13 +23,18 @@ import dev.crateforge.scheduler.submission.JobSubmission;
 import dev.crateforge.scheduler.support.Fixtures;
 import dev.crateforge.scheduler.support.OperatorTokens;
 import dev.crateforge.scheduler.support.SchedulerTest;
+import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
@@ -41,6 +46,12 @@ class ReproductionTests extends SchedulerTest {
 
     private static final String GOOD = "c".repeat(64);
     private static final String FORGED = "d".repeat(64);
+
+    /** Ends a transaction a test opened only to look inside it. */
+    private static final class RolledBack extends RuntimeException {}
+
+    @Inject ReproductionRepository reproductions;
+    @Inject EntityManager em;
 
     /** Submits {@code crate} to be built {@code builds} times; returns the first build. */
     private Job reproduced(String crate, String target, int builds) {
@@ -106,6 +117,44 @@ class ReproductionTests extends SchedulerTest {
                         + "), 0) from builder_reputation where builder_id = '"
                         + builder
                         + "'");
+    }
+
+    @Test
+    void theSweepsNarrowedLookFindsOnlyGroupsWithABuildThatEndedSinceItsLastLook() {
+        Job first = reproduced("ended-long-ago", "p06-unknown-test", 2);
+        UUID second = builds(first).get(1).id;
+        Optional<Instant> sinceAMinuteAgo = Optional.of(Instant.now().minus(Duration.ofMinutes(1)));
+        // One transaction, rolled back: the builds end only in it, so the application's own
+        // sweep never sees them, and the queue is left as it was.
+        try {
+            QuarkusTransaction.requiringNew()
+                    .run(
+                            () -> {
+                                em.createNativeQuery(
+                                                "update job set state = 'failed', finished_at = now()"
+                                                        + " - interval '1 hour' where"
+                                                        + " reproduction_group = ?1")
+                                        .setParameter(1, first.id)
+                                        .executeUpdate();
+
+                                assertThat(reproductions.lockSettleable(1000, sinceAMinuteAgo))
+                                        .doesNotContain(first.id);
+                                assertThat(reproductions.lockSettleable(1000, Optional.empty()))
+                                        .contains(first.id);
+
+                                em.createNativeQuery(
+                                                "update job set finished_at = now() where id = ?1")
+                                        .setParameter(1, second)
+                                        .executeUpdate();
+
+                                assertThat(reproductions.lockSettleable(1000, sinceAMinuteAgo))
+                                        .contains(first.id);
+                                throw new RolledBack();
+                            });
+        } catch (RolledBack expected) {
+            // Every assertion above held; nothing is left changed.
+        }
+        assertThat(builds(first)).allMatch(b -> b.state == JobState.QUEUED);
     }
 
     @Test
