@@ -20,10 +20,14 @@ import dev.crateforge.protocol.job.JobState;
 import dev.crateforge.protocol.kafka.ArtifactStored;
 import dev.crateforge.protocol.kafka.RecordCodec;
 import dev.crateforge.protocol.kafka.Topics;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Map;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -31,10 +35,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The broker is frozen while a builder uploads: the upload is answered 201 as soon as the artifact
- * and its outbox row committed, and the {@code ArtifactStored} record reaches the topic once the
- * broker is back.
+ * and its outbox row committed, the relay's passes fail (and are counted) while the broker stays
+ * frozen, and the {@code ArtifactStored} record reaches the topic once the broker is back. The
+ * relay waits 3 s for an acknowledgement here (30 s in production), so that a pass fails soon.
  */
 @QuarkusTest
+@TestProfile(BrokerOutageTests.ShortSendTimeout.class)
 @WithTestResource(PostgresTestResource.class)
 @WithTestResource(KafkaTestResource.class)
 @WithTestResource(S3TestResource.class)
@@ -43,7 +49,15 @@ class BrokerOutageTests {
 
     private static final Duration WAIT = Duration.ofSeconds(90);
 
+    public static class ShortSendTimeout implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("crateforge.outbox.send-timeout", "PT3S");
+        }
+    }
+
     @Inject ArtifactCatalog catalog;
+    @Inject MeterRegistry meters;
 
     @Test
     void anUploadWhileTheBrokerIsDownIsStoredAndAnnouncedOnceItIsBack() {
@@ -61,6 +75,7 @@ class BrokerOutageTests {
         try (KafkaConsumer<String, byte[]> consumer = TestKafka.consumer(Topics.ARTIFACTS)) {
             // Joined and positioned before the broker stops answering.
             TestKafka.poll(consumer);
+            double failedBefore = failedPasses();
             broker.pause();
             try {
                 given().header("Authorization", "Bearer " + job.token(1))
@@ -71,6 +86,7 @@ class BrokerOutageTests {
                         .then()
                         .statusCode(201);
                 assertThat(catalog.ofAttempt(job.jobId, 1, ArtifactKind.BINARY)).isPresent();
+                await().atMost(WAIT).until(() -> failedPasses() >= failedBefore + 1);
             } finally {
                 broker.resume();
             }
@@ -80,6 +96,10 @@ class BrokerOutageTests {
             assertThat(announced.sha256()).isEqualTo(sha256);
             assertThat(announced.attempt()).isEqualTo(1);
         }
+    }
+
+    private double failedPasses() {
+        return meters.counter("crateforge.outbox.failed.passes").count();
     }
 
     /** The broker of this JVM's own stack; skipped when the stack belongs to another JVM. */

@@ -15,21 +15,24 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 class DatabaseActivityTest {
 
-    @Test
-    void aLongStatementOfAnotherSessionIsNamed() throws Exception {
+    private static PGSimpleDataSource newDatabase() {
         Database database = LocalStack.shared().newDatabase();
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setUrl(database.jdbcUrl());
         dataSource.setUser(database.username());
         dataSource.setPassword(database.password());
+        return dataSource;
+    }
+
+    @Test
+    void aLongStatementOfAnotherSessionIsNamed() throws Exception {
+        PGSimpleDataSource dataSource = newDatabase();
 
         try (DatabaseActivity activity =
                         DatabaseActivity.sample(
                                 dataSource, System.nanoTime(), Duration.ofMillis(10));
                 Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement()) {
-            assertThat(activity.report(Duration.ofMillis(100))).contains("no statement over");
-
             statement.execute("select pg_sleep(0.5)");
 
             await().atMost(Duration.ofSeconds(30))
@@ -42,11 +45,7 @@ class DatabaseActivityTest {
 
     @Test
     void aCheckpointDuringThePhaseIsReported() throws Exception {
-        Database database = LocalStack.shared().newDatabase();
-        PGSimpleDataSource dataSource = new PGSimpleDataSource();
-        dataSource.setUrl(database.jdbcUrl());
-        dataSource.setUser(database.username());
-        dataSource.setPassword(database.password());
+        PGSimpleDataSource dataSource = newDatabase();
 
         try (DatabaseActivity activity =
                         DatabaseActivity.sample(

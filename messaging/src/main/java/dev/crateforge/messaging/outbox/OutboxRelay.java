@@ -68,6 +68,7 @@ public class OutboxRelay {
     private final Timer passes;
     private final Timer delays;
     private final Counter relayed;
+    private final Counter failedPasses;
     private final BlockingQueue<Boolean> wakeups = new ArrayBlockingQueue<>(1);
     private volatile boolean running;
     private KafkaProducer<String, byte[]> producer;
@@ -93,6 +94,12 @@ public class OutboxRelay {
                 Counter.builder("crateforge.outbox.relayed")
                         .description("Records sent, acknowledged and deleted")
                         .register(registry);
+        this.failedPasses =
+                Counter.builder("crateforge.outbox.failed.passes")
+                        .description(
+                                "Relay passes that failed (broker or database unreachable); their"
+                                        + " rows stay and are sent later")
+                        .register(registry);
         this.dataSource = dataSource;
         this.config = config;
         this.kafka = kafka;
@@ -109,6 +116,9 @@ public class OutboxRelay {
         settings.put(ProducerConfig.CLIENT_ID_CONFIG, "crateforge-" + application + "-outbox");
         settings.put(
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) config.sendTimeout().toMillis());
+        // A send that waits for the topic's metadata (a broker that does not answer) gives up
+        // within the same bound as one that waits for its acknowledgement.
+        settings.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.sendTimeout().toMillis());
         settings.put(
                 ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG,
                 (int) Math.min(config.sendTimeout().toMillis(), 30_000));
@@ -152,6 +162,7 @@ public class OutboxRelay {
                 if (!running) {
                     return;
                 }
+                failedPasses.increment();
                 Log.warnf(
                         "Outbox relay pass failed (%s); the rows stay and are sent on the next try",
                         e.toString());
