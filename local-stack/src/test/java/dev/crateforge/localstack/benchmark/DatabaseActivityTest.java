@@ -15,53 +15,43 @@ import org.postgresql.ds.PGSimpleDataSource;
 
 class DatabaseActivityTest {
 
-    private static PGSimpleDataSource newDatabase() {
+    @Test
+    void aLongStatementOfAnotherSessionIsNamed() throws Exception {
+        assertReportedAfter("running over 30 ms: select pg_sleep(0.5)", "select pg_sleep(0.5)");
+    }
+
+    @Test
+    void aCheckpointDuringThePhaseIsReported() throws Exception {
+        assertReportedAfter(
+                "checkpoint ended",
+                "create table filler (id int primary key, text text)",
+                "insert into filler select i, repeat('x', 200) from generate_series(1, 20000) i",
+                "checkpoint");
+    }
+
+    /**
+     * Runs {@code statements} in a session of a new database beside a sampler, then waits for the
+     * sampler's report to contain {@code expected}.
+     */
+    private static void assertReportedAfter(String expected, String... statements)
+            throws Exception {
         Database database = LocalStack.shared().newDatabase();
         PGSimpleDataSource dataSource = new PGSimpleDataSource();
         dataSource.setUrl(database.jdbcUrl());
         dataSource.setUser(database.username());
         dataSource.setPassword(database.password());
-        return dataSource;
-    }
-
-    @Test
-    void aLongStatementOfAnotherSessionIsNamed() throws Exception {
-        PGSimpleDataSource dataSource = newDatabase();
 
         try (DatabaseActivity activity =
                         DatabaseActivity.sample(
                                 dataSource, System.nanoTime(), Duration.ofMillis(10));
                 Connection connection = dataSource.getConnection();
                 Statement statement = connection.createStatement()) {
-            statement.execute("select pg_sleep(0.5)");
+            for (String sql : statements) {
+                statement.execute(sql);
+            }
 
             await().atMost(Duration.ofSeconds(30))
-                    .until(
-                            () ->
-                                    activity.report(Duration.ofMillis(100))
-                                            .contains("running over 30 ms: select pg_sleep(0.5)"));
-        }
-    }
-
-    @Test
-    void aCheckpointDuringThePhaseIsReported() throws Exception {
-        PGSimpleDataSource dataSource = newDatabase();
-
-        try (DatabaseActivity activity =
-                        DatabaseActivity.sample(
-                                dataSource, System.nanoTime(), Duration.ofMillis(10));
-                Connection connection = dataSource.getConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("create table filler (id int primary key, text text)");
-            statement.execute(
-                    "insert into filler select i, repeat('x', 200) from generate_series(1, 20000) i");
-            statement.execute("checkpoint");
-
-            await().atMost(Duration.ofSeconds(30))
-                    .until(
-                            () ->
-                                    activity.report(Duration.ofMillis(100))
-                                            .contains("checkpoint ended"));
+                    .until(() -> activity.report(Duration.ofMillis(100)).contains(expected));
         }
     }
 
