@@ -23,6 +23,8 @@ import java.util.Optional;
 public class Housekeeping {
 
     private static final int SWEEP_BATCH = 200;
+    private static final Duration SETTLE_OVERLAP = Duration.ofMinutes(1);
+    private static final Duration FULL_SETTLE_EVERY = Duration.ofMinutes(10);
 
     private final LifecycleService lifecycle;
     private final GatewayInstances gateways;
@@ -31,9 +33,6 @@ public class Housekeeping {
     private final SchedulerMetrics metrics;
     private final ReproductionService reproductions;
     private final ReputationRepository reputations;
-    private static final Duration SETTLE_OVERLAP = Duration.ofMinutes(1);
-    private static final Duration FULL_SETTLE_EVERY = Duration.ofMinutes(10);
-
     private volatile Instant lastEligibilityCheck = Instant.now();
     private volatile Instant lastSettleLook = Instant.EPOCH;
     private volatile Instant lastFullSettle;
